@@ -1,0 +1,205 @@
+/* fmt.c - allocation-free formatting into caller buffers, and the runtime's
+ * only way to speak: db_warn() writes one line to stderr with write(2).
+ * Never stdio (it locks and allocates), never stdout.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DB_MAX_WARNINGS	64	/* lines db_warn() prints before going quiet */
+
+static size_t put(char *buf, size_t n, size_t at, char c)
+{
+	if (at + 1 < n)
+		buf[at] = c;
+	return at + 1;
+}
+
+static size_t put_num(char *buf, size_t n, size_t at, unsigned long long v,
+		      unsigned base, int neg, int width, char pad)
+{
+	char tmp[24];
+	int k = 0;
+
+	do {
+		tmp[k++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		width--;
+	if (neg && pad == '0')
+		at = put(buf, n, at, '-');
+	for (int w = k; w < width; w++)
+		at = put(buf, n, at, pad);
+	if (neg && pad != '0')
+		at = put(buf, n, at, '-');
+	while (k)
+		at = put(buf, n, at, tmp[--k]);
+	return at;
+}
+
+size_t db_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	size_t at = 0;
+
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			at = put(buf, n, at, *p);
+			continue;
+		}
+		p++;
+		char pad = ' ';
+		int width = 0, lng = 0, size = 0;
+		if (*p == '0')
+			pad = '0', p++;
+		while (*p >= '0' && *p <= '9')
+			width = width * 10 + (*p++ - '0');
+		while (*p == 'l')
+			lng++, p++;
+		if (*p == 'z')
+			size = 1, p++;
+		switch (*p) {
+		case 'd': case 'i': {
+			long long v = size ? (long long)va_arg(ap, ssize_t) :
+				      lng ? va_arg(ap, long long) : va_arg(ap, int);
+			unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+			at = put_num(buf, n, at, u, 10, v < 0, width, pad);
+			break;
+		}
+		case 'u': case 'x': {
+			unsigned long long v = size ? va_arg(ap, size_t) :
+					       lng ? va_arg(ap, unsigned long long) :
+						     va_arg(ap, unsigned);
+			at = put_num(buf, n, at, v, *p == 'x' ? 16 : 10, 0, width, pad);
+			break;
+		}
+		case 'p':
+			at = put(buf, n, at, '0');
+			at = put(buf, n, at, 'x');
+			at = put_num(buf, n, at, (uintptr_t)va_arg(ap, void *), 16, 0, 0, ' ');
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			size_t len = strlen(s);
+			for (int w = (int)len; w < width; w++)
+				at = put(buf, n, at, ' ');
+			while (*s)
+				at = put(buf, n, at, *s++);
+			break;
+		}
+		case 'c':
+			at = put(buf, n, at, (char)va_arg(ap, int));
+			break;
+		case '%':
+			at = put(buf, n, at, '%');
+			break;
+		default:	/* unknown conversion: show it, consume nothing */
+			at = put(buf, n, at, '%');
+			if (!*p)
+				p--;
+			else
+				at = put(buf, n, at, *p);
+		}
+	}
+	if (n)
+		buf[at < n ? at : n - 1] = '\0';
+	return at;
+}
+
+size_t db_fmt(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	size_t r = db_vfmt(buf, n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static void write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, s, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		len -= (size_t)w;
+	}
+}
+
+static atomic_int warnings;
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int e = errno;
+	int k = atomic_fetch_add(&warnings, 1);
+
+	if (k > DB_MAX_WARNINGS)
+		goto out;
+	size_t len = db_fmt(buf, sizeof(buf), "deadbolt: ");
+	if (k == DB_MAX_WARNINGS)
+		len += db_fmt(buf + len, sizeof(buf) - len, "too many warnings; no more will be printed");
+	else
+		len += db_vfmt(buf + len, sizeof(buf) - len, fmt, ap);
+	if (len > sizeof(buf) - 2)
+		len = sizeof(buf) - 2;
+	buf[len++] = '\n';
+	write_all(2, buf, len);
+out:
+	errno = e;
+}
+
+void db_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void db_note(unsigned level, const char *fmt, ...)
+{
+	struct {
+		struct db_rec_note r;
+		char text[480];
+	} rec;
+	va_list ap;
+
+	va_start(ap, fmt);
+	size_t len = db_vfmt(rec.text, sizeof(rec.text), fmt, ap);
+	va_end(ap);
+	if (len >= sizeof(rec.text))
+		len = sizeof(rec.text) - 1;
+	if (db_opt.verbosity >= 1 || level == DB_NOTE_INTERNAL)
+		db_warn("%s", rec.text);
+	memset(&rec.r, 0, sizeof(rec.r));
+	rec.r.h.type = DB_REC_NOTE;
+	rec.r.h.size = (uint32_t)((sizeof(rec.r) + len + 7) & ~(size_t)7);
+	rec.r.level = level;
+	rec.r.len = (uint32_t)len;
+	db_log_write(&rec);
+}
+
+void db_check_failed(const char *what, const char *file, int line)
+{
+#ifdef DB_DEBUG
+	db_warn("internal check failed: %s at %s:%d", what, file, line);
+	abort();
+#else
+	static atomic_int once;
+
+	if (atomic_exchange(&once, 1) == 0)
+		db_note(DB_NOTE_INTERNAL, "internal check failed: %s at %s:%d; "
+			"lock-order analysis disabled", what, file, line);
+	db_opt.lock_order = 0;
+#endif
+}

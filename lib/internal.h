@@ -1,0 +1,288 @@
+/* internal.h - every cross-file declaration of the runtime, grouped by the
+ * file that owns it.  Only lib/ includes this.
+ *
+ * Threading model in one paragraph: each thread has a struct db_thread,
+ * reached through initial-exec TLS (db_self), and a reentrancy level
+ * (db_level).  Shims call db_thread_enter(); a NULL answer means "deadbolt is
+ * already working on this thread, or not ready": call the real function and
+ * nothing else.  Per-thread state needs no lock.  Shared tables (locks,
+ * stacks) are read without locks and written under their own small lock;
+ * the lock graph is changed only under db_graph_lock, on slow paths.
+ */
+#ifndef DEADBOLT_INTERNAL_H
+#define DEADBOLT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "logfmt.h"
+
+#define DB_EXPORT	__attribute__((visibility("default")))
+#define DB_NOINLINE	__attribute__((noinline))
+#define DB_COLD		__attribute__((cold))
+#define DB_LIKELY(x)	__builtin_expect(!!(x), 1)
+#define DB_UNLIKELY(x)	__builtin_expect(!!(x), 0)
+#define DB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The program's return address and stack pointer at the call of a shim:
+ * pc is the return address into the caller, sp the caller's stack pointer
+ * as libunwind reports it for the caller's frame (the shim's CFA; lib/ is
+ * built with frame pointers, so CFA = frame address + 16). */
+#define DB_CALLER_PC	((uintptr_t)__builtin_return_address(0))
+#define DB_CALLER_SP	((uintptr_t)__builtin_frame_address(0) + 16)
+
+/* DB_CHECK: an internal invariant.  Aborts in DEBUG builds; in release it
+ * logs an internal note once and disables lock-order analysis. */
+#ifdef DB_DEBUG
+#define DB_CHECK(c) do { if (!(c)) db_check_failed(#c, __FILE__, __LINE__); } while (0)
+#else
+#define DB_CHECK(c) do { if (DB_UNLIKELY(!(c))) db_check_failed(#c, __FILE__, __LINE__); } while (0)
+#endif
+
+/* ---- options.c ---------------------------------------------------------- */
+struct db_options {
+#define DB_OPT_BOOL(name, def, help)		int name;
+#define DB_OPT_INT(name, def, lo, hi, help)	long name;
+#define DB_OPT_STR(name, def, help)		char name[256];
+#include "options.inc"
+#undef DB_OPT_BOOL
+#undef DB_OPT_INT
+#undef DB_OPT_STR
+};
+extern struct db_options db_opt;
+void db_options_init(void);
+/* Parse "k=v:k=v" into o (defaults first); bad keys and values are reported
+ * through warn (one line each) and skipped.  Exposed for tests/unit. */
+void db_options_parse(struct db_options *o, const char *s,
+		      void (*warn)(const char *msg));
+size_t db_options_format(const struct db_options *o, char *buf, size_t n);
+
+/* ---- fmt.c -------------------------------------------------------------- */
+/* A small vsnprintf without allocation or locale: %s %d %i %u %x %p %c %%,
+ * with l, ll, z modifiers and a width for %x/%d (zero or space padded). */
+size_t db_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
+size_t db_fmt(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "deadbolt: " + message + "\n" on stderr; at most DB_MAX_WARNINGS lines. */
+void db_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line on stderr (if verbosity >= 1) and a NOTE record in the log. */
+void db_note(unsigned level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+DB_COLD void db_check_failed(const char *what, const char *file, int line);
+
+/* ---- mem.c -------------------------------------------------------------- */
+/* The runtime's own memory: mmap'd arenas with size-class free lists, never
+ * the program's malloc.  Zeroed on return.  NULL when the system refuses. */
+void *db_mem_alloc(size_t n);
+void db_mem_free(void *p, size_t n);
+void db_mem_atfork_prepare(void);
+void db_mem_atfork_parent(void);
+void db_mem_atfork_child(void);
+/* Page-aligned zeroed mapping for large fixed tables (never freed). */
+void *db_mem_map(size_t n);
+
+/* A spinlock for internal tables: never calls a shim, never sleeps long. */
+typedef struct { atomic_int v; } db_spin_t;
+void db_spin_lock(db_spin_t *s);
+static inline void db_spin_unlock(db_spin_t *s)
+{
+	atomic_store_explicit(&s->v, 0, memory_order_release);
+}
+
+/* ---- interpose.c -------------------------------------------------------- */
+struct db_real_fns {
+	int (*pthread_mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
+	int (*pthread_mutex_destroy)(pthread_mutex_t *);
+	int (*pthread_mutex_lock)(pthread_mutex_t *);
+	int (*pthread_mutex_trylock)(pthread_mutex_t *);
+	int (*pthread_mutex_timedlock)(pthread_mutex_t *, const struct timespec *);
+	int (*pthread_mutex_clocklock)(pthread_mutex_t *, clockid_t, const struct timespec *);
+	int (*pthread_mutex_unlock)(pthread_mutex_t *);
+	int (*pthread_rwlock_init)(pthread_rwlock_t *, const pthread_rwlockattr_t *);
+	int (*pthread_rwlock_destroy)(pthread_rwlock_t *);
+	int (*pthread_rwlock_rdlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_wrlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_tryrdlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_trywrlock)(pthread_rwlock_t *);
+	int (*pthread_rwlock_timedrdlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*pthread_rwlock_timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*pthread_rwlock_clockrdlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*pthread_rwlock_clockwrlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*pthread_rwlock_unlock)(pthread_rwlock_t *);
+	int (*pthread_spin_init)(pthread_spinlock_t *, int);
+	int (*pthread_spin_destroy)(pthread_spinlock_t *);
+	int (*pthread_spin_lock)(pthread_spinlock_t *);
+	int (*pthread_spin_trylock)(pthread_spinlock_t *);
+	int (*pthread_spin_unlock)(pthread_spinlock_t *);
+	int (*pthread_cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*pthread_cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*pthread_cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+				      const struct timespec *);
+	int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	int (*pthread_join)(pthread_t, void **);
+	int (*pthread_detach)(pthread_t);
+	void (*pthread_exit)(void *) __attribute__((noreturn));
+	pid_t (*fork)(void);
+	void (*free)(void *);
+	void *(*realloc)(void *, size_t);
+	void (*exit)(int) __attribute__((noreturn));
+	void (*_exit)(int) __attribute__((noreturn));
+	void *(*dlopen)(const char *, int);
+	int (*dlclose)(void *);
+	int (*libc_start_main)(int (*)(int, char **, char **), int, char **,
+			       void (*)(void), void (*)(void), void (*)(void), void *);
+};
+extern struct db_real_fns db_real;
+/* Resolve every db_real entry (idempotent); true when all needed were found. */
+bool db_interpose_resolve(void);
+
+/* ---- thread.c ----------------------------------------------------------- */
+#define DB_MAX_HELD	64	/* locks one thread holds at once; deeper ones
+				 * are still passed through but add no edges */
+#define DB_CHAIN_CACHE	1024	/* validated held-lock chains remembered per thread */
+
+struct db_lock;
+
+struct db_held {
+	uintptr_t addr;
+	struct db_lock *lk;
+	uint64_t uid;		/* identity when taken; stale if the slot was reused */
+	uint64_t chain;		/* chain key of held[0..this] */
+	uintptr_t pc, sp;	/* where it was taken (caller pc, caller sp) */
+	uint32_t mode;		/* DB_MODE_READ / DB_MODE_WRITE */
+	uint16_t rec;		/* recursive re-entries beyond the first */
+	uint8_t try;		/* taken by a trylock */
+	uint8_t kind;		/* enum db_lock_kind */
+};
+
+struct db_thread {
+	uint32_t tid;		/* small id; 0 = main thread of this image */
+	uint32_t parent;
+	pid_t os_tid;
+	uint64_t create_stack;
+	int nheld;
+	int overflow;		/* locks held beyond DB_MAX_HELD */
+	struct db_held held[DB_MAX_HELD];
+	uint64_t chains[DB_CHAIN_CACHE];
+	struct db_thread *next, *prev;	/* all live threads, under the thread lock */
+};
+
+/* The reentrancy level: > 0 while deadbolt works on this thread. */
+extern __thread int db_level;
+extern __thread struct db_thread *db_self;
+#define DB_THREAD_DEAD	((struct db_thread *)1)	/* after the thread's cleanup */
+extern atomic_int db_ready;	/* 1: initialised; 2: disabled for good */
+
+struct db_thread *db_thread_slow(void);
+
+/* The one check on every shim's fast path. */
+static inline struct db_thread *db_thread_enter(void)
+{
+	struct db_thread *t = db_self;
+
+	if (DB_UNLIKELY(db_level != 0))
+		return NULL;
+	if (DB_UNLIKELY(!t || t == DB_THREAD_DEAD ||
+			atomic_load_explicit(&db_ready, memory_order_relaxed) != 1)) {
+		t = db_thread_slow();
+		if (!t)
+			return NULL;
+	}
+	db_level++;
+	return t;
+}
+
+static inline void db_thread_leave(struct db_thread *t)
+{
+	(void)t;
+	db_level--;
+}
+
+void db_init(void);
+int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
+		     void *(*fn)(void *), void *arg, uintptr_t pc, uintptr_t sp);
+void db_thread_exiting(struct db_thread *t);
+void db_thread_atfork_prepare(void);
+void db_thread_atfork_parent(void);
+void db_thread_atfork_child(void);
+void db_thread_log_all(void);
+
+/* ---- lockgraph.c -------------------------------------------------------- */
+struct db_acq {			/* one acquisition, from before to after */
+	struct db_lock *lk;
+	uintptr_t addr;
+	uintptr_t pc, sp;
+	uint32_t mode;
+	uint8_t kind;
+	uint8_t recursive;	/* already held by this thread */
+};
+
+void db_lockgraph_init(void);
+void db_lock_created(struct db_thread *t, void *addr, unsigned kind, uintptr_t pc);
+void db_lock_destroyed(struct db_thread *t, void *addr);
+/* About to take (and maybe wait for) a lock: edges from every held lock. */
+void db_lock_before(struct db_thread *t, struct db_acq *a);
+/* Taken: push on the held stack.  try: by a trylock (no edges into it). */
+void db_lock_after(struct db_thread *t, struct db_acq *a, bool try);
+void db_lock_released(struct db_thread *t, void *addr);
+/* Memory [p, p + n) is being freed: end the identity of locks inside it. */
+void db_lock_forget_range(uintptr_t p, size_t n);
+void db_lockgraph_atfork_prepare(void);
+void db_lockgraph_atfork_parent(void);
+void db_lockgraph_atfork_child(void);
+unsigned long db_lockgraph_cycles(void);
+
+/* ---- stack.c ------------------------------------------------------------ */
+#define DB_MAX_FRAMES	64	/* deepest stack kept (option stack_depth <= this) */
+
+struct db_frames {
+	int n;
+	int truncated;
+	uintptr_t pc[DB_MAX_FRAMES];
+	uintptr_t sp[DB_MAX_FRAMES];
+};
+void db_stack_init(void);
+/* Unwind the calling thread, skipping deadbolt's own frames. */
+void db_stack_capture(struct db_frames *f, int depth);
+/* Deduplicate a stack into the depot; returns its id (0: depot full). */
+uint64_t db_stack_put(const uintptr_t *pc, int n, unsigned flags);
+/* Make sure stack id's record is in the current log (before referring to it). */
+void db_stack_log(uint64_t id);
+void db_stack_atfork_prepare(void);
+void db_stack_atfork_parent(void);
+void db_stack_atfork_child(void);
+
+/* ---- log.c -------------------------------------------------------------- */
+/* log generation: bumped when a new log starts (fork); objects remember the
+ * generation they were logged in and are logged again on demand. */
+extern atomic_uint db_log_gen;
+void db_log_open(bool forked);
+/* Append one record (h.size set by the caller, multiple of 8). */
+void db_log_write(const void *rec);
+void db_log_write_once(atomic_uint *gen, const void *rec);
+void db_log_lock(void);
+void db_log_unlock(void);
+/* Record newly loaded and unloaded modules. */
+void db_log_modules_sync(bool force);
+bool db_log_own_pc(uintptr_t pc);
+void db_log_exit(int status);
+const char *db_log_path(void);
+void db_log_atfork_prepare(void);
+void db_log_atfork_parent(void);
+
+/* ---- hashing ------------------------------------------------------------ */
+static inline uint64_t db_hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+#endif /* DEADBOLT_INTERNAL_H */

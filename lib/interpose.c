@@ -1,0 +1,438 @@
+/* interpose.c - the real-function table and the shims; no policy here.
+ *
+ * Each shim: enter (NULL -> just call libc), tell the concern's file what
+ * is about to happen, leave (never hold the guard while blocking or while
+ * program code runs), call libc, tell what happened.  Releases and frees
+ * are recorded before the real call (the address cannot be reused in
+ * between), acquisitions after success.  Return values and errno reach the
+ * program unchanged.
+ *
+ * Real symbols are resolved by db_interpose_resolve() at init (constructor,
+ * or the first shim called, whichever is first); a shim called before that
+ * resolves its own entry.  free() may be called by dlsym itself while the
+ * lookup of free is under way: such a pointer is dropped (a few bytes, once).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct db_real_fns db_real;
+
+static void *sym(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
+#define RESOLVE(f)	(db_real.f ? (void)0 : (void)(*(void **)&db_real.f = sym(#f)))
+
+bool db_interpose_resolve(void)
+{
+	RESOLVE(pthread_mutex_init);
+	RESOLVE(pthread_mutex_destroy);
+	RESOLVE(pthread_mutex_lock);
+	RESOLVE(pthread_mutex_trylock);
+	RESOLVE(pthread_mutex_timedlock);
+	RESOLVE(pthread_mutex_clocklock);
+	RESOLVE(pthread_mutex_unlock);
+	RESOLVE(pthread_rwlock_init);
+	RESOLVE(pthread_rwlock_destroy);
+	RESOLVE(pthread_rwlock_rdlock);
+	RESOLVE(pthread_rwlock_wrlock);
+	RESOLVE(pthread_rwlock_tryrdlock);
+	RESOLVE(pthread_rwlock_trywrlock);
+	RESOLVE(pthread_rwlock_timedrdlock);
+	RESOLVE(pthread_rwlock_timedwrlock);
+	RESOLVE(pthread_rwlock_clockrdlock);
+	RESOLVE(pthread_rwlock_clockwrlock);
+	RESOLVE(pthread_rwlock_unlock);
+	RESOLVE(pthread_spin_init);
+	RESOLVE(pthread_spin_destroy);
+	RESOLVE(pthread_spin_lock);
+	RESOLVE(pthread_spin_trylock);
+	RESOLVE(pthread_spin_unlock);
+	/* glibc keeps the pre-2.3.2 condition variables under the old version */
+	if (!db_real.pthread_cond_wait)
+		*(void **)&db_real.pthread_cond_wait = dlvsym(RTLD_NEXT, "pthread_cond_wait", "GLIBC_2.3.2");
+	if (!db_real.pthread_cond_timedwait)
+		*(void **)&db_real.pthread_cond_timedwait =
+			dlvsym(RTLD_NEXT, "pthread_cond_timedwait", "GLIBC_2.3.2");
+	RESOLVE(pthread_cond_wait);
+	RESOLVE(pthread_cond_timedwait);
+	RESOLVE(pthread_cond_clockwait);
+	RESOLVE(pthread_create);
+	RESOLVE(pthread_join);
+	RESOLVE(pthread_detach);
+	RESOLVE(pthread_exit);
+	RESOLVE(fork);
+	RESOLVE(free);
+	RESOLVE(realloc);
+	RESOLVE(exit);
+	RESOLVE(_exit);
+	RESOLVE(dlopen);
+	RESOLVE(dlclose);
+	if (!db_real.libc_start_main)
+		*(void **)&db_real.libc_start_main = sym("__libc_start_main");
+	return db_real.pthread_mutex_lock && db_real.pthread_mutex_unlock &&
+	       db_real.pthread_create && db_real.free && db_real.realloc &&
+	       db_real.exit && db_real._exit;
+}
+
+/* A shim called before init resolves its own entry (constructors of other
+ * libraries can run before ours). */
+#define REAL(f)	(DB_LIKELY(db_real.f) ? db_real.f : (RESOLVE(f), db_real.f))
+
+/* ---- mutexes ------------------------------------------------------------- */
+
+DB_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
+{
+	int r = REAL(pthread_mutex_init)(m, a);
+	struct db_thread *t;
+
+	if (r == 0 && (t = db_thread_enter())) {
+		db_lock_created(t, m, DB_LOCK_MUTEX, DB_CALLER_PC);
+		db_thread_leave(t);
+	}
+	return r;
+}
+
+DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_lock_destroyed(t, m);
+		db_thread_leave(t);
+	}
+	return REAL(pthread_mutex_destroy)(m);
+}
+
+/* The common body of every blocking acquisition: edges before, held after. */
+#define ACQUIRE(kind_, mode_, call)					\
+	struct db_thread *t = db_thread_enter();			\
+	if (!t)								\
+		return call;						\
+	struct db_acq a = { .addr = (uintptr_t)l, .kind = kind_, .mode = mode_, \
+			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
+	db_lock_before(t, &a);						\
+	db_thread_leave(t);						\
+	int r = call;							\
+	if (r == 0 && (t = db_thread_enter())) {			\
+		db_lock_after(t, &a, false);				\
+		db_thread_leave(t);					\
+	}								\
+	return r
+
+/* A trylock can fail instead of waiting: no edge into it, held after. */
+#define TRY(kind_, mode_, call)						\
+	int r = call;							\
+	struct db_thread *t;						\
+	if (r == 0 && (t = db_thread_enter())) {			\
+		struct db_acq a = { .addr = (uintptr_t)l, .kind = kind_, .mode = mode_, \
+				    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP }; \
+		db_lock_after(t, &a, true);				\
+		db_thread_leave(t);					\
+	}								\
+	return r
+
+#define RELEASE(call)							\
+	struct db_thread *t = db_thread_enter();			\
+	if (t) {							\
+		db_lock_released(t, (void *)(uintptr_t)l);		\
+		db_thread_leave(t);					\
+	}								\
+	return call
+
+DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
+{
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l));
+}
+
+DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
+{
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts));
+}
+
+DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const struct timespec *ts)
+{
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts));
+}
+
+DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
+{
+	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_trylock)(l));
+}
+
+DB_EXPORT int pthread_mutex_unlock(pthread_mutex_t *l)
+{
+	RELEASE(REAL(pthread_mutex_unlock)(l));
+}
+
+/* ---- rwlocks ------------------------------------------------------------- */
+
+DB_EXPORT int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a)
+{
+	int r = REAL(pthread_rwlock_init)(l, a);
+	struct db_thread *t;
+
+	if (r == 0 && (t = db_thread_enter())) {
+		db_lock_created(t, l, DB_LOCK_RWLOCK, DB_CALLER_PC);
+		db_thread_leave(t);
+	}
+	return r;
+}
+
+DB_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_lock_destroyed(t, l);
+		db_thread_leave(t);
+	}
+	return REAL(pthread_rwlock_destroy)(l);
+}
+
+DB_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l)
+{
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_rdlock)(l));
+}
+
+DB_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
+{
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_wrlock)(l));
+}
+
+DB_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts)
+{
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_timedrdlock)(l, ts));
+}
+
+DB_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *ts)
+{
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_timedwrlock)(l, ts));
+}
+
+DB_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c, const struct timespec *ts)
+{
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_clockrdlock)(l, c, ts));
+}
+
+DB_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, const struct timespec *ts)
+{
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_clockwrlock)(l, c, ts));
+}
+
+DB_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l)
+{
+	TRY(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_tryrdlock)(l));
+}
+
+DB_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l)
+{
+	TRY(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_trywrlock)(l));
+}
+
+DB_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
+{
+	RELEASE(REAL(pthread_rwlock_unlock)(l));
+}
+
+/* ---- spinlocks ----------------------------------------------------------- */
+
+DB_EXPORT int pthread_spin_init(pthread_spinlock_t *l, int shared)
+{
+	int r = REAL(pthread_spin_init)(l, shared);
+	struct db_thread *t;
+
+	if (r == 0 && (t = db_thread_enter())) {
+		db_lock_created(t, (void *)l, DB_LOCK_SPIN, DB_CALLER_PC);
+		db_thread_leave(t);
+	}
+	return r;
+}
+
+DB_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_lock_destroyed(t, (void *)l);
+		db_thread_leave(t);
+	}
+	return REAL(pthread_spin_destroy)(l);
+}
+
+DB_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
+{
+	ACQUIRE(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_lock)(l));
+}
+
+DB_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l)
+{
+	TRY(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_trylock)(l));
+}
+
+DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
+{
+	RELEASE(REAL(pthread_spin_unlock)(l));
+}
+
+/* ---- condition variables ------------------------------------------------- */
+/* The mutex is released while waiting and taken again before the return:
+ * a release before, an acquisition (with edges from what is still held)
+ * after.  The re-acquisition's edges are added after the fact, which is
+ * enough for lock order. */
+#define COND_WAIT(call)							\
+	struct db_thread *t = db_thread_enter();			\
+	if (!t)								\
+		return call;						\
+	struct db_acq a = { .addr = (uintptr_t)m, .kind = DB_LOCK_MUTEX, \
+			    .mode = DB_MODE_WRITE, .pc = DB_CALLER_PC, .sp = DB_CALLER_SP }; \
+	db_lock_released(t, m);						\
+	db_thread_leave(t);						\
+	int r = call;							\
+	if ((t = db_thread_enter())) {					\
+		db_lock_before(t, &a);					\
+		db_lock_after(t, &a, false);				\
+		db_thread_leave(t);					\
+	}								\
+	return r
+
+DB_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	COND_WAIT(REAL(pthread_cond_wait)(c, m));
+}
+
+DB_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+				     const struct timespec *ts)
+{
+	COND_WAIT(REAL(pthread_cond_timedwait)(c, m, ts));
+}
+
+DB_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+				     const struct timespec *ts)
+{
+	COND_WAIT(REAL(pthread_cond_clockwait)(c, m, clk, ts));
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+DB_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
+			     void *(*fn)(void *), void *arg)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (!t)
+		return REAL(pthread_create)(th, attr, fn, arg);
+	int r = db_thread_create(th, attr, fn, arg, DB_CALLER_PC, DB_CALLER_SP);
+	db_thread_leave(t);
+	return r;
+}
+
+/* ---- memory: a freed block ends the identity of the locks inside it ------ */
+
+static __thread int resolving_free;
+
+DB_EXPORT void free(void *p)
+{
+	if (DB_UNLIKELY(!db_real.free)) {
+		/* dlsym may free while we look free up: drop those few bytes */
+		if (resolving_free)
+			return;
+		resolving_free = 1;
+		RESOLVE(free);
+		resolving_free = 0;
+		if (!db_real.free)
+			return;
+	}
+	if (p && db_level == 0 && atomic_load_explicit(&db_ready, memory_order_relaxed) == 1)
+		db_lock_forget_range((uintptr_t)p, malloc_usable_size(p));
+	db_real.free(p);
+}
+
+DB_EXPORT void *realloc(void *p, size_t n)
+{
+	size_t old = 0;
+
+	if (p && db_level == 0 && atomic_load_explicit(&db_ready, memory_order_relaxed) == 1)
+		old = malloc_usable_size(p);
+	if (old > n)	/* the tail is gone whether or not the block moves */
+		db_lock_forget_range((uintptr_t)p + n, old - n);
+	void *r = REAL(realloc)(p, n);
+	if (r && r != p && old)
+		db_lock_forget_range((uintptr_t)p, old < n ? old : n);
+	return r;
+}
+
+/* ---- modules and process end --------------------------------------------- */
+
+DB_EXPORT void *dlopen(const char *file, int mode)
+{
+	void *h = REAL(dlopen)(file, mode);
+	struct db_thread *t;
+
+	if (h && (t = db_thread_enter())) {
+		db_log_modules_sync(false);
+		db_thread_leave(t);
+	}
+	return h;
+}
+
+DB_EXPORT int dlclose(void *h)
+{
+	int r = REAL(dlclose)(h);
+	struct db_thread *t;
+
+	if (r == 0 && (t = db_thread_enter())) {
+		db_log_modules_sync(false);
+		db_thread_leave(t);
+	}
+	return r;
+}
+
+static int (*real_main)(int, char **, char **);
+
+static int main_wrapper(int argc, char **argv, char **envp)
+{
+	int r = real_main(argc, argv, envp);
+
+	if (atomic_load(&db_ready) == 1)
+		db_log_exit(r);
+	return r;
+}
+
+/* Wrapping main is the only way to see the status of a return from main
+ * (libc's exit call after it is internal, not through the PLT). */
+DB_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+				void (*init)(void), void (*fini)(void),
+				void (*rtld_fini)(void), void *stack_end)
+{
+	if (!db_real.libc_start_main)
+		*(void **)&db_real.libc_start_main = sym("__libc_start_main");
+	real_main = main;
+	return db_real.libc_start_main(main_wrapper, argc, argv, init, fini, rtld_fini,
+				       stack_end);
+}
+
+DB_EXPORT void exit(int status)
+{
+	if (atomic_load(&db_ready) == 1 && db_level == 0)
+		db_log_exit(status);
+	REAL(exit)(status);
+}
+
+DB_EXPORT void _exit(int status)
+{
+	if (atomic_load(&db_ready) == 1 && db_level == 0)
+		db_log_exit(status);
+	REAL(_exit)(status);
+}
+
+DB_EXPORT void _Exit(int status)
+{
+	_exit(status);
+}

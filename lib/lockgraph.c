@@ -1,0 +1,824 @@
+/* lockgraph.c - lock identities, the lock-order graph, cycle search.
+ *
+ * Lock identity = address + generation: the lock table maps an address to
+ * a slot; each identity gets a uid that is never reused.  init, destroy and
+ * free() of the memory holding a lock end the identity (its edges go with
+ * it), so a reused address never aliases an old lock.  Statically
+ * initialised locks get an identity at first use.
+ *
+ * Fast path (db_lock_before/after/released): a table probe without locks
+ * and the thread's own held stack.  A held-lock chain (the held uids in
+ * order, plus the lock being taken) that this thread already validated is
+ * found in its chain cache: nothing else to do.  A new chain goes to
+ * validate(): under graph_lock, an edge from every held lock to the new
+ * one; a new edge gets stacks (the current one; the first lock's is spliced
+ * from the pc/sp kept at its acquisition) and a cycle search.
+ *
+ * Locks: table_lock guards slot insertion and removal (readers probe
+ * without it: keys are published with release stores).  graph_lock guards
+ * everything about edges, classes and the report set; it is taken before
+ * table_lock, never after.  A slot's uid is set to 0 under graph_lock when
+ * its identity ends, so validate() can tell a stale held entry.
+ *
+ * Never called with the program's locks in mind: nothing here blocks on a
+ * program lock or calls program code.
+ */
+#include <string.h>
+
+#include "db_uthash.h"
+
+#define DB_LOCK_SLOTS	(1u << 18)	/* lock table slots: live locks plus
+					 * tombstones up to DB_LOCK_FULL */
+#define DB_LOCK_FULL	(DB_LOCK_SLOTS / 10 * 9)
+#define DB_MAX_EDGES	(1u << 19)	/* lock-order edges kept at once */
+#define DB_MAX_GATES	6		/* locks held before `from` remembered per
+					 * edge, for gate-lock suppression */
+#define DB_MAX_CYCLE	32		/* longest cycle reported */
+#define LOCKPAGES	(1u << 16)	/* counting filter: pages that hold locks */
+
+#define SLOT_EMPTY	((uintptr_t)0)
+#define SLOT_TOMB	((uintptr_t)1)
+
+struct db_edge;
+
+struct gnode {			/* a node of a lock-order graph */
+	struct db_edge *out, *in;
+	uint64_t id;		/* lock uid or class id */
+	uint32_t mark;		/* search epoch */
+	uint8_t is_class;
+	struct db_edge *via;	/* search: the edge that reached this node */
+};
+
+struct db_class {
+	uintptr_t key;		/* init site pc, or the address of a static lock */
+	struct gnode g;
+	uintptr_t rep_addr;	/* a lock of the class, for the report */
+	uint8_t kind, site;
+	uintptr_t site_pc;
+	atomic_uint logged_gen;
+	UT_hash_handle hh;
+};
+
+struct db_lock {
+	_Atomic uintptr_t addr;	/* key; SLOT_EMPTY or SLOT_TOMB when free */
+	_Atomic uint64_t uid;	/* 0: identity ended (or never began) */
+	uint8_t kind, site;
+	uintptr_t site_pc;
+	atomic_uint logged_gen;
+	struct db_class *cls;
+	struct gnode g;
+};
+
+struct edge_key { uint64_t from, to; };
+
+struct db_edge {
+	struct edge_key key;
+	struct gnode *from, *to;
+	struct db_edge *out_next, *out_prev, *in_next, *in_prev;
+	uint64_t id;
+	uint64_t to_stack, from_stack;
+	uint32_t tid;
+	uint8_t from_modes, to_modes;	/* DB_MODE_* bits seen */
+	uint8_t ngates;
+	uint64_t gates[DB_MAX_GATES];	/* ids held before `from`, in every sighting */
+	atomic_uint logged_gen;
+	UT_hash_handle hh;
+};
+
+struct reported {
+	uint64_t key;
+	UT_hash_handle hh;
+};
+
+static struct db_lock *table;
+static unsigned table_used;		/* live + tombstone slots */
+static db_spin_t table_lock;
+static _Atomic uint32_t *lockpages;
+static atomic_uint_fast64_t next_uid = 1;
+
+static db_spin_t graph_lock;
+static struct db_edge *edges;		/* all edges, by (from, to) */
+static unsigned nedges;
+static uint64_t next_edge_id = 1;
+static struct db_class *classes;
+static struct reported *reported;
+static uint32_t search_epoch;
+static atomic_ulong ncycles;
+
+unsigned long db_lockgraph_cycles(void)
+{
+	return atomic_load(&ncycles);
+}
+
+void db_lockgraph_init(void)
+{
+	if (!table)
+		table = db_mem_map(DB_LOCK_SLOTS * sizeof(*table));
+	if (!lockpages)
+		lockpages = db_mem_map(LOCKPAGES * sizeof(*lockpages));
+	if (!table || !lockpages) {
+		db_warn("cannot map the lock table; lock-order analysis is off");
+		db_opt.lock_order = 0;
+	}
+}
+
+static inline uint32_t slot_of(uintptr_t addr)
+{
+	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> (64 - 18));
+}
+
+static inline uint32_t page_of(uintptr_t addr)
+{
+	return (uint32_t)(db_hash64(addr >> 12) & (LOCKPAGES - 1));
+}
+
+static inline struct db_lock *lock_find(uintptr_t addr)
+{
+	for (uint32_t i = slot_of(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
+		uintptr_t k = atomic_load_explicit(&table[i].addr, memory_order_acquire);
+		if (k == addr)
+			return &table[i];
+		if (k == SLOT_EMPTY)
+			return NULL;
+	}
+}
+
+static DB_NOINLINE DB_COLD struct db_lock *lock_insert(uintptr_t addr, unsigned kind,
+						       unsigned site, uintptr_t pc)
+{
+	struct db_lock *tomb = NULL, *lk = NULL;
+	uint32_t i;
+
+	db_spin_lock(&table_lock);
+	for (i = slot_of(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
+		uintptr_t k = atomic_load_explicit(&table[i].addr, memory_order_relaxed);
+		if (k == addr) {		/* another thread was first */
+			db_spin_unlock(&table_lock);
+			return &table[i];
+		}
+		if (k == SLOT_TOMB && !tomb)
+			tomb = &table[i];
+		if (k == SLOT_EMPTY)
+			break;
+	}
+	if (tomb) {
+		lk = tomb;
+	} else if (table_used < DB_LOCK_FULL) {
+		lk = &table[i];
+		table_used++;
+	}
+	if (lk) {
+		lk->kind = (uint8_t)kind;
+		lk->site = (uint8_t)site;
+		lk->site_pc = pc;
+		lk->cls = NULL;
+		atomic_store(&lk->logged_gen, 0);
+		memset(&lk->g, 0, sizeof(lk->g));
+		uint64_t uid = atomic_fetch_add(&next_uid, 1);
+		lk->g.id = uid;
+		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);
+		atomic_fetch_add_explicit(&lockpages[page_of(addr)], 1, memory_order_relaxed);
+		atomic_store_explicit(&lk->addr, addr, memory_order_release);
+	}
+	db_spin_unlock(&table_lock);
+	if (!lk) {
+		static atomic_int once;
+		if (!atomic_exchange(&once, 1))
+			db_note(DB_NOTE_WARN, "lock table full (%u locks): further locks are "
+				"not tracked; lock-order results are partial", DB_LOCK_FULL);
+	}
+	return lk;
+}
+
+static inline struct db_lock *lock_get(uintptr_t addr, unsigned kind, uintptr_t pc)
+{
+	struct db_lock *lk = lock_find(addr);
+
+	return DB_LIKELY(lk) ? lk : lock_insert(addr, kind, DB_SITE_FIRST_USE, pc);
+}
+
+/* ---- edges ---------------------------------------------------------------- */
+
+static void edge_unlink_free(struct db_edge *e)
+{
+	if (e->out_prev)
+		e->out_prev->out_next = e->out_next;
+	else
+		e->from->out = e->out_next;
+	if (e->out_next)
+		e->out_next->out_prev = e->out_prev;
+	if (e->in_prev)
+		e->in_prev->in_next = e->in_next;
+	else
+		e->to->in = e->in_next;
+	if (e->in_next)
+		e->in_next->in_prev = e->in_prev;
+	HASH_DEL(edges, e);
+	nedges--;
+	db_mem_free(e, sizeof(*e));
+}
+
+static struct db_edge *edge_find(struct gnode *a, struct gnode *b)
+{
+	struct edge_key k = { a->id, b->id };
+	struct db_edge *e;
+
+	HASH_FIND(hh, edges, &k, sizeof(k), e);
+	return e;
+}
+
+static struct db_edge *edge_new(struct gnode *a, struct gnode *b)
+{
+	if (nedges >= DB_MAX_EDGES) {
+		static bool said;
+		if (!said) {
+			said = true;
+			db_note(DB_NOTE_WARN, "lock-order graph full (%u edges): new lock "
+				"orders are not checked; results are partial", DB_MAX_EDGES);
+		}
+		return NULL;
+	}
+	struct db_edge *e = db_mem_alloc(sizeof(*e));
+	if (!e)
+		return NULL;
+	e->key.from = a->id;
+	e->key.to = b->id;
+	e->from = a;
+	e->to = b;
+	e->id = next_edge_id++;
+	e->out_next = a->out;
+	if (a->out)
+		a->out->out_prev = e;
+	a->out = e;
+	e->in_next = b->in;
+	if (b->in)
+		b->in->in_prev = e;
+	b->in = e;
+	HASH_ADD(hh, edges, key, sizeof(e->key), e);
+	if (!e->hh.tbl) {	/* uthash could not allocate: undo */
+		e->in_next = e->out_next = NULL;
+		db_mem_free(e, sizeof(*e));
+		return NULL;
+	}
+	nedges++;
+	return e;
+}
+
+/* End a lock identity: its edges, its uid, then its slot. */
+static void lock_kill(struct db_lock *lk, uintptr_t addr)
+{
+	db_spin_lock(&graph_lock);
+	while (lk->g.out)
+		edge_unlink_free(lk->g.out);
+	while (lk->g.in)
+		edge_unlink_free(lk->g.in);
+	atomic_store_explicit(&lk->uid, 0, memory_order_relaxed);
+	db_spin_lock(&table_lock);
+	if (atomic_load_explicit(&lk->addr, memory_order_relaxed) == addr) {
+		uint32_t i = (uint32_t)(lk - table);
+		uint32_t next = (i + 1) & (DB_LOCK_SLOTS - 1);
+		/* a slot before an empty one can be empty too: no probe for
+		 * another key passes it.  Keeps tombstones from piling up. */
+		if (atomic_load_explicit(&table[next].addr, memory_order_relaxed) == SLOT_EMPTY) {
+			atomic_store_explicit(&lk->addr, SLOT_EMPTY, memory_order_release);
+			table_used--;
+			for (i = (i - 1) & (DB_LOCK_SLOTS - 1);
+			     atomic_load_explicit(&table[i].addr, memory_order_relaxed) == SLOT_TOMB;
+			     i = (i - 1) & (DB_LOCK_SLOTS - 1)) {
+				atomic_store_explicit(&table[i].addr, SLOT_EMPTY, memory_order_release);
+				table_used--;
+			}
+		} else {
+			atomic_store_explicit(&lk->addr, SLOT_TOMB, memory_order_release);
+		}
+		atomic_fetch_sub_explicit(&lockpages[page_of(addr)], 1, memory_order_relaxed);
+	}
+	db_spin_unlock(&table_lock);
+	db_spin_unlock(&graph_lock);
+}
+
+void db_lock_created(struct db_thread *t, void *addr, unsigned kind, uintptr_t pc)
+{
+	(void)t;
+	if (!db_opt.lock_order)
+		return;
+	struct db_lock *lk = lock_find((uintptr_t)addr);
+	if (lk)		/* re-initialised without destroy: a new identity */
+		lock_kill(lk, (uintptr_t)addr);
+	lock_insert((uintptr_t)addr, kind, DB_SITE_INIT, pc);
+}
+
+void db_lock_destroyed(struct db_thread *t, void *addr)
+{
+	(void)t;
+	if (!db_opt.lock_order)
+		return;
+	struct db_lock *lk = lock_find((uintptr_t)addr);
+	if (lk)
+		lock_kill(lk, (uintptr_t)addr);
+}
+
+void db_lock_forget_range(uintptr_t p, size_t n)
+{
+	if (!lockpages || !n)
+		return;
+	uintptr_t end = p + n;
+	for (uintptr_t pg = p & ~(uintptr_t)4095; pg < end; pg += 4096) {
+		if (!atomic_load_explicit(&lockpages[page_of(pg)], memory_order_relaxed))
+			continue;
+		uintptr_t a = pg > p ? pg : p, e = pg + 4096 < end ? pg + 4096 : end;
+		/* pthread_spinlock_t is an int: 4-byte steps find every lock */
+		for (a = (a + 3) & ~(uintptr_t)3; a < e; a += 4) {
+			struct db_lock *lk = lock_find(a);
+			if (lk)
+				lock_kill(lk, a);
+		}
+	}
+}
+
+/* ---- classes -------------------------------------------------------------- */
+
+static struct db_class *class_of(struct db_lock *lk, uintptr_t addr)
+{
+	if (lk->cls)
+		return lk->cls;
+	uintptr_t key = lk->site == DB_SITE_INIT ? lk->site_pc : addr;
+	struct db_class *c;
+	HASH_FIND(hh, classes, &key, sizeof(key), c);
+	if (!c) {
+		c = db_mem_alloc(sizeof(*c));
+		if (!c)
+			return NULL;
+		c->key = key;
+		c->g.id = atomic_fetch_add(&next_uid, 1);
+		c->g.is_class = 1;
+		c->rep_addr = addr;
+		c->kind = lk->kind;
+		c->site = lk->site;
+		c->site_pc = lk->site_pc;
+		HASH_ADD(hh, classes, key, sizeof(c->key), c);
+		if (!c->hh.tbl) {
+			db_mem_free(c, sizeof(*c));
+			return NULL;
+		}
+	}
+	lk->cls = c;
+	return c;
+}
+
+/* ---- reporting a cycle ---------------------------------------------------- */
+
+static struct db_lock *lock_of(struct gnode *g)
+{
+	return (struct db_lock *)((char *)g - offsetof(struct db_lock, g));
+}
+
+static struct db_class *class_of_node(struct gnode *g)
+{
+	return (struct db_class *)((char *)g - offsetof(struct db_class, g));
+}
+
+static void log_node(struct gnode *g)
+{
+	struct db_rec_lock r = { .h = { DB_REC_LOCK, sizeof(r) }, .uid = g->id, .class_id = 0 };
+	atomic_uint *gen;
+	uintptr_t pc;
+
+	if (g->is_class) {
+		struct db_class *c = class_of_node(g);
+		r.addr = c->rep_addr;
+		r.kind = c->kind;
+		r.site = c->site;
+		r.class_id = g->id;
+		pc = c->site_pc;
+		gen = &c->logged_gen;
+	} else {
+		struct db_lock *lk = lock_of(g);
+		r.addr = atomic_load_explicit(&lk->addr, memory_order_relaxed);
+		r.kind = lk->kind;
+		r.site = lk->site;
+		r.class_id = lk->cls ? lk->cls->g.id : 0;
+		pc = lk->site_pc;
+		gen = &lk->logged_gen;
+	}
+	r.site_stack = pc ? db_stack_put(&pc, 1, 0) : 0;
+	db_stack_log(r.site_stack);
+	db_log_write_once(gen, &r);
+}
+
+static void log_edge(struct db_edge *e)
+{
+	struct db_rec_edge r = {
+		.h = { DB_REC_EDGE, sizeof(r) },
+		.id = e->id, .from = e->from->id, .to = e->to->id,
+		.to_stack = e->to_stack, .from_stack = e->from_stack,
+		.tid = e->tid,
+		.from_mode = e->from_modes & DB_MODE_WRITE ? DB_MODE_WRITE : DB_MODE_READ,
+		.to_mode = e->to_modes & DB_MODE_WRITE ? DB_MODE_WRITE : DB_MODE_READ,
+		.flags = e->from->is_class ? DB_EDGEF_CLASS : 0,
+	};
+	db_stack_log(e->to_stack);
+	db_stack_log(e->from_stack);
+	db_log_write_once(&e->logged_gen, &r);
+}
+
+/* Cycle e[0..n-1] with e[k]: L_k -> L_k+1.  Canonical key: the ids rotated to
+ * start at the smallest, hashed; the same cycle found from any edge is the
+ * same key. */
+static uint64_t cycle_key(struct db_edge **e, int n)
+{
+	int m = 0;
+	uint64_t h = (uint64_t)n;
+
+	for (int k = 1; k < n; k++)
+		if (e[k]->from->id < e[m]->from->id)
+			m = k;
+	for (int k = 0; k < n; k++)
+		h = db_hash64(h ^ e[(m + k) % n]->from->id);
+	return h;
+}
+
+static bool cycle_suppressed(struct db_edge **e, int n)
+{
+	/* gate: one lock, not in the cycle, held before `from` at every edge */
+	for (int g = 0; g < e[0]->ngates; g++) {
+		uint64_t gate = e[0]->gates[g];
+		bool all = true;
+		for (int k = 0; k < n && all; k++) {
+			bool in = e[k]->from->id == gate;
+			for (int j = 0; j < e[k]->ngates && !in; j++)
+				in = e[k]->gates[j] == gate;
+			all = in && e[k]->from->id != gate;
+		}
+		if (all)
+			return true;
+	}
+	/* a lock that is only ever read-held by one side and read-acquired by
+	 * the other cannot block: no deadlock through it */
+	for (int k = 0; k < n; k++) {
+		struct db_edge *in = e[(k + n - 1) % n], *out = e[k];
+		if (!(in->to_modes & DB_MODE_WRITE) && !(out->from_modes & DB_MODE_WRITE))
+			return true;
+	}
+	return false;
+}
+
+static void report_cycle(struct db_edge **e, int n)
+{
+	struct reported *r;
+	uint64_t key = cycle_key(e, n);
+
+	HASH_FIND(hh, reported, &key, sizeof(key), r);
+	if (r)
+		return;
+	r = db_mem_alloc(sizeof(*r));
+	if (r) {
+		r->key = key;
+		HASH_ADD(hh, reported, key, sizeof(r->key), r);
+	}
+	/* rotate so the smallest id comes first, as logfmt.h promises */
+	int m = 0;
+	for (int k = 1; k < n; k++)
+		if (e[k]->from->id < e[m]->from->id)
+			m = k;
+	struct {
+		struct db_rec_cycle r;
+		uint64_t edge[DB_MAX_CYCLE];
+	} rec;
+	memset(&rec.r, 0, sizeof(rec.r));
+	for (int k = 0; k < n; k++) {
+		struct db_edge *x = e[(m + k) % n];
+		log_node(x->from);
+		log_edge(x);
+		rec.edge[k] = x->id;
+	}
+	rec.r.h.type = DB_REC_CYCLE;
+	rec.r.h.size = (uint32_t)(sizeof(rec.r) + (size_t)n * sizeof(uint64_t));
+	rec.r.nedges = (uint32_t)n;
+	rec.r.flags = e[0]->from->is_class ? DB_EDGEF_CLASS : 0;
+	db_log_write(&rec);
+	atomic_fetch_add(&ncycles, 1);
+	if (db_opt.verbosity >= 2)
+		db_warn("lock-order inversion: cycle of %d %s", n,
+			e[0]->from->is_class ? "lock classes" : "locks");
+	/* the class cycle under a reported lock cycle says nothing new */
+	if (!e[0]->from->is_class && db_opt.lock_classes) {
+		uint64_t h = (uint64_t)n;
+		int cm = 0;
+		struct db_class *cl[DB_MAX_CYCLE];
+		for (int k = 0; k < n; k++) {
+			cl[k] = lock_of(e[k]->from)->cls;
+			if (!cl[k])
+				return;
+			if (cl[k]->g.id < cl[cm]->g.id)
+				cm = k;
+		}
+		for (int k = 0; k < n; k++)
+			h = db_hash64(h ^ cl[(cm + k) % n]->g.id);
+		HASH_FIND(hh, reported, &h, sizeof(h), r);
+		if (!r && (r = db_mem_alloc(sizeof(*r)))) {
+			r->key = h;
+			HASH_ADD(hh, reported, key, sizeof(r->key), r);
+		}
+	}
+}
+
+/* Search for paths back from the new edge's target to its source.  First a
+ * plain reachability search (each node once); only when a cycle exists and
+ * the first one found is suppressed (gated, read-only), a bounded search of
+ * other simple paths for one that is not. */
+static void check_cycle(struct db_edge *ne)
+{
+	struct gnode *src = ne->from, *dst = ne->to;
+	struct gnode *stack[256];
+	long budget = db_opt.max_search;
+	int sp = 0;
+
+	if (++search_epoch == 0)
+		search_epoch = 1;
+	dst->mark = search_epoch;
+	dst->via = NULL;
+	stack[sp++] = dst;
+	bool found = false, gave_up = false;
+	while (sp && !found) {
+		struct gnode *g = stack[--sp];
+		for (struct db_edge *e = g->out; e; e = e->out_next) {
+			if (e->to->mark == search_epoch)
+				continue;
+			if (--budget < 0 || sp == (int)DB_ARRAY_SIZE(stack)) {
+				gave_up = true;
+				break;
+			}
+			e->to->mark = search_epoch;
+			e->to->via = e;
+			if (e->to == src) {
+				found = true;
+				break;
+			}
+			stack[sp++] = e->to;
+		}
+		if (gave_up)
+			break;
+	}
+	if (gave_up) {
+		static bool said;
+		if (!said) {
+			said = true;
+			db_note(DB_NOTE_WARN, "cycle search gave up after %ld nodes "
+				"(max_search); some lock-order cycles may be missed",
+				(long)db_opt.max_search);
+		}
+	}
+	if (!found)
+		return;
+
+	struct db_edge *cyc[DB_MAX_CYCLE];
+	int n = 0;
+	cyc[n++] = ne;
+	struct db_edge *path[DB_MAX_CYCLE];
+	int np = 0;
+	for (struct gnode *g = src; g != dst && np < DB_MAX_CYCLE - 1; g = g->via->from)
+		path[np++] = g->via;
+	if (np >= DB_MAX_CYCLE - 1)
+		return;
+	while (np)
+		cyc[n++] = path[--np];
+	if (!cycle_suppressed(cyc, n)) {
+		report_cycle(cyc, n);
+		return;
+	}
+
+	/* bounded depth-first enumeration of simple paths dst -> src */
+	struct db_edge *it[DB_MAX_CYCLE];
+	struct gnode *on[DB_MAX_CYCLE];
+	budget = db_opt.max_search;
+	if (++search_epoch == 0)
+		search_epoch = 1;
+	int d = 0;
+	on[0] = dst;
+	dst->mark = search_epoch;
+	it[0] = dst->out;
+	cyc[0] = ne;
+	while (d >= 0 && --budget > 0) {
+		struct db_edge *e = it[d];
+		if (!e) {		/* done with this node: pop */
+			on[d]->mark = 0;
+			d--;
+			if (d >= 0)
+				it[d] = it[d]->out_next;
+			continue;
+		}
+		cyc[d + 1] = e;
+		if (e->to == src) {
+			if (!cycle_suppressed(cyc, d + 2)) {
+				report_cycle(cyc, d + 2);
+				return;
+			}
+			it[d] = e->out_next;
+			continue;
+		}
+		if (e->to->mark == search_epoch || d + 2 >= DB_MAX_CYCLE) {
+			it[d] = e->out_next;
+			continue;
+		}
+		d++;
+		on[d] = e->to;
+		e->to->mark = search_epoch;
+		it[d] = e->to->out;
+	}
+}
+
+/* ---- validating a new held-lock chain ------------------------------------- */
+
+static inline uint64_t chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
+{
+	return db_hash64(prev ^ (uid << 2) ^ mode) | 1;
+}
+
+/* Add or update a -> b as seen now; run the cycle search when it is new or
+ * when it changed in a way that can unsuppress a cycle. */
+static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
+		     const struct db_held *h, const struct db_acq *acq,
+		     const uint64_t *gates, int ngates, struct db_frames *fr, bool *captured)
+{
+	struct db_edge *e = edge_find(a, b);
+	bool check = false;
+
+	if (!e) {
+		if (!*captured) {
+			db_stack_capture(fr, (int)db_opt.stack_depth);
+			*captured = true;
+		}
+		e = edge_new(a, b);
+		if (!e)
+			return;
+		e->tid = t->tid;
+		e->from_modes = (uint8_t)h->mode;
+		e->to_modes = (uint8_t)acq->mode;
+		e->ngates = (uint8_t)ngates;
+		memcpy(e->gates, gates, (size_t)ngates * sizeof(*gates));
+		e->to_stack = db_stack_put(fr->pc, fr->n, fr->truncated ? DB_STACKF_TRUNCATED : 0);
+		/* where `from` was taken: its pc, then the frames of the current
+		 * stack that are its callers (above its stack pointer) */
+		uintptr_t pcs[DB_MAX_FRAMES];
+		int n = 0;
+		pcs[n++] = h->pc;
+		for (int k = 0; k < fr->n && n < DB_MAX_FRAMES; k++)
+			if (fr->sp[k] > h->sp)
+				pcs[n++] = fr->pc[k];
+		e->from_stack = db_stack_put(pcs, n, DB_STACKF_SPLICED);
+		check = true;
+	} else {
+		if ((e->from_modes | h->mode) != e->from_modes ||
+		    (e->to_modes | acq->mode) != e->to_modes)
+			check = true;
+		e->from_modes |= (uint8_t)h->mode;
+		e->to_modes |= (uint8_t)acq->mode;
+		/* keep only gates held in this sighting too */
+		int k = 0;
+		for (int j = 0; j < e->ngates; j++) {
+			bool in = false;
+			for (int i = 0; i < ngates && !in; i++)
+				in = gates[i] == e->gates[j];
+			if (in)
+				e->gates[k++] = e->gates[j];
+		}
+		if (k != e->ngates)
+			check = true;
+		e->ngates = (uint8_t)k;
+	}
+	if (check)
+		check_cycle(e);
+}
+
+static DB_NOINLINE DB_COLD void validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
+{
+	struct db_frames fr;
+	bool captured = false;
+	uint64_t gates[DB_MAX_GATES], cgates[DB_MAX_GATES];
+	int ngates = 0, ncgates = 0;
+	struct db_class *cb = NULL;
+
+	db_spin_lock(&graph_lock);
+	if (atomic_load_explicit(&a->lk->uid, memory_order_relaxed) != uid)
+		goto out;
+	if (db_opt.lock_classes)
+		cb = class_of(a->lk, a->addr);
+	for (int i = 0; i < t->nheld; i++) {
+		struct db_held *h = &t->held[i];
+		if (!h->lk || h->uid == 0 ||
+		    atomic_load_explicit(&h->lk->uid, memory_order_relaxed) != h->uid)
+			continue;	/* its identity ended while held */
+		add_edge(t, &h->lk->g, &a->lk->g, h, a, gates, ngates, &fr, &captured);
+		struct db_class *ca = cb ? class_of(h->lk, h->addr) : NULL;
+		if (ca && ca != cb)
+			add_edge(t, &ca->g, &cb->g, h, a, cgates, ncgates, &fr, &captured);
+		if (ngates < DB_MAX_GATES)
+			gates[ngates++] = h->uid;
+		if (ca && ncgates < DB_MAX_GATES)
+			cgates[ncgates++] = ca->g.id;
+	}
+out:
+	db_spin_unlock(&graph_lock);
+}
+
+/* ---- the fast path -------------------------------------------------------- */
+
+void db_lock_before(struct db_thread *t, struct db_acq *a)
+{
+	if (!db_opt.lock_order)
+		return;
+	a->lk = lock_get(a->addr, a->kind, a->pc);
+	if (!a->lk || t->nheld == 0)
+		return;
+	for (int i = t->nheld - 1; i >= 0; i--) {
+		if (t->held[i].addr == a->addr) {	/* re-entry: no edges */
+			a->recursive = 1;
+			return;
+		}
+	}
+	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
+	if (!uid)
+		return;
+	uint64_t key = chain_next(t->held[t->nheld - 1].chain, uid, a->mode);
+	uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
+	if (DB_LIKELY(*c == key))
+		return;
+	validate(t, a, uid);
+	*c = key;
+}
+
+void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
+{
+	if (!db_opt.lock_order)
+		return;
+	if (!a->lk)
+		a->lk = lock_get(a->addr, a->kind, a->pc);
+	if (!a->lk)
+		return;
+	for (int i = t->nheld - 1; i >= 0; i--) {
+		if (t->held[i].addr == a->addr) {
+			t->held[i].rec++;
+			return;
+		}
+	}
+	if (t->nheld == DB_MAX_HELD) {
+		t->overflow++;
+		return;
+	}
+	struct db_held *h = &t->held[t->nheld];
+	h->addr = a->addr;
+	h->lk = a->lk;
+	h->uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
+	h->chain = chain_next(t->nheld ? t->held[t->nheld - 1].chain : 0, h->uid, a->mode);
+	h->pc = a->pc;
+	h->sp = a->sp;
+	h->mode = a->mode;
+	h->rec = 0;
+	h->try = try;
+	h->kind = a->kind;
+	t->nheld++;
+}
+
+void db_lock_released(struct db_thread *t, void *addr)
+{
+	for (int i = t->nheld - 1; i >= 0; i--) {
+		struct db_held *h = &t->held[i];
+		if (h->addr != (uintptr_t)addr)
+			continue;
+		if (h->rec) {
+			h->rec--;
+			return;
+		}
+		/* out-of-order release: shift the rest down, recompute chains */
+		for (int j = i; j + 1 < t->nheld; j++) {
+			t->held[j] = t->held[j + 1];
+			t->held[j].chain = chain_next(j ? t->held[j - 1].chain : 0,
+						      t->held[j].uid, t->held[j].mode);
+		}
+		t->nheld--;
+		return;
+	}
+	if (t->overflow)
+		t->overflow--;
+}
+
+/* ---- fork ----------------------------------------------------------------- */
+
+void db_lockgraph_atfork_prepare(void)
+{
+	db_spin_lock(&graph_lock);
+	db_spin_lock(&table_lock);
+}
+
+void db_lockgraph_atfork_parent(void)
+{
+	db_spin_unlock(&table_lock);
+	db_spin_unlock(&graph_lock);
+}
+
+void db_lockgraph_atfork_child(void)
+{
+	db_spin_unlock(&table_lock);
+	db_spin_unlock(&graph_lock);
+}

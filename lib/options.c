@@ -1,0 +1,172 @@
+/* options.c - DEADBOLT_OPTIONS="key=value:key=value", parsed once at start
+ * from the table in options.inc.  Unknown keys and bad values get one line
+ * on stderr naming them and keep their defaults; nothing here can fail the
+ * program.  secure_getenv: a set-uid program runs with the defaults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct db_options db_opt;
+
+enum { T_BOOL, T_INT, T_STR };
+
+static const struct opt_desc {
+	const char *name;
+	int type;
+	long def, lo, hi;
+	const char *sdef;
+	size_t off;
+} opts[] = {
+#define DB_OPT_BOOL(n, d, h)		{ #n, T_BOOL, d, 0, 1, NULL, offsetof(struct db_options, n) },
+#define DB_OPT_INT(n, d, l, u, h)	{ #n, T_INT, d, l, u, NULL, offsetof(struct db_options, n) },
+#define DB_OPT_STR(n, d, h)		{ #n, T_STR, 0, 0, 0, d, offsetof(struct db_options, n) },
+#include "options.inc"
+#undef DB_OPT_BOOL
+#undef DB_OPT_INT
+#undef DB_OPT_STR
+};
+
+static void set_defaults(struct db_options *o)
+{
+	for (size_t i = 0; i < DB_ARRAY_SIZE(opts); i++) {
+		char *f = (char *)o + opts[i].off;
+		if (opts[i].type == T_BOOL)
+			*(int *)f = (int)opts[i].def;
+		else if (opts[i].type == T_INT)
+			*(long *)f = opts[i].def;
+		else
+			db_fmt(f, sizeof(o->log_dir), "%s", opts[i].sdef);
+	}
+}
+
+static bool parse_bool(const char *v, size_t n, int *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strlen(yes[i]) == n && !strncasecmp(v, yes[i], n))
+			return *out = 1, true;
+		if (strlen(no[i]) == n && !strncasecmp(v, no[i], n))
+			return *out = 0, true;
+	}
+	return false;
+}
+
+static bool parse_long(const char *v, size_t n, long *out)
+{
+	long x = 0;
+	bool neg = false;
+	size_t i = 0;
+
+	if (n && v[0] == '-')
+		neg = true, i++;
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9' || x > 100000000000L)
+			return false;
+		x = x * 10 + (v[i] - '0');
+	}
+	*out = neg ? -x : x;
+	return true;
+}
+
+static void one(struct db_options *o, const char *k, size_t kn, const char *v,
+		size_t vn, bool has_value, void (*warn)(const char *))
+{
+	char msg[256];
+
+	for (size_t i = 0; i < DB_ARRAY_SIZE(opts); i++) {
+		const struct opt_desc *d = &opts[i];
+		if (strlen(d->name) != kn || strncmp(d->name, k, kn))
+			continue;
+		char *f = (char *)o + d->off;
+		int b;
+		long x;
+		if (!has_value && d->type == T_BOOL) {
+			*(int *)f = 1;
+		} else if (d->type == T_BOOL && parse_bool(v, vn, &b)) {
+			*(int *)f = b;
+		} else if (d->type == T_INT && parse_long(v, vn, &x) && x >= d->lo && x <= d->hi) {
+			*(long *)f = x;
+		} else if (d->type == T_STR && has_value && vn < sizeof(o->log_dir)) {
+			memcpy(f, v, vn);
+			f[vn] = '\0';
+		} else {
+			char val[64];
+			db_fmt(val, sizeof(val) < vn + 1 ? sizeof(val) : vn + 1, "%s", v);
+			if (d->type == T_INT)
+				db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: bad value '%s' for %s "
+				       "(an integer %ld..%ld); using %ld", val, d->name,
+				       d->lo, d->hi, *(long *)f);
+			else if (d->type == T_BOOL)
+				db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: bad value '%s' for %s "
+				       "(0 or 1); using %d", val, d->name, *(int *)f);
+			else
+				db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: bad value for %s "
+				       "(a string of at most %zu bytes)", d->name,
+				       sizeof(o->log_dir) - 1);
+			warn(msg);
+		}
+		return;
+	}
+	char key[64];
+	db_fmt(key, sizeof(key) < kn + 1 ? sizeof(key) : kn + 1, "%s", k);
+	db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: unknown option '%s' (ignored)", key);
+	warn(msg);
+}
+
+void db_options_parse(struct db_options *o, const char *s,
+		      void (*warn)(const char *msg))
+{
+	set_defaults(o);
+	while (s && *s) {
+		const char *end = strchr(s, ':');
+		if (!end)
+			end = s + strlen(s);
+		const char *eq = memchr(s, '=', (size_t)(end - s));
+		const char *kend = eq ? eq : end;
+		/* skip blanks around the key so "a=1: b=2" works */
+		while (s < kend && (*s == ' ' || *s == '\t'))
+			s++;
+		size_t kn = (size_t)(kend - s);
+		while (kn && (s[kn - 1] == ' ' || s[kn - 1] == '\t'))
+			kn--;
+		if (kn)
+			one(o, s, kn, eq ? eq + 1 : end, eq ? (size_t)(end - eq - 1) : 0,
+			    eq != NULL, warn);
+		s = *end ? end + 1 : end;
+	}
+}
+
+size_t db_options_format(const struct db_options *o, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < DB_ARRAY_SIZE(opts); i++) {
+		const char *f = (const char *)o + opts[i].off;
+		const char *sep = i ? ":" : "";
+		if (at >= n)
+			break;
+		if (opts[i].type == T_BOOL)
+			at += db_fmt(buf + at, n - at, "%s%s=%d", sep, opts[i].name, *(const int *)f);
+		else if (opts[i].type == T_INT)
+			at += db_fmt(buf + at, n - at, "%s%s=%ld", sep, opts[i].name, *(const long *)f);
+		else
+			at += db_fmt(buf + at, n - at, "%s%s=%s", sep, opts[i].name, f);
+	}
+	return at < n ? at : (n ? n - 1 : 0);
+}
+
+static void warn_line(const char *msg)
+{
+	db_warn("%s", msg);
+}
+
+void db_options_init(void)
+{
+	db_options_parse(&db_opt, secure_getenv("DEADBOLT_OPTIONS"), warn_line);
+}

@@ -1,0 +1,255 @@
+/* thread.c - per-thread state, start-up, threads and fork.
+ *
+ * db_self (initial-exec TLS) points at the thread's struct db_thread,
+ * allocated from mem.c on the thread's first call into deadbolt (or by the
+ * pthread_create trampoline, which knows the creator).  A pthread key's
+ * destructor ends it when the thread exits by returning or pthread_exit;
+ * after that db_self is DB_THREAD_DEAD and every call goes straight to libc
+ * (other TLS destructors may still lock and free).
+ *
+ * thread_lock (spinlock) guards the list of live threads; fork holds every
+ * internal lock across the fork (atfork handlers registered at init), and
+ * the child keeps only the forking thread, opens its own log and keeps the
+ * lock graph it inherited.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+__thread int db_level;
+__thread struct db_thread *db_self;
+atomic_int db_ready;		/* 0 not started, 3 starting, 1 ready, 2 disabled */
+
+enum { READY_OFF = 0, READY_ON = 1, READY_DISABLED = 2, READY_STARTING = 3 };
+
+static db_spin_t thread_lock;
+static struct db_thread *threads;	/* list of live threads */
+static atomic_uint next_tid = 1;	/* 0 is the main thread */
+static pthread_key_t exit_key;
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+	uint32_t tid, parent;
+	uint64_t stack;
+};
+
+static void log_thread(struct db_thread *t)
+{
+	struct db_rec_thread r = {
+		.h = { DB_REC_THREAD, sizeof(r) },
+		.tid = t->tid,
+		.parent = t->parent,
+		.os_tid = (uint64_t)t->os_tid,
+		.create_stack = t->create_stack,
+	};
+	db_stack_log(t->create_stack);
+	db_log_write(&r);
+}
+
+static void link_thread(struct db_thread *t)
+{
+	db_spin_lock(&thread_lock);
+	t->next = threads;
+	if (threads)
+		threads->prev = t;
+	threads = t;
+	db_spin_unlock(&thread_lock);
+}
+
+/* Called with db_level > 0. */
+static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stack)
+{
+	struct db_thread *t = db_mem_alloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->parent = parent;
+	t->os_tid = gettid();
+	t->create_stack = stack;
+	link_thread(t);
+	db_self = t;
+	pthread_setspecific(exit_key, t);
+	log_thread(t);
+	return t;
+}
+
+void db_thread_exiting(struct db_thread *t)
+{
+	struct db_rec_thread_exit r = { .h = { DB_REC_THREAD_EXIT, sizeof(r) }, .tid = t->tid };
+
+	db_log_write(&r);
+	db_spin_lock(&thread_lock);
+	if (t->prev)
+		t->prev->next = t->next;
+	else if (threads == t)
+		threads = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	db_spin_unlock(&thread_lock);
+	db_self = DB_THREAD_DEAD;
+	db_mem_free(t, sizeof(*t));
+}
+
+static void exit_key_destructor(void *p)
+{
+	struct db_thread *t = p;
+
+	if (t != db_self)
+		return;
+	db_level++;
+	db_thread_exiting(t);
+	db_level--;
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+static void atfork_prepare(void)
+{
+	db_level++;
+	db_lockgraph_atfork_prepare();
+	db_stack_atfork_prepare();
+	db_log_atfork_prepare();
+	db_spin_lock(&thread_lock);
+	db_mem_atfork_prepare();
+}
+
+static void atfork_parent(void)
+{
+	db_mem_atfork_parent();
+	db_spin_unlock(&thread_lock);
+	db_log_atfork_parent();
+	db_stack_atfork_parent();
+	db_lockgraph_atfork_parent();
+	db_level--;
+}
+
+static void atfork_child(void)
+{
+	struct db_thread *t = db_self;
+
+	db_mem_atfork_child();
+	/* only this thread exists now; the others' states are lost (small) */
+	threads = NULL;
+	db_spin_unlock(&thread_lock);
+	db_log_atfork_parent();		/* same lock: released in the child too */
+	db_stack_atfork_child();
+	db_lockgraph_atfork_child();
+	atomic_fetch_add(&db_log_gen, 1);	/* everything is new to the child's log */
+	db_log_open(true);
+	if (t && t != DB_THREAD_DEAD) {
+		t->os_tid = gettid();
+		t->next = t->prev = NULL;
+		link_thread(t);
+		log_thread(t);
+	}
+	db_level--;
+}
+
+/* ---- start-up ------------------------------------------------------------ */
+
+void db_init(void)
+{
+	int expect = READY_OFF;
+
+	if (!atomic_compare_exchange_strong(&db_ready, &expect, READY_STARTING))
+		return;
+	db_level++;
+	if (!db_interpose_resolve()) {
+		db_warn("cannot find the pthread functions in libc; deadbolt is off");
+		atomic_store(&db_ready, READY_DISABLED);
+		db_level--;
+		return;
+	}
+	db_options_init();
+	db_stack_init();
+	db_lockgraph_init();
+	pthread_key_create(&exit_key, exit_key_destructor);
+	db_log_open(false);
+	bool main_thread = gettid() == getpid();
+	new_thread(main_thread ? 0 : atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+	db_level--;
+	atomic_store(&db_ready, READY_ON);
+}
+
+__attribute__((constructor(101))) static void db_constructor(void)
+{
+	db_init();
+}
+
+/* The slow half of db_thread_enter(): not initialised yet, or the first
+ * call on a thread deadbolt did not start (created before us, raw clone). */
+struct db_thread *db_thread_slow(void)
+{
+	int r = atomic_load(&db_ready);
+
+	if (r == READY_OFF) {
+		db_init();
+		r = atomic_load(&db_ready);
+	}
+	if (r != READY_ON)
+		return NULL;
+	if (db_self == DB_THREAD_DEAD)
+		return NULL;
+	if (db_self)
+		return db_self;
+	db_level++;
+	struct db_thread *t = new_thread(atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0);
+	db_level--;
+	return t;
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+static void *trampoline(void *p)
+{
+	struct start s = *(struct start *)p;
+
+	db_mem_free(p, sizeof(s));
+	if (atomic_load(&db_ready) == READY_ON) {
+		db_level++;
+		new_thread(s.tid, s.parent, s.stack);
+		db_level--;
+	}
+	return s.fn(s.arg);
+}
+
+int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
+		     void *(*fn)(void *), void *arg, uintptr_t pc, uintptr_t sp)
+{
+	struct db_thread *self = db_self;
+	struct start *s = db_mem_alloc(sizeof(*s));
+	struct db_frames f;
+
+	(void)pc;
+	(void)sp;
+	if (!s)
+		return db_real.pthread_create(th, attr, fn, arg);
+	s->fn = fn;
+	s->arg = arg;
+	s->tid = atomic_fetch_add(&next_tid, 1);
+	s->parent = self ? self->tid : UINT32_MAX;
+	db_stack_capture(&f, (int)db_opt.stack_depth);
+	s->stack = db_stack_put(f.pc, f.n, f.truncated ? DB_STACKF_TRUNCATED : 0);
+	int r = db_real.pthread_create(th, attr, trampoline, s);
+	if (r != 0)
+		db_mem_free(s, sizeof(*s));
+	return r;
+}
+
+/* At exit (from any thread): one line saying what was found and where the
+ * log is, for LD_PRELOAD use without `deadbolt run` (which turns it off). */
+__attribute__((destructor)) static void db_destructor(void)
+{
+	if (atomic_load(&db_ready) != READY_ON || !db_opt.summary)
+		return;
+	unsigned long n = db_lockgraph_cycles();
+	const char *path = db_log_path();
+	if (n && path)
+		db_warn("%lu lock-order inversion%s (potential deadlock%s); "
+			"report: deadbolt report %s", n, n == 1 ? "" : "s", n == 1 ? "" : "s", path);
+}
