@@ -1,0 +1,48 @@
+/* 100,000 live mutexes, initialised and kept alive to the end, locked in
+ * disjoint pairs (2k, 2k+1), lower index first, by one thread and then the
+ * same way by another (joined in between).  50,000 edges, all agreeing with
+ * the index order: clean, however large the lock table grows.  Twin:
+ * many_locks_inversion.c.
+ * EXPECT: clean
+ * TIMEOUT: 300
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#define LOCKS 100000
+
+static pthread_mutex_t *locks;
+
+static void *lock_pairs(void *arg)
+{
+	for (int i = 0; i + 1 < LOCKS; i += 2) {
+		pthread_mutex_lock(&locks[i]);
+		pthread_mutex_lock(&locks[i + 1]);
+		pthread_mutex_unlock(&locks[i + 1]);
+		pthread_mutex_unlock(&locks[i]);
+	}
+	return arg;
+}
+
+static void run(void *(*fn)(void *))
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
+int main(void)
+{
+	locks = malloc(LOCKS * sizeof(*locks));
+	if (!locks)
+		return 2;
+	for (int i = 0; i < LOCKS; i++)
+		pthread_mutex_init(&locks[i], NULL);
+	run(lock_pairs);
+	run(lock_pairs);
+	for (int i = 0; i < LOCKS; i++)
+		pthread_mutex_destroy(&locks[i]);
+	free(locks);
+	return 0;
+}

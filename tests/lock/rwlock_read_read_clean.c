@@ -1,0 +1,45 @@
+/* Two threads read-lock A then B and B then A (joined in between).  Readers
+ * do not exclude readers (glibc's default rwlock prefers readers, so a
+ * waiting writer cannot make a reader block), so a cycle whose every
+ * acquisition is a read lock cannot deadlock: clean.  Twin:
+ * rwlock_read_write.c.
+ * EXPECT: clean
+ */
+#include <pthread.h>
+
+static pthread_rwlock_t a, b;
+
+static void *read_ab(void *arg)
+{
+	pthread_rwlock_rdlock(&a);
+	pthread_rwlock_rdlock(&b);
+	pthread_rwlock_unlock(&b);
+	pthread_rwlock_unlock(&a);
+	return arg;
+}
+
+static void *read_ba(void *arg)
+{
+	pthread_rwlock_rdlock(&b);
+	pthread_rwlock_rdlock(&a);
+	pthread_rwlock_unlock(&a);
+	pthread_rwlock_unlock(&b);
+	return arg;
+}
+
+static void run(void *(*fn)(void *))
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
+int main(void)
+{
+	pthread_rwlock_init(&a, NULL);
+	pthread_rwlock_init(&b, NULL);
+	run(read_ab);
+	run(read_ba);
+	return 0;
+}
