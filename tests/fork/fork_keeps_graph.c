@@ -1,0 +1,60 @@
+/* The parent takes A then B, then forks; the child takes B then A and exits;
+ * the parent waits.  The child inherits the parent's memory, locks and lock
+ * order: its B -> A inverts the parent's A -> B just as if a thread had done
+ * it.  Reported in the child (its pid), with the parent's edge in the cycle.
+ * EXPECT: lock-order-inversion 1
+ * EXPECT-FUNC: lock-order-inversion take_ab take_ba
+ * EXPECT-JSON: len(j['processes']) == 2
+ * EXPECT-JSON: [p['ppid'] for p in j['processes'] if p['pid'] == F('lock-order-inversion')[0]['pid']] == [p['pid'] for p in j['processes'] if p['pid'] != F('lock-order-inversion')[0]['pid']]
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
+
+__attribute__((noinline)) void *take_ab(void *arg)
+{
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_unlock(&a);
+	return arg;
+}
+
+__attribute__((noinline)) void *take_ba(void *arg)
+{
+	pthread_mutex_lock(&b);
+	pthread_mutex_lock(&a);
+	pthread_mutex_unlock(&a);
+	pthread_mutex_unlock(&b);
+	return arg;
+}
+
+static void run(void *(*fn)(void *))
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
+int main(void)
+{
+	int status;
+
+	run(take_ab);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		run(take_ba);
+		exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return 3;
+	return 0;
+}
