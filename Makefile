@@ -15,9 +15,9 @@ BASE	 = -std=c11 -D_GNU_SOURCE -g -O2 $(WARN) -Iinclude -Ilib
 ifeq ($(DEBUG),1)
 BASE	+= -DDB_DEBUG=1
 endif
-LIBFLAGS = $(BASE) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
+LIBFLAGS = $(BASE) -flto -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	   -fno-builtin-malloc -fno-omit-frame-pointer -fno-strict-aliasing
-LIBLINK	 = -shared -Wl,--no-undefined -Wl,-z,nodelete -Wl,-soname,libdeadbolt.so \
+LIBLINK	 = -flto -O2 -shared -Wl,--no-undefined -Wl,-z,nodelete -Wl,-soname,libdeadbolt.so \
 	   -lunwind -ldl -lpthread
 TOOLFLAGS = $(BASE) -I/usr/include/elfutils
 TOOLLINK = -ldw -lelf -lstdc++

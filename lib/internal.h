@@ -192,14 +192,16 @@ static inline struct db_thread *db_thread_enter(void)
 		if (!t)
 			return NULL;
 	}
-	db_level++;
+	/* a plain store, not an increment: the level was 0, and a chain of
+	 * read-modify-writes through TLS would serialise the shim */
+	db_level = 1;
 	return t;
 }
 
 static inline void db_thread_leave(struct db_thread *t)
 {
 	(void)t;
-	db_level--;
+	db_level = 0;
 }
 
 void db_init(void);
@@ -224,11 +226,7 @@ struct db_acq {			/* one acquisition, from before to after */
 void db_lockgraph_init(void);
 void db_lock_created(struct db_thread *t, void *addr, unsigned kind, uintptr_t pc);
 void db_lock_destroyed(struct db_thread *t, void *addr);
-/* About to take (and maybe wait for) a lock: edges from every held lock. */
-void db_lock_before(struct db_thread *t, struct db_acq *a);
-/* Taken: push on the held stack.  try: by a trylock (no edges into it). */
-void db_lock_after(struct db_thread *t, struct db_acq *a, bool try);
-void db_lock_released(struct db_thread *t, void *addr);
+/* db_lock_before/after/released: the fast path, in lockgraph.h */
 /* Memory [p, p + n) is being freed: end the identity of locks inside it. */
 void db_lock_forget_range(uintptr_t p, size_t n);
 void db_lockgraph_atfork_prepare(void);

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "lockgraph.h"
 
 struct db_real_fns db_real;
 
@@ -317,6 +317,77 @@ DB_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, cloc
 				     const struct timespec *ts)
 {
 	COND_WAIT(REAL(pthread_cond_clockwait)(c, m, clk, ts));
+}
+
+/* ---- annotations (include/deadbolt.h) ------------------------------------ */
+/* The caller pc/sp are the annotation call site, like a lock shim's. */
+
+#include "deadbolt.h"
+
+static inline unsigned ann_mode(int flags)
+{
+	return flags & DEADBOLT_LOCK_READ ? DB_MODE_READ : DB_MODE_WRITE;
+}
+
+DB_EXPORT int deadbolt_api_version(void)
+{
+	return DEADBOLT_API_VERSION;
+}
+
+DB_EXPORT void deadbolt_lock_created(const void *l)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_lock_created(t, (void *)(uintptr_t)l, DB_LOCK_CUSTOM, DB_CALLER_PC);
+		db_thread_leave(t);
+	}
+}
+
+DB_EXPORT void deadbolt_lock_destroyed(const void *l)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_lock_destroyed(t, (void *)(uintptr_t)l);
+		db_thread_leave(t);
+	}
+}
+
+DB_EXPORT void deadbolt_lock_acquire(const void *l, int flags)
+{
+	struct db_thread *t;
+
+	if (!(flags & DEADBOLT_LOCK_TRY) && (t = db_thread_enter())) {
+		struct db_acq a = { .addr = (uintptr_t)l, .kind = DB_LOCK_CUSTOM,
+				    .mode = ann_mode(flags), .pc = DB_CALLER_PC,
+				    .sp = DB_CALLER_SP };
+		db_lock_before(t, &a);
+		db_thread_leave(t);
+	}
+}
+
+DB_EXPORT void deadbolt_lock_acquired(const void *l, int flags)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		struct db_acq a = { .addr = (uintptr_t)l, .kind = DB_LOCK_CUSTOM,
+				    .mode = ann_mode(flags), .pc = DB_CALLER_PC,
+				    .sp = DB_CALLER_SP };
+		db_lock_after(t, &a, flags & DEADBOLT_LOCK_TRY);
+		db_thread_leave(t);
+	}
+}
+
+DB_EXPORT void deadbolt_lock_released(const void *l)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_lock_released(t, (void *)(uintptr_t)l);
+		db_thread_leave(t);
+	}
 }
 
 /* ---- threads ------------------------------------------------------------- */

@@ -26,28 +26,12 @@
 #include <string.h>
 
 #include "db_uthash.h"
+#include "lockgraph.h"
 
-#define DB_LOCK_SLOTS	(1u << 18)	/* lock table slots: live locks plus
-					 * tombstones up to DB_LOCK_FULL */
-#define DB_LOCK_FULL	(DB_LOCK_SLOTS / 10 * 9)
 #define DB_MAX_EDGES	(1u << 19)	/* lock-order edges kept at once */
 #define DB_MAX_GATES	6		/* locks held before `from` remembered per
 					 * edge, for gate-lock suppression */
 #define DB_MAX_CYCLE	32		/* longest cycle reported */
-#define LOCKPAGES	(1u << 16)	/* counting filter: pages that hold locks */
-
-#define SLOT_EMPTY	((uintptr_t)0)
-#define SLOT_TOMB	((uintptr_t)1)
-
-struct db_edge;
-
-struct gnode {			/* a node of a lock-order graph */
-	struct db_edge *out, *in;
-	uint64_t id;		/* lock uid or class id */
-	uint32_t mark;		/* search epoch */
-	uint8_t is_class;
-	struct db_edge *via;	/* search: the edge that reached this node */
-};
 
 struct db_class {
 	uintptr_t key;		/* init site pc, or the address of a static lock */
@@ -57,16 +41,6 @@ struct db_class {
 	uintptr_t site_pc;
 	atomic_uint logged_gen;
 	UT_hash_handle hh;
-};
-
-struct db_lock {
-	_Atomic uintptr_t addr;	/* key; SLOT_EMPTY or SLOT_TOMB when free */
-	_Atomic uint64_t uid;	/* 0: identity ended (or never began) */
-	uint8_t kind, site;
-	uintptr_t site_pc;
-	atomic_uint logged_gen;
-	struct db_class *cls;
-	struct gnode g;
 };
 
 struct edge_key { uint64_t from, to; };
@@ -90,7 +64,7 @@ struct reported {
 	UT_hash_handle hh;
 };
 
-static struct db_lock *table;
+struct db_lock *db_lock_table;
 static unsigned table_used;		/* live + tombstone slots */
 static db_spin_t table_lock;
 static _Atomic uint32_t *lockpages;
@@ -112,19 +86,14 @@ unsigned long db_lockgraph_cycles(void)
 
 void db_lockgraph_init(void)
 {
-	if (!table)
-		table = db_mem_map(DB_LOCK_SLOTS * sizeof(*table));
+	if (!db_lock_table)
+		db_lock_table = db_mem_map(DB_LOCK_SLOTS * sizeof(*db_lock_table));
 	if (!lockpages)
 		lockpages = db_mem_map(LOCKPAGES * sizeof(*lockpages));
-	if (!table || !lockpages) {
+	if (!db_lock_table || !lockpages) {
 		db_warn("cannot map the lock table; lock-order analysis is off");
 		db_opt.lock_order = 0;
 	}
-}
-
-static inline uint32_t slot_of(uintptr_t addr)
-{
-	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> (64 - 18));
 }
 
 static inline uint32_t page_of(uintptr_t addr)
@@ -132,39 +101,27 @@ static inline uint32_t page_of(uintptr_t addr)
 	return (uint32_t)(db_hash64(addr >> 12) & (LOCKPAGES - 1));
 }
 
-static inline struct db_lock *lock_find(uintptr_t addr)
-{
-	for (uint32_t i = slot_of(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
-		uintptr_t k = atomic_load_explicit(&table[i].addr, memory_order_acquire);
-		if (k == addr)
-			return &table[i];
-		if (k == SLOT_EMPTY)
-			return NULL;
-	}
-}
-
-static DB_NOINLINE DB_COLD struct db_lock *lock_insert(uintptr_t addr, unsigned kind,
-						       unsigned site, uintptr_t pc)
+struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
 {
 	struct db_lock *tomb = NULL, *lk = NULL;
 	uint32_t i;
 
 	db_spin_lock(&table_lock);
-	for (i = slot_of(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
-		uintptr_t k = atomic_load_explicit(&table[i].addr, memory_order_relaxed);
+	for (i = db_lock_slot(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
+		uintptr_t k = atomic_load_explicit(&db_lock_table[i].addr, memory_order_relaxed);
 		if (k == addr) {		/* another thread was first */
 			db_spin_unlock(&table_lock);
-			return &table[i];
+			return &db_lock_table[i];
 		}
 		if (k == SLOT_TOMB && !tomb)
-			tomb = &table[i];
+			tomb = &db_lock_table[i];
 		if (k == SLOT_EMPTY)
 			break;
 	}
 	if (tomb) {
 		lk = tomb;
 	} else if (table_used < DB_LOCK_FULL) {
-		lk = &table[i];
+		lk = &db_lock_table[i];
 		table_used++;
 	}
 	if (lk) {
@@ -188,13 +145,6 @@ static DB_NOINLINE DB_COLD struct db_lock *lock_insert(uintptr_t addr, unsigned 
 				"not tracked; lock-order results are partial", DB_LOCK_FULL);
 	}
 	return lk;
-}
-
-static inline struct db_lock *lock_get(uintptr_t addr, unsigned kind, uintptr_t pc)
-{
-	struct db_lock *lk = lock_find(addr);
-
-	return DB_LIKELY(lk) ? lk : lock_insert(addr, kind, DB_SITE_FIRST_USE, pc);
 }
 
 /* ---- edges ---------------------------------------------------------------- */
@@ -275,17 +225,17 @@ static void lock_kill(struct db_lock *lk, uintptr_t addr)
 	atomic_store_explicit(&lk->uid, 0, memory_order_relaxed);
 	db_spin_lock(&table_lock);
 	if (atomic_load_explicit(&lk->addr, memory_order_relaxed) == addr) {
-		uint32_t i = (uint32_t)(lk - table);
+		uint32_t i = (uint32_t)(lk - db_lock_table);
 		uint32_t next = (i + 1) & (DB_LOCK_SLOTS - 1);
 		/* a slot before an empty one can be empty too: no probe for
 		 * another key passes it.  Keeps tombstones from piling up. */
-		if (atomic_load_explicit(&table[next].addr, memory_order_relaxed) == SLOT_EMPTY) {
+		if (atomic_load_explicit(&db_lock_table[next].addr, memory_order_relaxed) == SLOT_EMPTY) {
 			atomic_store_explicit(&lk->addr, SLOT_EMPTY, memory_order_release);
 			table_used--;
 			for (i = (i - 1) & (DB_LOCK_SLOTS - 1);
-			     atomic_load_explicit(&table[i].addr, memory_order_relaxed) == SLOT_TOMB;
+			     atomic_load_explicit(&db_lock_table[i].addr, memory_order_relaxed) == SLOT_TOMB;
 			     i = (i - 1) & (DB_LOCK_SLOTS - 1)) {
-				atomic_store_explicit(&table[i].addr, SLOT_EMPTY, memory_order_release);
+				atomic_store_explicit(&db_lock_table[i].addr, SLOT_EMPTY, memory_order_release);
 				table_used--;
 			}
 		} else {
@@ -302,10 +252,10 @@ void db_lock_created(struct db_thread *t, void *addr, unsigned kind, uintptr_t p
 	(void)t;
 	if (!db_opt.lock_order)
 		return;
-	struct db_lock *lk = lock_find((uintptr_t)addr);
+	struct db_lock *lk = db_lock_find((uintptr_t)addr);
 	if (lk)		/* re-initialised without destroy: a new identity */
 		lock_kill(lk, (uintptr_t)addr);
-	lock_insert((uintptr_t)addr, kind, DB_SITE_INIT, pc);
+	db_lock_insert((uintptr_t)addr, kind, DB_SITE_INIT, pc);
 }
 
 void db_lock_destroyed(struct db_thread *t, void *addr)
@@ -313,7 +263,7 @@ void db_lock_destroyed(struct db_thread *t, void *addr)
 	(void)t;
 	if (!db_opt.lock_order)
 		return;
-	struct db_lock *lk = lock_find((uintptr_t)addr);
+	struct db_lock *lk = db_lock_find((uintptr_t)addr);
 	if (lk)
 		lock_kill(lk, (uintptr_t)addr);
 }
@@ -329,7 +279,7 @@ void db_lock_forget_range(uintptr_t p, size_t n)
 		uintptr_t a = pg > p ? pg : p, e = pg + 4096 < end ? pg + 4096 : end;
 		/* pthread_spinlock_t is an int: 4-byte steps find every lock */
 		for (a = (a + 3) & ~(uintptr_t)3; a < e; a += 4) {
-			struct db_lock *lk = lock_find(a);
+			struct db_lock *lk = db_lock_find(a);
 			if (lk)
 				lock_kill(lk, a);
 		}
@@ -630,11 +580,6 @@ static void check_cycle(struct db_edge *ne)
 
 /* ---- validating a new held-lock chain ------------------------------------- */
 
-static inline uint64_t chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
-{
-	return db_hash64(prev ^ (uid << 2) ^ mode) | 1;
-}
-
 /* Add or update a -> b as seen now; run the cycle search when it is new or
  * when it changed in a way that can unsuppress a cycle. */
 static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
@@ -691,7 +636,7 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 		check_cycle(e);
 }
 
-static DB_NOINLINE DB_COLD void validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
+void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
 {
 	struct db_frames fr;
 	bool captured = false;
@@ -720,87 +665,6 @@ static DB_NOINLINE DB_COLD void validate(struct db_thread *t, struct db_acq *a, 
 	}
 out:
 	db_spin_unlock(&graph_lock);
-}
-
-/* ---- the fast path -------------------------------------------------------- */
-
-void db_lock_before(struct db_thread *t, struct db_acq *a)
-{
-	if (!db_opt.lock_order)
-		return;
-	a->lk = lock_get(a->addr, a->kind, a->pc);
-	if (!a->lk || t->nheld == 0)
-		return;
-	for (int i = t->nheld - 1; i >= 0; i--) {
-		if (t->held[i].addr == a->addr) {	/* re-entry: no edges */
-			a->recursive = 1;
-			return;
-		}
-	}
-	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
-	if (!uid)
-		return;
-	uint64_t key = chain_next(t->held[t->nheld - 1].chain, uid, a->mode);
-	uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
-	if (DB_LIKELY(*c == key))
-		return;
-	validate(t, a, uid);
-	*c = key;
-}
-
-void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
-{
-	if (!db_opt.lock_order)
-		return;
-	if (!a->lk)
-		a->lk = lock_get(a->addr, a->kind, a->pc);
-	if (!a->lk)
-		return;
-	for (int i = t->nheld - 1; i >= 0; i--) {
-		if (t->held[i].addr == a->addr) {
-			t->held[i].rec++;
-			return;
-		}
-	}
-	if (t->nheld == DB_MAX_HELD) {
-		t->overflow++;
-		return;
-	}
-	struct db_held *h = &t->held[t->nheld];
-	h->addr = a->addr;
-	h->lk = a->lk;
-	h->uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
-	h->chain = chain_next(t->nheld ? t->held[t->nheld - 1].chain : 0, h->uid, a->mode);
-	h->pc = a->pc;
-	h->sp = a->sp;
-	h->mode = a->mode;
-	h->rec = 0;
-	h->try = try;
-	h->kind = a->kind;
-	t->nheld++;
-}
-
-void db_lock_released(struct db_thread *t, void *addr)
-{
-	for (int i = t->nheld - 1; i >= 0; i--) {
-		struct db_held *h = &t->held[i];
-		if (h->addr != (uintptr_t)addr)
-			continue;
-		if (h->rec) {
-			h->rec--;
-			return;
-		}
-		/* out-of-order release: shift the rest down, recompute chains */
-		for (int j = i; j + 1 < t->nheld; j++) {
-			t->held[j] = t->held[j + 1];
-			t->held[j].chain = chain_next(j ? t->held[j - 1].chain : 0,
-						      t->held[j].uid, t->held[j].mode);
-		}
-		t->nheld--;
-		return;
-	}
-	if (t->overflow)
-		t->overflow--;
 }
 
 /* ---- fork ----------------------------------------------------------------- */

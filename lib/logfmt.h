@@ -121,6 +121,7 @@ enum db_lock_kind {
 	DB_LOCK_MUTEX = 1,
 	DB_LOCK_RWLOCK,
 	DB_LOCK_SPIN,
+	DB_LOCK_CUSTOM,		/* annotated through include/deadbolt.h */
 };
 
 enum db_lock_site {

@@ -1,0 +1,159 @@
+/* lockgraph.h - the lock-order fast path, inlined into the shims.
+ *
+ * What runs on every lock operation lives here: a probe of the lock table
+ * (no lock: keys are published with release stores), the thread's held
+ * stack and its cache of validated chains.  Everything else (a new lock, a
+ * new chain) goes to lockgraph.c.  See lockgraph.c for the invariants.
+ */
+#ifndef DEADBOLT_LOCKGRAPH_H
+#define DEADBOLT_LOCKGRAPH_H
+
+#include "internal.h"
+
+#define DB_LOCK_SLOTS	(1u << 18)	/* lock table slots: live locks plus
+					 * tombstones up to DB_LOCK_FULL */
+#define DB_LOCK_FULL	(DB_LOCK_SLOTS / 10 * 9)
+#define LOCKPAGES	(1u << 16)	/* counting filter: pages that hold locks */
+
+#define SLOT_EMPTY	((uintptr_t)0)
+#define SLOT_TOMB	((uintptr_t)1)
+
+struct db_edge;
+
+struct gnode {			/* a node of a lock-order graph */
+	struct db_edge *out, *in;
+	uint64_t id;		/* lock uid or class id */
+	uint32_t mark;		/* search epoch */
+	uint8_t is_class;
+	struct db_edge *via;	/* search: the edge that reached this node */
+};
+
+struct db_class;
+
+struct db_lock {
+	_Atomic uintptr_t addr;	/* key; SLOT_EMPTY or SLOT_TOMB when free */
+	_Atomic uint64_t uid;	/* 0: identity ended (or never began) */
+	uint8_t kind, site;
+	uintptr_t site_pc;
+	atomic_uint logged_gen;
+	struct db_class *cls;
+	struct gnode g;
+};
+
+extern struct db_lock *db_lock_table;
+
+/* slow paths (lockgraph.c) */
+struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
+	DB_NOINLINE DB_COLD;
+void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NOINLINE DB_COLD;
+
+static inline uint32_t db_lock_slot(uintptr_t addr)
+{
+	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> (64 - 18));
+}
+
+static inline struct db_lock *db_lock_find(uintptr_t addr)
+{
+	for (uint32_t i = db_lock_slot(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
+		uintptr_t k = atomic_load_explicit(&db_lock_table[i].addr, memory_order_acquire);
+		if (k == addr)
+			return &db_lock_table[i];
+		if (k == SLOT_EMPTY)
+			return NULL;
+	}
+}
+
+static inline struct db_lock *db_lock_get(uintptr_t addr, unsigned kind, uintptr_t pc)
+{
+	struct db_lock *lk = db_lock_find(addr);
+
+	return DB_LIKELY(lk) ? lk : db_lock_insert(addr, kind, DB_SITE_FIRST_USE, pc);
+}
+
+static inline uint64_t db_chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
+{
+	return db_hash64(prev ^ (uid << 2) ^ mode) | 1;
+}
+
+/* ---- the fast path -------------------------------------------------------- */
+
+static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
+{
+	if (!db_opt.lock_order)
+		return;
+	a->lk = db_lock_get(a->addr, a->kind, a->pc);
+	if (!a->lk || t->nheld == 0)
+		return;
+	for (int i = t->nheld - 1; i >= 0; i--) {
+		if (t->held[i].addr == a->addr) {	/* re-entry: no edges */
+			a->recursive = 1;
+			return;
+		}
+	}
+	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
+	if (!uid)
+		return;
+	uint64_t key = db_chain_next(t->held[t->nheld - 1].chain, uid, a->mode);
+	uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
+	if (DB_LIKELY(*c == key))
+		return;
+	db_lock_validate(t, a, uid);
+	*c = key;
+}
+
+static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
+{
+	if (!db_opt.lock_order)
+		return;
+	if (!a->lk)
+		a->lk = db_lock_get(a->addr, a->kind, a->pc);
+	if (!a->lk)
+		return;
+	for (int i = t->nheld - 1; i >= 0; i--) {
+		if (t->held[i].addr == a->addr) {
+			t->held[i].rec++;
+			return;
+		}
+	}
+	if (t->nheld == DB_MAX_HELD) {
+		t->overflow++;
+		return;
+	}
+	struct db_held *h = &t->held[t->nheld];
+	h->addr = a->addr;
+	h->lk = a->lk;
+	h->uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
+	h->chain = db_chain_next(t->nheld ? t->held[t->nheld - 1].chain : 0, h->uid, a->mode);
+	h->pc = a->pc;
+	h->sp = a->sp;
+	h->mode = a->mode;
+	h->rec = 0;
+	h->try = try;
+	h->kind = a->kind;
+	t->nheld++;
+}
+
+static inline void db_lock_released(struct db_thread *t, void *addr)
+{
+	for (int i = t->nheld - 1; i >= 0; i--) {
+		struct db_held *h = &t->held[i];
+		if (h->addr != (uintptr_t)addr)
+			continue;
+		if (h->rec) {
+			h->rec--;
+			return;
+		}
+		/* out-of-order release: shift the rest down, recompute chains */
+		for (int j = i; j + 1 < t->nheld; j++) {
+			t->held[j] = t->held[j + 1];
+			t->held[j].chain = db_chain_next(j ? t->held[j - 1].chain : 0,
+						      t->held[j].uid, t->held[j].mode);
+		}
+		t->nheld--;
+		return;
+	}
+	if (t->overflow)
+		t->overflow--;
+}
+
+#endif /* DEADBOLT_LOCKGRAPH_H */
