@@ -1,0 +1,48 @@
+/* The runtime without the tool: LD_PRELOAD=libdeadbolt.so with only
+ * log_dir set, the program forms the A/B inversion and exits 0; then
+ * `deadbolt report --json` on that directory (which holds other files too)
+ * finds it.  Exit 1: findings.
+ * RUN: LD_PRELOAD=%lib DEADBOLT_OPTIONS=log_dir=%t %prog
+ * RUN: deadbolt report --json %json %t
+ * EXPECT: lock-order-inversion 1
+ * EXPECT-EXIT: 1
+ * EXPECT-FUNC: lock-order-inversion take_ab take_ba
+ * EXPECT-JSON: len(j['processes']) == 1 and j['processes'][0]['exit'] == 0
+ */
+#include <pthread.h>
+
+static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
+
+__attribute__((noinline)) void *take_ab(void *arg)
+{
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_unlock(&a);
+	return arg;
+}
+
+__attribute__((noinline)) void *take_ba(void *arg)
+{
+	pthread_mutex_lock(&b);
+	pthread_mutex_lock(&a);
+	pthread_mutex_unlock(&a);
+	pthread_mutex_unlock(&b);
+	return arg;
+}
+
+static void run(void *(*fn)(void *))
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
+int main(void)
+{
+	run(take_ab);
+	run(take_ba);
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* The runtime alone (LD_PRELOAD, no `deadbolt run`) with a log directory it
+ * cannot write: it warns on stderr, naming the directory, and otherwise
+ * never breaks the host: the program forms a lock-order inversion (which
+ * has nowhere to go), runs to completion and exits with its own status 5.
+ * RUN: LD_PRELOAD=%lib DEADBOLT_OPTIONS=log_dir=/proc/x %prog
+ * EXPECT-EXIT: 5
+ * EXPECT-STDERR: /proc/x
+ * EXPECT-STDERR: ^unwritable_log_dir_preload: done$
+ */
+#include <stdio.h>
+#include <pthread.h>
+
+static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
+
+__attribute__((noinline)) void *take_ab(void *arg)
+{
+	pthread_mutex_lock(&a);
+	pthread_mutex_lock(&b);
+	pthread_mutex_unlock(&b);
+	pthread_mutex_unlock(&a);
+	return arg;
+}
+
+__attribute__((noinline)) void *take_ba(void *arg)
+{
+	pthread_mutex_lock(&b);
+	pthread_mutex_lock(&a);
+	pthread_mutex_unlock(&a);
+	pthread_mutex_unlock(&b);
+	return arg;
+}
+
+static void run(void *(*fn)(void *))
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, fn, NULL);
+	pthread_join(t, NULL);
+}
+
+int main(void)
+{
+	run(take_ab);
+	run(take_ba);
+	fputs("unwritable_log_dir_preload: done\n", stderr);
+	return 5;
+}
