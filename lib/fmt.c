@@ -52,7 +52,9 @@ size_t db_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 		}
 		p++;
 		char pad = ' ';
-		int width = 0, lng = 0, size = 0;
+		int width = 0, lng = 0, size = 0, left = 0;
+		if (*p == '-')
+			left = 1, p++;
 		if (*p == '0')
 			pad = '0', p++;
 		while (*p >= '0' && *p <= '9')
@@ -86,10 +88,12 @@ size_t db_vfmt(char *buf, size_t n, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			size_t len = strlen(s);
-			for (int w = (int)len; w < width; w++)
+			for (int w = (int)len; !left && w < width; w++)
 				at = put(buf, n, at, ' ');
 			while (*s)
 				at = put(buf, n, at, *s++);
+			for (int w = (int)len; left && w < width; w++)
+				at = put(buf, n, at, ' ');
 			break;
 		}
 		case 'c':

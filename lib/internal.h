@@ -64,7 +64,7 @@ size_t db_options_format(const struct db_options *o, char *buf, size_t n);
 
 /* ---- fmt.c -------------------------------------------------------------- */
 /* A small vsnprintf without allocation or locale: %s %d %i %u %x %p %c %%,
- * with l, ll, z modifiers and a width for %x/%d (zero or space padded). */
+ * with l, ll, z modifiers and a width (zero or space padded; '-' for %s). */
 size_t db_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
 size_t db_fmt(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

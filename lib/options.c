@@ -129,15 +129,20 @@ void db_options_parse(struct db_options *o, const char *s,
 			end = s + strlen(s);
 		const char *eq = memchr(s, '=', (size_t)(end - s));
 		const char *kend = eq ? eq : end;
-		/* skip blanks around the key so "a=1: b=2" works */
+		/* skip blanks around keys and values: "a=1: b = 2" works */
 		while (s < kend && (*s == ' ' || *s == '\t'))
 			s++;
 		size_t kn = (size_t)(kend - s);
 		while (kn && (s[kn - 1] == ' ' || s[kn - 1] == '\t'))
 			kn--;
+		const char *v = eq ? eq + 1 : end;
+		size_t vn = eq ? (size_t)(end - v) : 0;
+		while (vn && (*v == ' ' || *v == '\t'))
+			v++, vn--;
+		while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+			vn--;
 		if (kn)
-			one(o, s, kn, eq ? eq + 1 : end, eq ? (size_t)(end - eq - 1) : 0,
-			    eq != NULL, warn);
+			one(o, s, kn, v, vn, eq != NULL, warn);
 		s = *end ? end + 1 : end;
 	}
 }

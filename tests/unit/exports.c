@@ -1,0 +1,34 @@
+/* libdeadbolt.so exports exactly the interposed libc names and the public
+ * deadbolt_* API (lib/ builds with -fvisibility=hidden): anything else would
+ * leak into the program's symbol namespace.  Prints the allow-list, which the
+ * RUN line compares with `nm -D`.
+ * EXPECT-EXIT: 0
+ * RUN: nm -D --defined-only %lib | awk '{print $3}' | sort > %t/got
+ * RUN: %prog | sort > %t/want && diff -u %t/want %t/got
+ */
+#include <stdio.h>
+
+static const char *const allowed[] = {
+	"_Exit", "__libc_start_main", "_exit", "exit",
+	"deadbolt_api_version", "deadbolt_lock_acquire", "deadbolt_lock_acquired",
+	"deadbolt_lock_created", "deadbolt_lock_destroyed", "deadbolt_lock_released",
+	"dlclose", "dlopen", "free", "realloc",
+	"pthread_cond_clockwait", "pthread_cond_timedwait", "pthread_cond_wait",
+	"pthread_create",
+	"pthread_mutex_clocklock", "pthread_mutex_destroy", "pthread_mutex_init",
+	"pthread_mutex_lock", "pthread_mutex_timedlock", "pthread_mutex_trylock",
+	"pthread_mutex_unlock",
+	"pthread_rwlock_clockrdlock", "pthread_rwlock_clockwrlock", "pthread_rwlock_destroy",
+	"pthread_rwlock_init", "pthread_rwlock_rdlock", "pthread_rwlock_timedrdlock",
+	"pthread_rwlock_timedwrlock", "pthread_rwlock_tryrdlock", "pthread_rwlock_trywrlock",
+	"pthread_rwlock_unlock", "pthread_rwlock_wrlock",
+	"pthread_spin_destroy", "pthread_spin_init", "pthread_spin_lock",
+	"pthread_spin_trylock", "pthread_spin_unlock",
+};
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		puts(allowed[i]);
+	return 0;
+}
