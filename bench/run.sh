@@ -1,0 +1,333 @@
+#!/bin/sh
+# run.sh - deadbolt's cost, measured against native in the same run.
+#
+# `make bench` runs this after building lib/libdeadbolt.so.  It prints figures,
+# never a verdict: every ratio is deadbolt/native of two medians over runs that
+# alternate native and deadbolt (ABBA order, so a warm cache or a drifting
+# clock favours neither side).
+#
+#   1. bench/lockbench.c: ns per lock operation, case by case
+#      (+ helgrind on a scaled-down run, when valgrind is installed)
+#   2. real programs from Debian: sort --parallel=2, xz -T2, zstd -T2, pigz:
+#      wall time and peak RSS.  Their output must be byte-identical under
+#      deadbolt; a difference is printed.
+#
+# Environment:
+#   DEADBOLT_LIB  runtime to preload (default: lib/libdeadbolt.so); set and
+#                 empty, nothing is preloaded (to try the scripts alone)
+#   BENCH_REPS    runs per side (default 5)
+#   BENCH_LINES   lines of the generated text (default 2000000)
+#   BENCH_RUSAGE  1: time with bench/rusage.c even if GNU time is installed
+#   CC            compiler for the benchmark programs (default cc)
+set -u
+# the C locale: byte order for sort, "." in numbers for awk
+LC_ALL=C
+export LC_ALL
+
+cd "$(dirname "$0")/.." || exit 1
+root=$(pwd)
+lib=${DEADBOLT_LIB-$root/lib/libdeadbolt.so}
+reps=${BENCH_REPS:-5}
+lines=${BENCH_LINES:-2000000}
+cc=${CC:-cc}
+bin=$root/build/bench
+# A run that takes longer than this (s) is not repeated: the whole bench
+# should stay within a few minutes even if deadbolt is slow on one program.
+slow=20
+# helgrind runs the microbenchmark at this fraction of its counts: helgrind
+# costs ~500x on lock calls, so this keeps it near 10 s.
+hg_scale=0.03
+
+if [ -n "$lib" ] && [ ! -f "$lib" ]; then
+	echo "bench: $lib not found: run make first" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/deadbolt-bench.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+logs=$tmp/logs
+
+mkdir -p "$bin" || exit 1
+cflags='-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror'
+# shellcheck disable=SC2086
+$cc $cflags -pthread -o "$bin/lockbench" bench/lockbench.c || exit 1
+# shellcheck disable=SC2086
+$cc $cflags -o "$bin/rusage" bench/rusage.c || exit 1
+
+gnutime=
+if [ "${BENCH_RUSAGE:-0}" != 1 ] && [ -x /usr/bin/time ] &&
+	/usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
+	gnutime=/usr/bin/time
+fi
+
+progress() {
+	printf '%s\n' "bench: $*" >&2
+}
+
+# side MODE TIMER CMD...: run CMD natively or under deadbolt, with a fresh
+# log directory; TIMER "time" writes "seconds kilobytes" to $tmp/time (GNU
+# time, or bench/rusage.c).  Only CMD is preloaded, not the timer, timeout or
+# env.  A hang is cut off after 120 s (exit status 124).
+side() {
+	mode=$1
+	timer=$2
+	shift 2
+	rm -rf "$logs" && mkdir "$logs" || exit 1
+	if [ "$mode" = native ]; then
+		set -- env -u LD_PRELOAD -u DEADBOLT_OPTIONS "$@"
+	else
+		set -- env LD_PRELOAD="$lib" DEADBOLT_OPTIONS="log_dir=$logs:summary=0" "$@"
+	fi
+	set -- timeout 120 "$@"
+	if [ "$timer" = none ]; then
+		"$@"
+	elif [ -n "$gnutime" ]; then
+		"$gnutime" -f '%e %M' -o "$tmp/time" "$@"
+	else
+		"$bin/rusage" -o "$tmp/time" "$@"
+	fi
+}
+
+# nolog MODE: deadbolt was meant to run but left no log: say so once, as its
+# figures would then be native ones.  Runs in subshells: the note is the flag.
+nolog() {
+	[ "$1" = deadbolt ] && [ -n "$lib" ] && [ -z "$(ls -A "$logs")" ] || return 0
+	grep -q 'wrote no log' "$tmp/notes" ||
+		echo "note: a run under deadbolt wrote no log: was the runtime active?" \
+			>>"$tmp/notes"
+}
+
+# median: the median of the numbers on stdin, one per line ("-" if none)
+median() {
+	sort -n | awk '{ v[NR] = $1 }
+		END {
+			if (NR == 0) print "-"
+			else if (NR % 2) print v[(NR + 1) / 2]
+			else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+		}'
+}
+
+# ratio A B: A/B as "12.34x", "-" when either is missing
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "-" || b == "-" || b + 0 <= 0) print "-"
+		else if (a / b < 10) printf "%.2fx\n", a / b
+		else if (a / b < 100) printf "%.1fx\n", a / b
+		else printf "%.0fx\n", a / b
+	}'
+}
+
+# num DIGITS N: N with DIGITS decimals, "-" stays
+num() {
+	awk -v d="$1" -v v="$2" 'BEGIN {
+		if (v == "-") print v; else printf "%.*f\n", d, v
+	}'
+}
+
+# order REP: the two sides in the order of repetition REP (ABBA)
+order() {
+	if [ $(($1 % 2)) = 1 ]; then echo native deadbolt; else echo deadbolt native; fi
+}
+
+: >"$tmp/notes"
+echo "deadbolt bench: $(date '+%Y-%m-%d %H:%M'), $(uname -sr), $(nproc) cores," \
+	"$(git rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
+if [ -n "$lib" ]; then
+	echo "runtime: $lib"
+else
+	echo "runtime: none (DEADBOLT_LIB is empty: the deadbolt column is native too)"
+fi
+echo "medians of $reps runs per side, alternating; ratio = deadbolt / native"
+
+# --- 1. lock microbenchmark ----------------------------------------------
+
+rep=1
+while [ "$rep" -le "$reps" ]; do
+	progress "lockbench, run $rep of $reps"
+	for mode in $(order "$rep"); do
+		if side "$mode" none "$bin/lockbench" >"$tmp/out" 2>"$tmp/err"; then
+			cat "$tmp/out" >>"$tmp/lock.$mode"
+			nolog "$mode"
+		else
+			echo "note: lockbench $mode run $rep failed (status $?):" \
+				"$(head -c 300 "$tmp/err")" >>"$tmp/notes"
+		fi
+	done
+	rep=$((rep + 1))
+done
+
+hg=
+if command -v valgrind >/dev/null 2>&1; then
+	progress "lockbench under helgrind (-s $hg_scale)"
+	if env -u LD_PRELOAD timeout 300 valgrind --tool=helgrind -q \
+		"$bin/lockbench" -s "$hg_scale" >"$tmp/lock.helgrind" 2>"$tmp/err"; then
+		hg=1
+	else
+		echo "note: helgrind run failed (status $?): $(head -c 300 "$tmp/err")" \
+			>>"$tmp/notes"
+	fi
+else
+	echo "note: valgrind not installed: no helgrind column" >>"$tmp/notes"
+fi
+
+echo
+echo "1. lock microbenchmark (bench/lockbench.c): ns per op"
+fmt='%-14s %-10s %9s %9s %8s'
+# shellcheck disable=SC2059
+if [ -n "$hg" ]; then
+	printf "$fmt %10s %9s\n" case op native deadbolt ratio helgrind "hg ratio"
+else
+	printf "$fmt\n" case op native deadbolt ratio
+fi
+# cases and their order come from the program itself
+"$bin/lockbench" -l | while read -r name unit _; do
+	n=$(awk -v c="$name" '$1 == c { print $3 }' "$tmp/lock.native" 2>/dev/null | median)
+	d=$(awk -v c="$name" '$1 == c { print $3 }' "$tmp/lock.deadbolt" 2>/dev/null | median)
+	# shellcheck disable=SC2059
+	if [ -n "$hg" ]; then
+		h=$(awk -v c="$name" '$1 == c { print $3 }' "$tmp/lock.helgrind" | median)
+		printf "$fmt %10s %9s\n" "$name" "$unit" "$(num 1 "$n")" \
+			"$(num 1 "$d")" "$(ratio "$d" "$n")" "$(num 1 "$h")" \
+			"$(ratio "$h" "$n")"
+	else
+		printf "$fmt\n" "$name" "$unit" "$(num 1 "$n")" "$(num 1 "$d")" \
+			"$(ratio "$d" "$n")"
+	fi
+done
+echo "(pair = lock+unlock; depth d = d pairs per round, d mutexes in a fixed order;"
+echo " contend = 2 threads, 1 mutex; roundtrip = 2 cond handoffs between 2 threads"
+[ -n "$hg" ] && echo " helgrind: one run at $hg_scale of the counts, hg ratio = helgrind / native)"
+[ -z "$hg" ] && echo ")"
+
+# --- 2. real programs ------------------------------------------------------
+
+# have CMD PACKAGE: CMD is on PATH, after installing PACKAGE if root can
+have() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		progress "installing $2"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq --no-install-recommends "$2" >/dev/null 2>&1 ||
+			{ apt-get update -qq >/dev/null 2>&1 &&
+				apt-get install -y -qq --no-install-recommends "$2" \
+				>/dev/null 2>&1; }
+		command -v "$1" >/dev/null 2>&1 && return 0
+		echo "note: $1 skipped: apt-get install $2 failed" >>"$tmp/notes"
+		return 1
+	fi
+	echo "note: $1 skipped: not installed (apt-get install $2, as root)" >>"$tmp/notes"
+	return 1
+}
+
+# timed MODE OUT CMD...: run CMD on one side, stdout to OUT; prints
+# "seconds kilobytes" of its last line of figures, or "fail STATUS"
+timed() {
+	tmode=$1
+	tout=$2
+	shift 2
+	side "$tmode" time "$@" >"$tout" 2>"$tmp/err"
+	st=$?
+	if [ "$st" != 0 ]; then
+		echo "fail $st"
+	else
+		nolog "$tmode"
+		tail -n 1 "$tmp/time"
+	fi
+}
+
+# prog ID LABEL OUTFILE CMD...: the interleaved runs of one program, after
+# one untimed native run that warms the caches.  The program writes OUTFILE
+# (stdout is sent there too); its checksum must be the same on every run.
+prog() {
+	id=$1
+	label=$2
+	pout=$3
+	shift 3
+	echo "$id $label" >>"$tmp/progs"
+	progress "$label, warm-up"
+	timed native "$pout" "$@" >/dev/null
+	ref=
+	rep=1
+	while [ "$rep" -le "$reps" ]; do
+		progress "$label, run $rep of $reps"
+		for mode in $(order "$rep"); do
+			rm -f "$pout"
+			r=$(timed "$mode" "$pout" "$@")
+			case $r in
+			fail*)
+				echo "note: $label: $mode run $rep failed (status ${r#fail })," \
+					"stderr: $(head -c 300 "$tmp/err")" >>"$tmp/notes"
+				continue ;;
+			esac
+			echo "$r" >>"$tmp/p.$id.$mode"
+			sum=$(cksum <"$pout")
+			if [ -z "$ref" ]; then
+				ref=$sum
+			elif [ "$sum" != "$ref" ]; then
+				echo "note: $label: output of $mode run $rep differs" \
+					"from the first run" >>"$tmp/notes"
+			fi
+			if awk -v t="${r%% *}" -v s="$slow" 'BEGIN { exit !(t > s) }'; then
+				echo "note: $label: a $mode run took ${r%% *} s:" \
+					"not repeated" >>"$tmp/notes"
+				rep=$reps
+			fi
+		done
+		rep=$((rep + 1))
+	done
+}
+
+: >"$tmp/progs"
+progress "generating $lines lines of text"
+# Fixed seed: the same input on every run, random enough to make sort work.
+awk -v n="$lines" 'BEGIN {
+	srand(1)
+	for (i = 0; i < n; i++)
+		printf "%08x %06d line %d\n", int(rand() * 4294967296),
+			int(rand() * 1000000), i
+}' >"$tmp/input" || exit 1
+# the compressors get a part, to keep each run near a second natively
+head -c 24000000 "$tmp/input" >"$tmp/part" || exit 1
+mb() {	# mb FILE: its size for a label
+	awk -v b="$(wc -c <"$1")" 'BEGIN { printf "%.0f MB\n", b / 1e6 }'
+}
+
+prog sort "sort --parallel=2 -S 64M ($(mb "$tmp/input"))" "$tmp/sorted" \
+	sort --parallel=2 -S 64M -T "$tmp" -o "$tmp/sorted" "$tmp/input"
+have xz xz-utils &&
+	prog xz "xz -T2 -1 ($(mb "$tmp/part"))" "$tmp/out" \
+		xz -T2 -1 -c "$tmp/part"
+have zstd zstd &&
+	prog zstd "zstd -T2 -9 ($(mb "$tmp/input"))" "$tmp/out" \
+		zstd -q -T2 -9 -c "$tmp/input"
+have pigz pigz &&
+	prog pigz "pigz -p 2 ($(mb "$tmp/part"))" "$tmp/out" \
+		pigz -p 2 -c "$tmp/part"
+
+echo
+echo "2. real programs: wall time (s) and peak RSS (MB), via" \
+	"${gnutime:-bench/rusage.c}; input: $lines generated lines"
+pfmt='%-32s %7s %8s %7s %7s %8s %7s\n'
+# shellcheck disable=SC2059
+printf "$pfmt" program native deadbolt ratio "rss nat" "rss db" ratio
+while read -r id label; do
+	col() {	# col MODE FIELD: median of one field, seconds or MB
+		awk -v f="$2" '{ print (f == 2 ? $2 / 1024 : $1) }' \
+			"$tmp/p.$id.$1" 2>/dev/null | median
+	}
+	tn=$(col native 1)
+	td=$(col deadbolt 1)
+	mn=$(col native 2)
+	md=$(col deadbolt 2)
+	# shellcheck disable=SC2059
+	printf "$pfmt" "$label" "$(num 2 "$tn")" "$(num 2 "$td")" \
+		"$(ratio "$td" "$tn")" "$(num 0 "$mn")" "$(num 0 "$md")" \
+		"$(ratio "$md" "$mn")"
+done <"$tmp/progs"
+
+if [ -s "$tmp/notes" ]; then
+	echo
+	cat "$tmp/notes"
+fi
+exit 0
