@@ -2,9 +2,10 @@
 # run.sh - deadbolt's cost, measured against native in the same run.
 #
 # `make bench` runs this after building lib/libdeadbolt.so.  It prints figures,
-# never a verdict: every ratio is deadbolt/native of two medians over runs that
-# alternate native and deadbolt (ABBA order, so a warm cache or a drifting
-# clock favours neither side).
+# never a speed verdict: every ratio is deadbolt/native of two medians over
+# runs that alternate native and deadbolt (ABBA order, so a warm cache or a
+# drifting clock favours neither side).  It exits 1 only when a run failed
+# or a program's output under deadbolt differed from native.
 #
 #   1. bench/lockbench.c: ns per lock operation, case by case
 #      (+ helgrind on a scaled-down run, when valgrind is installed)
@@ -43,7 +44,8 @@ if [ -n "$lib" ] && [ ! -f "$lib" ]; then
 	exit 1
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/deadbolt-bench.XXXXXX") || exit 1
+# not named deadbolt*: test scripts clean up their logs with such globs
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbbench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 logs=$tmp/logs
@@ -73,6 +75,10 @@ side() {
 	mode=$1
 	timer=$2
 	shift 2
+	if [ ! -d "$tmp" ]; then
+		echo "bench: $tmp was removed while running" >&2
+		exit 1
+	fi
 	rm -rf "$logs" && mkdir "$logs" || exit 1
 	if [ "$mode" = native ]; then
 		set -- env -u LD_PRELOAD -u DEADBOLT_OPTIONS "$@"
@@ -150,7 +156,7 @@ while [ "$rep" -le "$reps" ]; do
 			cat "$tmp/out" >>"$tmp/lock.$mode"
 			nolog "$mode"
 		else
-			echo "note: lockbench $mode run $rep failed (status $?):" \
+			echo "error: lockbench $mode run $rep failed (status $?):" \
 				"$(head -c 300 "$tmp/err")" >>"$tmp/notes"
 		fi
 	done
@@ -195,10 +201,11 @@ fi
 			"$(ratio "$d" "$n")"
 	fi
 done
-echo "(pair = lock+unlock; depth d = d pairs per round, d mutexes in a fixed order;"
-echo " contend = 2 threads, 1 mutex; roundtrip = 2 cond handoffs between 2 threads"
-[ -n "$hg" ] && echo " helgrind: one run at $hg_scale of the counts, hg ratio = helgrind / native)"
-[ -z "$hg" ] && echo ")"
+echo "(pair = lock+unlock; mutex-dN: N mutexes nested in a fixed order;"
+echo " contend: 2 threads, 1 mutex; roundtrip: 2 cond handoffs between 2 threads)"
+if [ -n "$hg" ]; then
+	echo "(helgrind: one run at $hg_scale of the counts; hg ratio = helgrind / native)"
+fi
 
 # --- 2. real programs ------------------------------------------------------
 
@@ -250,13 +257,14 @@ prog() {
 	ref=
 	rep=1
 	while [ "$rep" -le "$reps" ]; do
+		[ -d "$tmp" ] || exit 1		# side() said why
 		progress "$label, run $rep of $reps"
 		for mode in $(order "$rep"); do
 			rm -f "$pout"
 			r=$(timed "$mode" "$pout" "$@")
 			case $r in
 			fail*)
-				echo "note: $label: $mode run $rep failed (status ${r#fail })," \
+				echo "error: $label: $mode run $rep failed (status ${r#fail })," \
 					"stderr: $(head -c 300 "$tmp/err")" >>"$tmp/notes"
 				continue ;;
 			esac
@@ -265,7 +273,7 @@ prog() {
 			if [ -z "$ref" ]; then
 				ref=$sum
 			elif [ "$sum" != "$ref" ]; then
-				echo "note: $label: output of $mode run $rep differs" \
+				echo "error: $label: output of $mode run $rep differs" \
 					"from the first run" >>"$tmp/notes"
 			fi
 			if awk -v t="${r%% *}" -v s="$slow" 'BEGIN { exit !(t > s) }'; then
@@ -308,20 +316,27 @@ have pigz pigz &&
 echo
 echo "2. real programs: wall time (s) and peak RSS (MB), via" \
 	"${gnutime:-bench/rusage.c}; input: $lines generated lines"
-pfmt='%-32s %7s %8s %7s %7s %8s %7s\n'
+pfmt='%-32s %7s %6s %8s %7s %7s %8s %7s\n'
 # shellcheck disable=SC2059
-printf "$pfmt" program native deadbolt ratio "rss nat" "rss db" ratio
+printf "$pfmt" program native spread deadbolt ratio "rss nat" "rss db" ratio
+col() {	# col ID MODE FIELD: median of one field, seconds or MB
+	awk -v f="$3" '{ print (f == 2 ? $2 / 1024 : $1) }' \
+		"$tmp/p.$1.$2" 2>/dev/null | median
+}
 while read -r id label; do
-	col() {	# col MODE FIELD: median of one field, seconds or MB
-		awk -v f="$2" '{ print (f == 2 ? $2 / 1024 : $1) }' \
-			"$tmp/p.$id.$1" 2>/dev/null | median
-	}
-	tn=$(col native 1)
-	td=$(col deadbolt 1)
-	mn=$(col native 2)
-	md=$(col deadbolt 2)
+	tn=$(col "$id" native 1)
+	td=$(col "$id" deadbolt 1)
+	mn=$(col "$id" native 2)
+	md=$(col "$id" deadbolt 2)
+	# spread: (slowest - fastest) / median of the native runs, how much
+	# the machine itself varied, to read the ratio against
+	sp=$(awk '{ print $1 }' "$tmp/p.$id.native" 2>/dev/null | sort -n |
+		awk -v m="$tn" '{ v[NR] = $1 } END {
+			if (NR < 2 || m + 0 <= 0) print "-"
+			else printf "%.0f%%\n", 100 * (v[NR] - v[1]) / m
+		}')
 	# shellcheck disable=SC2059
-	printf "$pfmt" "$label" "$(num 2 "$tn")" "$(num 2 "$td")" \
+	printf "$pfmt" "$label" "$(num 2 "$tn")" "$sp" "$(num 2 "$td")" \
 		"$(ratio "$td" "$tn")" "$(num 0 "$mn")" "$(num 0 "$md")" \
 		"$(ratio "$md" "$mn")"
 done <"$tmp/progs"
@@ -330,4 +345,6 @@ if [ -s "$tmp/notes" ]; then
 	echo
 	cat "$tmp/notes"
 fi
-exit 0
+# Slow is a figure, not a failure; a run that failed or printed something
+# else is.
+! grep -q '^error:' "$tmp/notes"
