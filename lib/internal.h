@@ -186,8 +186,8 @@ static inline struct db_thread *db_thread_enter(void)
 
 	if (DB_UNLIKELY(db_level != 0))
 		return NULL;
-	if (DB_UNLIKELY(!t || t == DB_THREAD_DEAD ||
-			atomic_load_explicit(&db_ready, memory_order_relaxed) != 1)) {
+	/* db_self is set only once deadbolt is initialised (db_ready == 1) */
+	if (DB_UNLIKELY(t <= DB_THREAD_DEAD)) {
 		t = db_thread_slow();
 		if (!t)
 			return NULL;
@@ -196,6 +196,15 @@ static inline struct db_thread *db_thread_enter(void)
 	 * read-modify-writes through TLS would serialise the shim */
 	db_level = 1;
 	return t;
+}
+
+/* Re-enter after a real call made between leave and here: t stays valid
+ * (only the thread itself ends its state) and the level is 0 again (a
+ * signal handler that entered has left). */
+static inline void db_thread_reenter(struct db_thread *t)
+{
+	(void)t;
+	db_level = 1;
 }
 
 static inline void db_thread_leave(struct db_thread *t)

@@ -120,7 +120,8 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	db_lock_before(t, &a);						\
 	db_thread_leave(t);						\
 	int r = call;							\
-	if (r == 0 && (t = db_thread_enter())) {			\
+	if (r == 0) {							\
+		db_thread_reenter(t);					\
 		db_lock_after(t, &a, false);				\
 		db_thread_leave(t);					\
 	}								\

@@ -70,9 +70,14 @@ static inline struct db_lock *db_lock_get(uintptr_t addr, unsigned kind, uintptr
 	return DB_LIKELY(lk) ? lk : db_lock_insert(addr, kind, DB_SITE_FIRST_USE, pc);
 }
 
+/* Chain key of (held chain prev) + (uid, mode).  One multiply by an odd
+ * constant per step: for a given prefix, distinct locks give distinct keys;
+ * different chains meet only by 64-bit chance (the cache compares whole keys). */
 static inline uint64_t db_chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
 {
-	return db_hash64(prev ^ (uid << 2) ^ mode) | 1;
+	uint64_t x = (prev ^ ((uid << 2) | mode)) * 0x9e3779b97f4a7c15ull;
+
+	return (x ^ (x >> 29)) | 1;
 }
 
 /* ---- the fast path -------------------------------------------------------- */
@@ -109,10 +114,13 @@ static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try
 		a->lk = db_lock_get(a->addr, a->kind, a->pc);
 	if (!a->lk)
 		return;
-	for (int i = t->nheld - 1; i >= 0; i--) {
-		if (t->held[i].addr == a->addr) {
-			t->held[i].rec++;
-			return;
+	/* before() already looked for re-entry; a trylock did not call it */
+	if (a->recursive || try) {
+		for (int i = t->nheld - 1; i >= 0; i--) {
+			if (t->held[i].addr == a->addr) {
+				t->held[i].rec++;
+				return;
+			}
 		}
 	}
 	if (t->nheld == DB_MAX_HELD) {

@@ -169,11 +169,12 @@ void db_init(void)
 	db_lockgraph_init();
 	pthread_key_create(&exit_key, exit_key_destructor);
 	db_log_open(false);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+	atomic_store(&db_ready, READY_ON);
+	/* db_self last: a valid db_self means "ready" on the fast path */
 	bool main_thread = gettid() == getpid();
 	new_thread(main_thread ? 0 : atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0);
-	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	db_level--;
-	atomic_store(&db_ready, READY_ON);
 }
 
 __attribute__((constructor(101))) static void db_constructor(void)
