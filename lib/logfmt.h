@@ -58,6 +58,16 @@ enum db_rec_type {
 	DB_REC_NOTE,		/* struct db_rec_note + text */
 	DB_REC_EXIT,		/* struct db_rec_exit */
 	DB_REC_OPTIONS,		/* struct db_rec_options + "key=value:..." text */
+	DB_REC_WAITSET,		/* struct db_rec_waitset: a deadlock, hang or stall */
+	DB_REC_TSTATE,		/* struct db_rec_tstate: one thread of a waitset */
+	DB_REC_THELD,		/* struct db_rec_theld: one lock that thread holds */
+	DB_REC_MISUSE,		/* struct db_rec_misuse */
+	DB_REC_THREAD_JOIN,	/* struct db_rec_thread_join */
+	DB_REC_THREAD_DETACH,	/* struct db_rec_thread_detach */
+	DB_REC_THREAD_LEAK,	/* struct db_rec_thread_leak */
+	DB_REC_FD_LEAK,		/* struct db_rec_fd_leak */
+	DB_REC_LEAK,		/* struct db_rec_leak */
+	DB_REC_LEAK_SUMMARY,	/* struct db_rec_leak_summary */
 };
 
 /* The command line and executable of this image. */
@@ -193,6 +203,143 @@ struct db_rec_options {
 	uint32_t len;
 	uint32_t pad;
 	/* char text[len]; "key=value:key=value" as in effect */
+};
+
+/* ---- actual deadlocks, hangs, stalls ------------------------------------ */
+/* A waitset is one finding about threads that wait: a WAITSET record, then
+ * nthreads TSTATE records, each followed by its nheld THELD records, all
+ * carrying the waitset id (records of other threads may come in between).
+ * Locks are referred to by uid; their LOCK records come first. */
+enum db_waitset_kind {
+	DB_WS_DEADLOCK = 1,	/* a cycle of waiting threads: tstates in cycle order */
+	DB_WS_HANG,		/* `deadbolt run --timeout`: every thread, as it was */
+	DB_WS_STALL,		/* one thread waited stall_ms for a lock: the waiter, the holder */
+};
+
+enum db_wait_kind {
+	DB_WAIT_NONE = 0,	/* running (hang dumps) */
+	DB_WAIT_LOCK,		/* wait_id: lock uid */
+	DB_WAIT_JOIN,		/* wait_id: tid of the thread being joined */
+};
+
+struct db_rec_waitset {
+	struct db_rec h;
+	uint64_t id;			/* 1.., unique in this log */
+	uint32_t kind;			/* enum db_waitset_kind */
+	uint32_t nthreads;
+	uint64_t waited_ms;		/* stall: how long the waiter waited */
+};
+
+struct db_rec_tstate {
+	struct db_rec h;
+	uint64_t waitset;
+	uint32_t tid;
+	uint32_t wait_kind;		/* enum db_wait_kind */
+	uint64_t wait_id;		/* lock uid or tid, per wait_kind */
+	uint64_t wait_addr;		/* the lock's address */
+	uint32_t wait_mode;		/* DB_MODE_* */
+	uint32_t nheld;			/* THELD records that follow for this thread */
+	uint64_t stack;			/* where it waits (or runs, for a hang); 0: unknown */
+};
+
+struct db_rec_theld {
+	struct db_rec h;
+	uint64_t waitset;
+	uint32_t tid;
+	uint32_t mode;			/* DB_MODE_* */
+	uint64_t uid;			/* lock uid */
+	uint64_t addr;
+	uint64_t stack;			/* where it was taken (often spliced) */
+};
+
+/* ---- pthread misuse ------------------------------------------------------- */
+enum db_misuse_kind {
+	DB_MISUSE_UNLOCK_NOT_OWNER = 1,	/* unlock of a lock another thread holds */
+	DB_MISUSE_UNLOCK_UNLOCKED,	/* unlock of a lock nobody holds */
+	DB_MISUSE_DOUBLE_LOCK,		/* relock of a non-recursive lock by its owner */
+	DB_MISUSE_DESTROY_LOCKED,	/* destroy of a held lock (or one with waiters) */
+	DB_MISUSE_USE_AFTER_DESTROY,	/* lock/unlock of a destroyed lock */
+	DB_MISUSE_FREE_LOCKED,		/* free() of memory that holds a held lock */
+	DB_MISUSE_EXIT_HOLDING,		/* a thread ended while holding locks */
+	DB_MISUSE_COND_NOT_HELD,	/* cond wait with a mutex the thread does not hold */
+	DB_MISUSE_COND_TWO_MUTEXES,	/* one cond used with two mutexes at once */
+	DB_MISUSE_FORK_HELD,		/* fork while another thread held a lock the child takes */
+	DB_MISUSE_JOIN_DETACHED,	/* join of a detached thread */
+	DB_MISUSE_JOIN_JOINED,		/* join of a thread already joined */
+	DB_MISUSE_DOUBLE_FREE,		/* free of a block already freed */
+	DB_MISUSE_FREE_UNKNOWN,		/* free of a pointer malloc never returned */
+};
+
+/* uid/addr: the object (lock uid, or 0 for memory and threads); other_*:
+ * the second party (the owner, the first free, the other mutex...). */
+struct db_rec_misuse {
+	struct db_rec h;
+	uint32_t kind;			/* enum db_misuse_kind */
+	uint32_t tid;
+	uint64_t addr;
+	uint64_t uid;
+	uint64_t stack;			/* where it happened */
+	uint64_t other_stack;		/* the other side, 0: none */
+	uint32_t other_tid;		/* UINT32_MAX: none */
+	uint32_t lock_kind;		/* enum db_lock_kind, 0: not a lock */
+	uint64_t other_addr;		/* e.g. the first mutex of a cond */
+};
+
+struct db_rec_thread_join {
+	struct db_rec h;
+	uint32_t tid;			/* the thread joined */
+	uint32_t joiner;
+};
+
+struct db_rec_thread_detach {
+	struct db_rec h;
+	uint32_t tid;
+	uint32_t pad;
+};
+
+/* At exit: a thread still running that was neither joined nor detached. */
+struct db_rec_thread_leak {
+	struct db_rec h;
+	uint32_t tid;
+	uint32_t pad;
+	uint64_t stack;			/* where it runs, 0: unknown */
+};
+
+/* At exit (track_fds=1): a descriptor opened and never closed. */
+struct db_rec_fd_leak {
+	struct db_rec h;
+	int32_t fd;
+	uint32_t tid;			/* the thread that opened it */
+	uint64_t stack;			/* where it was opened */
+	uint32_t path_len;
+	uint32_t pad;
+	/* char what[path_len]: "socket", "pipe", or the path, if known */
+};
+
+/* ---- leaks ----------------------------------------------------------------- */
+enum db_leak_kind {
+	DB_LEAK_DEFINITE = 1,	/* no pointer to it from anything reachable */
+	DB_LEAK_INDIRECT,	/* pointed to only by leaked blocks */
+	DB_LEAK_REACHABLE,	/* still reachable (report_reachable=1 only) */
+};
+
+/* Blocks left at exit, per allocation stack and kind. */
+struct db_rec_leak {
+	struct db_rec h;
+	uint32_t kind;			/* enum db_leak_kind */
+	uint32_t tid;			/* thread that allocated the first of them */
+	uint64_t stack;			/* allocation stack */
+	uint64_t bytes;
+	uint64_t blocks;
+};
+
+struct db_rec_leak_summary {
+	struct db_rec h;
+	uint64_t definite_bytes, definite_blocks;
+	uint64_t indirect_bytes, indirect_blocks;
+	uint64_t reachable_bytes, reachable_blocks;
+	uint64_t suppressed_bytes, suppressed_blocks;	/* deadbolt_ignore_leak */
+	uint64_t scan_ms;
 };
 
 #endif /* DEADBOLT_LOGFMT_H */
