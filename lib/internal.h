@@ -49,12 +49,15 @@ struct db_options {
 #define DB_OPT_BOOL(name, def, help)		int name;
 #define DB_OPT_INT(name, def, lo, hi, help)	long name;
 #define DB_OPT_STR(name, def, help)		char name[256];
+#define DB_OPT_ENUM(name, def, names, help)	int name;
 #include "options.inc"
 #undef DB_OPT_BOOL
 #undef DB_OPT_INT
 #undef DB_OPT_STR
+#undef DB_OPT_ENUM
 };
 extern struct db_options db_opt;
+enum { DB_ON_DEADLOCK_REPORT, DB_ON_DEADLOCK_EXIT, DB_ON_DEADLOCK_ABORT };
 void db_options_init(void);
 /* Parse "k=v:k=v" into o (defaults first); bad keys and values are reported
  * through warn (one line each) and skipped.  Exposed for tests/unit. */

@@ -10,29 +10,31 @@
 
 struct db_options db_opt;
 
-enum { T_BOOL, T_INT, T_STR };
+enum { T_BOOL, T_INT, T_STR, T_ENUM };
 
 static const struct opt_desc {
 	const char *name;
 	int type;
 	long def, lo, hi;
-	const char *sdef;
+	const char *sdef;	/* T_STR: default; T_ENUM: "a|b|c" */
 	size_t off;
 } opts[] = {
 #define DB_OPT_BOOL(n, d, h)		{ #n, T_BOOL, d, 0, 1, NULL, offsetof(struct db_options, n) },
 #define DB_OPT_INT(n, d, l, u, h)	{ #n, T_INT, d, l, u, NULL, offsetof(struct db_options, n) },
 #define DB_OPT_STR(n, d, h)		{ #n, T_STR, 0, 0, 0, d, offsetof(struct db_options, n) },
+#define DB_OPT_ENUM(n, d, names, h)	{ #n, T_ENUM, d, 0, 0, names, offsetof(struct db_options, n) },
 #include "options.inc"
 #undef DB_OPT_BOOL
 #undef DB_OPT_INT
 #undef DB_OPT_STR
+#undef DB_OPT_ENUM
 };
 
 static void set_defaults(struct db_options *o)
 {
 	for (size_t i = 0; i < DB_ARRAY_SIZE(opts); i++) {
 		char *f = (char *)o + opts[i].off;
-		if (opts[i].type == T_BOOL)
+		if (opts[i].type == T_BOOL || opts[i].type == T_ENUM)
 			*(int *)f = (int)opts[i].def;
 		else if (opts[i].type == T_INT)
 			*(long *)f = opts[i].def;
@@ -74,6 +76,36 @@ static bool parse_long(const char *v, size_t n, long *out)
 	return true;
 }
 
+/* Index of v in "a|b|c", or -1. */
+static int enum_index(const char *names, const char *v, size_t n)
+{
+	int i = 0;
+
+	for (const char *p = names; *p; i++) {
+		const char *e = strchr(p, '|');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !strncmp(p, v, n))
+			return i;
+		p += len + (e != NULL);
+	}
+	return -1;
+}
+
+/* The i-th name of "a|b|c" into buf. */
+static const char *enum_name(const char *names, int i, char *buf, size_t n)
+{
+	const char *p = names;
+
+	while (i-- > 0 && (p = strchr(p, '|')))
+		p++;
+	if (!p)
+		return "?";
+	const char *e = strchr(p, '|');
+	size_t len = e ? (size_t)(e - p) : strlen(p);
+	db_fmt(buf, len + 1 < n ? len + 1 : n, "%s", p);
+	return buf;
+}
+
 static void one(struct db_options *o, const char *k, size_t kn, const char *v,
 		size_t vn, bool has_value, void (*warn)(const char *))
 {
@@ -84,7 +116,7 @@ static void one(struct db_options *o, const char *k, size_t kn, const char *v,
 		if (strlen(d->name) != kn || strncmp(d->name, k, kn))
 			continue;
 		char *f = (char *)o + d->off;
-		int b;
+		int b, ix;
 		long x;
 		if (!has_value && d->type == T_BOOL) {
 			*(int *)f = 1;
@@ -92,6 +124,8 @@ static void one(struct db_options *o, const char *k, size_t kn, const char *v,
 			*(int *)f = b;
 		} else if (d->type == T_INT && parse_long(v, vn, &x) && x >= d->lo && x <= d->hi) {
 			*(long *)f = x;
+		} else if (d->type == T_ENUM && (ix = enum_index(d->sdef, v, vn)) >= 0) {
+			*(int *)f = ix;
 		} else if (d->type == T_STR && has_value && vn < sizeof(o->log_dir)) {
 			memcpy(f, v, vn);
 			f[vn] = '\0';
@@ -102,6 +136,9 @@ static void one(struct db_options *o, const char *k, size_t kn, const char *v,
 				db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: bad value '%s' for %s "
 				       "(an integer %ld..%ld); using %ld", val, d->name,
 				       d->lo, d->hi, *(long *)f);
+			else if (d->type == T_ENUM)
+				db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: bad value '%s' for %s "
+				       "(one of %s)", val, d->name, d->sdef);
 			else if (d->type == T_BOOL)
 				db_fmt(msg, sizeof(msg), "DEADBOLT_OPTIONS: bad value '%s' for %s "
 				       "(0 or 1); using %d", val, d->name, *(int *)f);
@@ -160,6 +197,11 @@ size_t db_options_format(const struct db_options *o, char *buf, size_t n)
 			at += db_fmt(buf + at, n - at, "%s%s=%d", sep, opts[i].name, *(const int *)f);
 		else if (opts[i].type == T_INT)
 			at += db_fmt(buf + at, n - at, "%s%s=%ld", sep, opts[i].name, *(const long *)f);
+		else if (opts[i].type == T_ENUM) {
+			char nb[32];
+			at += db_fmt(buf + at, n - at, "%s%s=%s", sep, opts[i].name,
+				     enum_name(opts[i].sdef, *(const int *)f, nb, sizeof(nb)));
+		}
 		else
 			at += db_fmt(buf + at, n - at, "%s%s=%s", sep, opts[i].name, f);
 	}

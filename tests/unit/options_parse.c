@@ -57,6 +57,17 @@ int main(void)
 	CHECK(o.stack_depth == 24 && o.lock_order == 1 && o.verbosity == 2);
 
 	nmsgs = 0;
+	db_options_parse(&o, "on_deadlock=abort", warn);
+	CHECK(nmsgs == 0 && o.on_deadlock == DB_ON_DEADLOCK_ABORT);
+	db_options_parse(&o, "on_deadlock=report", warn);
+	CHECK(nmsgs == 0 && o.on_deadlock == DB_ON_DEADLOCK_REPORT);
+	db_options_parse(&o, "on_deadlock=explode", warn);
+	CHECK(nmsgs == 1 && strstr(msgs[0], "on_deadlock") && strstr(msgs[0], "report|exit|abort"));
+	CHECK(o.on_deadlock == DB_ON_DEADLOCK_EXIT);
+	db_options_format(&o, buf, sizeof(buf));
+	CHECK(strstr(buf, "on_deadlock=exit"));
+
+	nmsgs = 0;
 	db_options_parse(&o, "::=:=1:stack_depth=", warn);	/* junk: no crash */
 	CHECK(o.stack_depth == 24);
 
