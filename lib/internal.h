@@ -130,8 +130,16 @@ struct db_real_fns {
 	int (*pthread_detach)(pthread_t);
 	void (*pthread_exit)(void *) __attribute__((noreturn));
 	pid_t (*fork)(void);
-	void (*free)(void *);
+	void *(*malloc)(size_t);
+	void *(*calloc)(size_t, size_t);
 	void *(*realloc)(void *, size_t);
+	void *(*reallocarray)(void *, size_t, size_t);
+	void (*free)(void *);
+	int (*posix_memalign)(void **, size_t, size_t);
+	void *(*aligned_alloc)(size_t, size_t);
+	void *(*memalign)(size_t, size_t);
+	void *(*valloc)(size_t);
+	void *(*pvalloc)(size_t);
 	void (*exit)(int) __attribute__((noreturn));
 	void (*_exit)(int) __attribute__((noreturn));
 	void *(*dlopen)(const char *, int);
@@ -245,6 +253,16 @@ void db_lockgraph_atfork_prepare(void);
 void db_lockgraph_atfork_parent(void);
 void db_lockgraph_atfork_child(void);
 unsigned long db_lockgraph_cycles(void);
+
+/* ---- alloc.c ------------------------------------------------------------ */
+void db_alloc_init(void);
+/* [p, p + n) was just returned to the program by the real allocator. */
+void db_alloc_add(struct db_thread *t, void *p, size_t n);
+/* The program frees p: forget it (and the locks inside it), then pass it to
+ * the real free when that is safe. */
+void db_alloc_free(struct db_thread *t, void *p);
+/* The whole of realloc(p, n), through db_real.realloc. */
+void *db_alloc_realloc(struct db_thread *t, void *p, size_t n);
 
 /* ---- stack.c ------------------------------------------------------------ */
 #define DB_MAX_FRAMES	64	/* deepest stack kept (option stack_depth <= this) */

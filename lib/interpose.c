@@ -9,13 +9,14 @@
  *
  * Real symbols are resolved by db_interpose_resolve() at init (constructor,
  * or the first shim called, whichever is first); a shim called before that
- * resolves its own entry.  free() may be called by dlsym itself while the
- * lookup of free is under way: such a pointer is dropped (a few bytes, once).
+ * resolves its own entry.  The allocation functions answer from a static
+ * pool while they are being looked up (dlsym allocates).
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "lockgraph.h"
@@ -28,6 +29,8 @@ static void *sym(const char *name)
 }
 
 #define RESOLVE(f)	(db_real.f ? (void)0 : (void)(*(void **)&db_real.f = sym(#f)))
+
+static bool resolve_alloc(void);
 
 bool db_interpose_resolve(void)
 {
@@ -68,8 +71,7 @@ bool db_interpose_resolve(void)
 	RESOLVE(pthread_detach);
 	RESOLVE(pthread_exit);
 	RESOLVE(fork);
-	RESOLVE(free);
-	RESOLVE(realloc);
+	resolve_alloc();
 	RESOLVE(exit);
 	RESOLVE(_exit);
 	RESOLVE(dlopen);
@@ -405,39 +407,185 @@ DB_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	return r;
 }
 
-/* ---- memory: a freed block ends the identity of the locks inside it ------ */
+/* ---- memory ------------------------------------------------------------- */
+/* Before the real allocator is known (dlsym allocates while we look it up,
+ * and other libraries' constructors may allocate before ours runs), blocks
+ * come from a static bootstrap pool; free() of a pool block does nothing and
+ * realloc() of one copies it out. */
 
-static __thread int resolving_free;
+#define DB_BOOT_POOL	(256 * 1024)	/* bytes for allocations made before the
+					 * real malloc is resolved */
+
+struct boot_hdr {
+	size_t size;
+	size_t pad;			/* keeps blocks 16-byte aligned */
+};
+
+static char boot_pool[DB_BOOT_POOL] __attribute__((aligned(64)));
+static atomic_size_t boot_used;
+static __thread int resolving_alloc;
+
+static bool in_boot(const void *p)
+{
+	return (const char *)p >= boot_pool && (const char *)p < boot_pool + sizeof(boot_pool);
+}
+
+static void *boot_alloc(size_t n, size_t align)
+{
+	if (align < 16)
+		align = 16;
+	for (;;) {
+		size_t at = atomic_load(&boot_used);
+		size_t start = (at + sizeof(struct boot_hdr) + align - 1) & ~(align - 1);
+		if (n > sizeof(boot_pool) || start + n > sizeof(boot_pool))
+			return NULL;
+		if (atomic_compare_exchange_weak(&boot_used, &at, start + n)) {
+			((struct boot_hdr *)(boot_pool + start))[-1].size = n;
+			return boot_pool + start;
+		}
+	}
+}
+
+/* Resolve the allocation functions; false while that is under way on this
+ * thread (the caller then uses the pool). */
+static bool resolve_alloc(void)
+{
+	if (resolving_alloc)
+		return false;
+	resolving_alloc = 1;
+	RESOLVE(malloc);
+	RESOLVE(calloc);
+	RESOLVE(realloc);
+	RESOLVE(reallocarray);
+	RESOLVE(free);
+	RESOLVE(posix_memalign);
+	RESOLVE(aligned_alloc);
+	RESOLVE(memalign);
+	RESOLVE(valloc);
+	RESOLVE(pvalloc);
+	resolving_alloc = 0;
+	return db_real.malloc && db_real.calloc && db_real.realloc && db_real.free;
+}
+
+#define ALLOC_READY()	(DB_LIKELY(db_real.malloc != NULL) || resolve_alloc())
+
+/* Record a block the real allocator just returned. */
+#define ALLOC_RECORD(p, n)						\
+	do {								\
+		struct db_thread *t_;					\
+		if (DB_LIKELY(p) && (t_ = db_thread_enter())) {		\
+			db_alloc_add(t_, (p), (n));			\
+			db_thread_leave(t_);				\
+		}							\
+	} while (0)
+
+DB_EXPORT void *malloc(size_t n)
+{
+	if (!ALLOC_READY())
+		return boot_alloc(n, 16);
+	void *p = db_real.malloc(n);
+	ALLOC_RECORD(p, n);
+	return p;
+}
+
+DB_EXPORT void *calloc(size_t k, size_t n)
+{
+	if (!ALLOC_READY()) {
+		size_t total;
+		if (__builtin_mul_overflow(k, n, &total))
+			return NULL;
+		return boot_alloc(total, 16);	/* the pool is zeroed, never reused */
+	}
+	void *p = db_real.calloc(k, n);
+	ALLOC_RECORD(p, k * n);
+	return p;
+}
 
 DB_EXPORT void free(void *p)
 {
-	if (DB_UNLIKELY(!db_real.free)) {
-		/* dlsym may free while we look free up: drop those few bytes */
-		if (resolving_free)
-			return;
-		resolving_free = 1;
-		RESOLVE(free);
-		resolving_free = 0;
-		if (!db_real.free)
-			return;
+	if (!p || in_boot(p))
+		return;
+	if (!ALLOC_READY())
+		return;		/* cannot happen for a block the real malloc made */
+	struct db_thread *t = db_thread_enter();
+	if (!t) {
+		db_real.free(p);
+		return;
 	}
-	if (p && db_level == 0 && atomic_load_explicit(&db_ready, memory_order_relaxed) == 1)
-		db_lock_forget_range((uintptr_t)p, malloc_usable_size(p));
-	db_real.free(p);
+	db_alloc_free(t, p);
+	db_thread_leave(t);
 }
 
 DB_EXPORT void *realloc(void *p, size_t n)
 {
-	size_t old = 0;
+	if (!ALLOC_READY())
+		return p ? NULL : boot_alloc(n, 16);
+	if (p && in_boot(p)) {
+		void *q = malloc(n);
+		size_t old = ((struct boot_hdr *)p)[-1].size;
+		if (q)
+			memcpy(q, p, old < n ? old : n);
+		return q;
+	}
+	struct db_thread *t = db_thread_enter();
+	if (!t)
+		return db_real.realloc(p, n);
+	void *q = db_alloc_realloc(t, p, n);
+	db_thread_leave(t);
+	return q;
+}
 
-	if (p && db_level == 0 && atomic_load_explicit(&db_ready, memory_order_relaxed) == 1)
-		old = malloc_usable_size(p);
-	if (old > n)	/* the tail is gone whether or not the block moves */
-		db_lock_forget_range((uintptr_t)p + n, old - n);
-	void *r = REAL(realloc)(p, n);
-	if (r && r != p && old)
-		db_lock_forget_range((uintptr_t)p, old < n ? old : n);
+DB_EXPORT void *reallocarray(void *p, size_t k, size_t n)
+{
+	size_t total;
+
+	if (__builtin_mul_overflow(k, n, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(p, total);
+}
+
+DB_EXPORT int posix_memalign(void **out, size_t align, size_t n)
+{
+	if (!ALLOC_READY()) {
+		void *p = boot_alloc(n, align);
+		if (!p)
+			return ENOMEM;
+		*out = p;
+		return 0;
+	}
+	int r = db_real.posix_memalign(out, align, n);
+	if (r == 0)
+		ALLOC_RECORD(*out, n);
 	return r;
+}
+
+#define ALIGNED(call, n)						\
+	if (!ALLOC_READY())						\
+		return NULL;						\
+	void *p = call;							\
+	ALLOC_RECORD(p, n);						\
+	return p
+
+DB_EXPORT void *aligned_alloc(size_t align, size_t n)
+{
+	ALIGNED(db_real.aligned_alloc(align, n), n);
+}
+
+DB_EXPORT void *memalign(size_t align, size_t n)
+{
+	ALIGNED(db_real.memalign(align, n), n);
+}
+
+DB_EXPORT void *valloc(size_t n)
+{
+	ALIGNED(db_real.valloc(n), n);
+}
+
+DB_EXPORT void *pvalloc(size_t n)
+{
+	ALIGNED(db_real.pvalloc(n), n);
 }
 
 /* ---- modules and process end --------------------------------------------- */
