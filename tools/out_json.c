@@ -1,0 +1,458 @@
+/* out_json.c - the JSON report (schema 1; tests and CI read it, so field
+ * names are a contract, see doc/deadbolt.1) and the small JSON writer that
+ * out_sarif.c uses too.
+ *
+ * The writer escapes quotes, backslashes and control characters, and
+ * replaces bytes that are not valid UTF-8 with U+FFFD (paths and argv come
+ * from the system, not from us).  It indents for people, except inside
+ * "compact" objects (frames), which stay on one line.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "tool.h"
+
+#define MAX_DEPTH 63
+
+void jw_init(struct jw *w, FILE *f)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+}
+
+static bool compact(const struct jw *w)
+{
+	return w->compact_from && w->depth >= w->compact_from;
+}
+
+/* Before a key or a value: the comma and the line break it needs. */
+static void sep(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth == 0)
+		return;
+	if (!w->first[w->depth])
+		fputs(compact(w) ? ", " : ",", w->f);
+	w->first[w->depth] = false;
+	if (!compact(w))
+		fprintf(w->f, "\n%*s", 2 * w->depth, "");
+}
+
+static void open_c(struct jw *w, char c, bool comp)
+{
+	sep(w);
+	fputc(c, w->f);
+	if (w->depth < MAX_DEPTH)
+		w->depth++;
+	w->first[w->depth] = true;
+	if (comp && !w->compact_from)
+		w->compact_from = w->depth;
+}
+
+static void close_c(struct jw *w, char c)
+{
+	bool empty = w->first[w->depth], comp = compact(w);
+
+	if (w->compact_from == w->depth)
+		w->compact_from = 0;
+	if (w->depth > 0)
+		w->depth--;
+	if (!empty && !comp)
+		fprintf(w->f, "\n%*s", 2 * w->depth, "");
+	fputc(c, w->f);
+}
+
+void jw_obj(struct jw *w)
+{
+	open_c(w, '{', false);
+}
+
+void jw_obj_compact(struct jw *w)
+{
+	open_c(w, '{', true);
+}
+
+void jw_obj_end(struct jw *w)
+{
+	close_c(w, '}');
+}
+
+void jw_arr(struct jw *w)
+{
+	open_c(w, '[', false);
+}
+
+void jw_arr_end(struct jw *w)
+{
+	close_c(w, ']');
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned cp;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static void put_string(FILE *f, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', f);
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc((int)c, f);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n':
+				fputs("\\n", f);
+				break;
+			case '\t':
+				fputs("\\t", f);
+				break;
+			case '\r':
+				fputs("\\r", f);
+				break;
+			default:
+				fprintf(f, "\\u%04x", c);
+				break;
+			}
+			i++;
+		} else if (c < 0x80) {
+			fputc((int)c, f);
+			i++;
+		} else {
+			size_t len = utf8_len(s + i, n - i);
+			if (len) {
+				fwrite(s + i, 1, len, f);
+				i += len;
+			} else {
+				fputs("\\ufffd", f);
+				i++;
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+void jw_key(struct jw *w, const char *k)
+{
+	sep(w);
+	put_string(w->f, k, strlen(k));
+	fputs(": ", w->f);
+	w->after_key = true;
+}
+
+void jw_strn(struct jw *w, const char *s, size_t n)
+{
+	sep(w);
+	put_string(w->f, s, n);
+}
+
+void jw_str(struct jw *w, const char *s)
+{
+	if (!s) {
+		jw_null(w);
+		return;
+	}
+	jw_strn(w, s, strlen(s));
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+	sep(w);
+	fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+void jw_i64(struct jw *w, int64_t v)
+{
+	sep(w);
+	fprintf(w->f, "%lld", (long long)v);
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+	sep(w);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void jw_null(struct jw *w)
+{
+	sep(w);
+	fputs("null", w->f);
+}
+
+void jw_hex(struct jw *w, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	jw_str(w, buf);
+}
+
+void jw_end(struct jw *w)
+{
+	fputc('\n', w->f);
+}
+
+/* ---- the report ----------------------------------------------------------- */
+
+void json_frames(struct jw *w, const struct stack *s)
+{
+	jw_arr(w);
+	for (size_t i = 0; s && i < s->nframes; i++) {
+		const struct frame *f = &s->frames[i];
+		jw_obj_compact(w);
+		jw_key(w, "pc");
+		jw_hex(w, f->pc);
+		jw_key(w, "module");
+		jw_str(w, f->mod ? f->mod->path : NULL);
+		jw_key(w, "offset");
+		if (f->mod)
+			jw_hex(w, f->offset);
+		else
+			jw_null(w);
+		jw_key(w, "function");
+		jw_str(w, f->function);
+		jw_key(w, "file");
+		jw_str(w, f->file);
+		jw_key(w, "line");
+		if (f->line)
+			jw_u64(w, f->line);
+		else
+			jw_null(w);
+		jw_key(w, "inlined");
+		jw_bool(w, f->inlined);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void process(struct jw *w, const struct dlog *l)
+{
+	jw_obj(w);
+	jw_key(w, "pid");
+	jw_u64(w, l->pid);
+	jw_key(w, "ppid");
+	jw_u64(w, l->ppid);
+	jw_key(w, "argv");
+	jw_arr(w);
+	for (size_t i = 0; i < l->argc; i++)
+		jw_str(w, l->argv[i]);
+	jw_arr_end(w);
+	jw_key(w, "exe");
+	jw_str(w, l->exe);
+	jw_key(w, "exit");
+	if (l->has_exit)
+		jw_i64(w, l->exit_status);
+	else
+		jw_null(w);
+	jw_key(w, "signal");
+	if (l->signal)
+		jw_i64(w, l->signal);
+	else
+		jw_null(w);
+	jw_key(w, "log");
+	jw_str(w, l->path);
+	jw_key(w, "options");
+	jw_str(w, l->options);
+	jw_key(w, "partial");
+	jw_bool(w, l->partial);
+	jw_obj_end(w);
+}
+
+static const char *mode_name(uint32_t m)
+{
+	return m == DB_MODE_READ ? "read" : m == DB_MODE_WRITE ? "write" : NULL;
+}
+
+static const char *site_name(uint32_t s)
+{
+	return s == DB_SITE_INIT ? "init" : s == DB_SITE_FIRST_USE ? "first-use" : NULL;
+}
+
+static void cycle(struct jw *w, const struct finding *f)
+{
+	jw_key(w, "class");
+	jw_bool(w, f->u.cycle.is_class);
+	jw_key(w, "locks");
+	jw_arr(w);
+	for (size_t i = 0; i < f->u.cycle.nlocks; i++) {
+		const struct flk *k = &f->u.cycle.locks[i];
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_str(w, k->name);
+		jw_key(w, "address");
+		if (k->lk)
+			jw_hex(w, k->lk->addr);
+		else
+			jw_null(w);
+		jw_key(w, "type");
+		jw_str(w, k->lk ? lock_kind_name(k->lk->kind) : NULL);
+		jw_key(w, "site");
+		jw_str(w, k->lk ? site_name(k->lk->site) : NULL);
+		if (f->u.cycle.is_class) {
+			jw_key(w, "class_id");
+			jw_u64(w, k->uid);
+		}
+		jw_key(w, "site_stack");
+		json_frames(w, k->lk ? k->lk->site_stack : NULL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "edges");
+	jw_arr(w);
+	for (size_t i = 0; i < f->u.cycle.nedges; i++) {
+		const struct fedge *e = &f->u.cycle.edges[i];
+		jw_obj(w);
+		jw_key(w, "from");
+		jw_str(w, f->u.cycle.locks[e->from].name);
+		jw_key(w, "to");
+		jw_str(w, f->u.cycle.locks[e->to].name);
+		jw_key(w, "thread");
+		jw_u64(w, e->e->tid);
+		jw_key(w, "from_mode");
+		jw_str(w, mode_name(e->e->from_mode));
+		jw_key(w, "to_mode");
+		jw_str(w, mode_name(e->e->to_mode));
+		jw_key(w, "stack");
+		json_frames(w, e->e->to_stack);
+		jw_key(w, "from_stack");
+		json_frames(w, e->e->from_stack);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "threads");
+	jw_arr(w);
+	for (size_t i = 0; i < f->u.cycle.nthreads; i++) {
+		const struct fthread *t = &f->u.cycle.threads[i];
+		jw_obj(w);
+		jw_key(w, "thread");
+		jw_u64(w, t->tid);
+		jw_key(w, "os_tid");
+		if (t->t)
+			jw_u64(w, t->t->os_tid);
+		else
+			jw_null(w);
+		jw_key(w, "parent");
+		if (t->t && t->t->parent != UINT32_MAX)
+			jw_u64(w, t->t->parent);
+		else
+			jw_null(w);
+		jw_key(w, "created_at");
+		json_frames(w, t->t ? t->t->created : NULL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void finding(struct jw *w, const struct finding *f)
+{
+	jw_obj(w);
+	jw_key(w, "kind");
+	jw_str(w, kind_names[f->kind]);
+	jw_key(w, "pid");
+	jw_u64(w, f->pid);
+	jw_key(w, "pids");
+	jw_arr(w);
+	for (size_t i = 0; i < f->npids; i++)
+		jw_u64(w, f->pids[i]);
+	jw_arr_end(w);
+	jw_key(w, "summary");
+	jw_str(w, f->summary);
+	switch (f->kind) {
+	case K_LOCK_ORDER:
+		cycle(w, f);
+		break;
+	default:
+		break;
+	}
+	jw_obj_end(w);
+}
+
+static const char *level_name(enum note_level l)
+{
+	return l == NOTE_INFO ? "info" : l == NOTE_INTERNAL ? "internal" : "warning";
+}
+
+int out_json(const struct report *r, FILE *f)
+{
+	struct jw w;
+
+	jw_init(&w, f);
+	jw_obj(&w);
+	jw_key(&w, "tool");
+	jw_str(&w, "deadbolt");
+	jw_key(&w, "version");
+	jw_str(&w, DB_VERSION);
+	jw_key(&w, "schema");
+	jw_u64(&w, DB_JSON_SCHEMA);
+	jw_key(&w, "processes");
+	jw_arr(&w);
+	for (size_t i = 0; i < r->nlogs; i++)
+		process(&w, r->logs[i]);
+	jw_arr_end(&w);
+	jw_key(&w, "findings");
+	jw_arr(&w);
+	for (size_t i = 0; i < r->nfindings; i++)
+		finding(&w, r->findings[i]);
+	jw_arr_end(&w);
+	jw_key(&w, "counts");
+	jw_obj(&w);
+	for (int k = 0; k < K_NKINDS; k++) {
+		if (!r->counts[k])
+			continue;
+		jw_key(&w, kind_names[k]);
+		jw_u64(&w, r->counts[k]);
+	}
+	jw_obj_end(&w);
+	jw_key(&w, "suppressed");
+	jw_u64(&w, r->nsuppressed);
+	jw_key(&w, "notes");
+	jw_arr(&w);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		jw_obj_compact(&w);
+		jw_key(&w, "pid");
+		if (r->notes[i].pid)
+			jw_u64(&w, r->notes[i].pid);
+		else
+			jw_null(&w);
+		jw_key(&w, "level");
+		jw_str(&w, level_name(r->notes[i].level));
+		jw_key(&w, "text");
+		jw_str(&w, r->notes[i].text);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	jw_end(&w);
+	return ferror(f) ? -EIO : 0;
+}
