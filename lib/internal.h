@@ -151,6 +151,15 @@ extern struct db_real_fns db_real;
 /* Resolve every db_real entry (idempotent); true when all needed were found. */
 bool db_interpose_resolve(void);
 
+#define DB_MAX_FRAMES	64	/* deepest stack kept (option stack_depth <= this) */
+
+struct db_frames {
+	int n;
+	int truncated;
+	uintptr_t pc[DB_MAX_FRAMES];
+	uintptr_t sp[DB_MAX_FRAMES];
+};
+
 /* ---- thread.c ----------------------------------------------------------- */
 #define DB_MAX_HELD	64	/* locks one thread holds at once; deeper ones
 				 * are still passed through but add no edges */
@@ -170,16 +179,28 @@ struct db_held {
 	uint8_t kind;		/* enum db_lock_kind */
 };
 
+/* Fields other threads read (held[], nheld, wait_*) are written only by
+ * the thread itself; readers (waitfor.c, misuse checks) load them relaxed
+ * and confirm what they conclude (a cycle must persist) before reporting. */
 struct db_thread {
 	uint32_t tid;		/* small id; 0 = main thread of this image */
 	uint32_t parent;
 	pid_t os_tid;
 	uint64_t create_stack;
+	pthread_t handle;	/* pthread_self() of the thread */
 	int nheld;
 	int overflow;		/* locks held beyond DB_MAX_HELD */
 	struct db_held held[DB_MAX_HELD];
 	uint64_t chains[DB_CHAIN_CACHE];
 	struct db_thread *next, *prev;	/* all live threads, under the thread lock */
+
+	/* waitfor.c: what the thread is blocked on, while it is */
+	_Atomic uintptr_t wait_addr;	/* lock address, or pthread_t joined; 0: none */
+	_Atomic uint32_t wait_kind;	/* enum db_wait_kind */
+	uint32_t wait_mode;		/* DB_MODE_* */
+	_Atomic uint64_t wait_seq;	/* changes with every new wait */
+	_Atomic uint64_t wait_stack;	/* stack id once captured, else 0 */
+	struct db_frames *wait_frames;	/* the same stack with SPs, for splices */
 };
 
 /* The reentrancy level: > 0 while deadbolt works on this thread. */
@@ -232,6 +253,10 @@ void db_thread_atfork_prepare(void);
 void db_thread_atfork_parent(void);
 void db_thread_atfork_child(void);
 void db_thread_log_all(void);
+/* The list of live threads, for readers of other threads' state. */
+void db_threads_lock(void);
+void db_threads_unlock(void);
+struct db_thread *db_threads_first(void);
 
 /* ---- lockgraph.c -------------------------------------------------------- */
 struct db_acq {			/* one acquisition, from before to after */
@@ -253,6 +278,10 @@ void db_lockgraph_atfork_prepare(void);
 void db_lockgraph_atfork_parent(void);
 void db_lockgraph_atfork_child(void);
 unsigned long db_lockgraph_cycles(void);
+/* Log the LOCK record of the lock at addr (if known); its uid, or 0. */
+uint64_t db_lock_log_addr(uintptr_t addr);
+/* A stack id for "taken at pc/sp" spliced onto frames f of the same thread. */
+uint64_t db_stack_splice(uintptr_t pc, uintptr_t sp, const struct db_frames *f);
 
 /* ---- alloc.c ------------------------------------------------------------ */
 void db_alloc_init(void);
@@ -264,15 +293,30 @@ void db_alloc_free(struct db_thread *t, void *p);
 /* The whole of realloc(p, n), through db_real.realloc. */
 void *db_alloc_realloc(struct db_thread *t, void *p, size_t n);
 
-/* ---- stack.c ------------------------------------------------------------ */
-#define DB_MAX_FRAMES	64	/* deepest stack kept (option stack_depth <= this) */
+/* ---- waitfor.c ---------------------------------------------------------- */
+/* One timed attempt to take a lock: 0 or an errno; ETIMEDOUT at deadline
+ * (CLOCK_MONOTONIC). */
+typedef int (*db_attempt_fn)(void *lock, uint32_t mode, const struct timespec *deadline);
+/* The lock is busy (a trylock said so): wait for it, publishing what this
+ * thread waits for, finding deadlocks and stalls.  user_end: the caller's
+ * own deadline (CLOCK_MONOTONIC), NULL for none.  Returns what the real
+ * call would have. */
+int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
+		 void *lock, const struct timespec *user_end);
+/* Join: wait for thread th the same way. */
+int db_wait_join(struct db_thread *t, pthread_t th, void **ret);
+void db_wait_thread_gone(struct db_thread *t);
 
-struct db_frames {
-	int n;
-	int truncated;
-	uintptr_t pc[DB_MAX_FRAMES];
-	uintptr_t sp[DB_MAX_FRAMES];
-};
+/* ---- misuse.c ----------------------------------------------------------- */
+/* Report a misuse at the caller's stack (once per kind and stack). */
+void db_misuse(struct db_thread *t, unsigned kind, uintptr_t addr, unsigned lock_kind,
+	       uint32_t other_tid, uint64_t other_stack, uintptr_t other_addr);
+/* Which thread holds the lock at addr (other than t), and in which mode;
+ * NULL: nobody.  Caller holds the thread list lock. */
+struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mode,
+			       const struct db_held **held);
+
+/* ---- stack.c ------------------------------------------------------------ */
 void db_stack_init(void);
 /* Unwind the calling thread, skipping deadbolt's own frames. */
 void db_stack_capture(struct db_frames *f, int depth);

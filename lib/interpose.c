@@ -14,6 +14,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <time.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,22 +113,84 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	return REAL(pthread_mutex_destroy)(m);
 }
 
-/* The common body of every blocking acquisition: edges before, held after. */
-#define ACQUIRE(kind_, mode_, call)					\
+/* The common body of every blocking acquisition: edges before; then a
+ * trylock, and only when the lock is busy the wait path (waitfor.c: who
+ * waits for whom, deadlocks, stalls); held after.  The uncontended path
+ * costs one real trylock, as a real lock would. */
+#define ACQUIRE(kind_, mode_, call, trycall, attempt_, user_end)	\
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
 		return call;						\
 	struct db_acq a = { .addr = (uintptr_t)l, .kind = kind_, .mode = mode_, \
 			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
 	db_lock_before(t, &a);						\
-	db_thread_leave(t);						\
-	int r = call;							\
-	if (r == 0) {							\
-		db_thread_reenter(t);					\
+	int r = trycall;						\
+	if (DB_UNLIKELY(r == EBUSY))					\
+		r = db_wait_lock(t, &a, attempt_, (void *)(uintptr_t)l, user_end); \
+	if (r == 0)							\
 		db_lock_after(t, &a, false);				\
-		db_thread_leave(t);					\
-	}								\
+	else if (r == EINVAL && kind_ == DB_LOCK_MUTEX)			\
+		use_after_destroy(t, (uintptr_t)l);			\
+	db_thread_leave(t);						\
 	return r
+
+/* One slice of waiting for each kind of lock (waitfor.c calls these). */
+static int mutex_attempt(void *l, uint32_t mode, const struct timespec *dl)
+{
+	(void)mode;
+	return REAL(pthread_mutex_clocklock)(l, CLOCK_MONOTONIC, dl);
+}
+
+static int rwlock_attempt(void *l, uint32_t mode, const struct timespec *dl)
+{
+	return mode == DB_MODE_READ ? REAL(pthread_rwlock_clockrdlock)(l, CLOCK_MONOTONIC, dl) :
+				      REAL(pthread_rwlock_clockwrlock)(l, CLOCK_MONOTONIC, dl);
+}
+
+static int spin_attempt(void *l, uint32_t mode, const struct timespec *dl)
+{
+	(void)mode;
+	for (unsigned i = 1;; i++) {
+		if (REAL(pthread_spin_trylock)(l) == 0)
+			return 0;
+		__builtin_ia32_pause();
+		if ((i & 1023) == 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > dl->tv_sec ||
+			    (now.tv_sec == dl->tv_sec && now.tv_nsec >= dl->tv_nsec))
+				return ETIMEDOUT;
+		}
+	}
+}
+
+/* A deadline abs on clock c, as a CLOCK_MONOTONIC deadline in out; NULL
+ * when abs is invalid (the real call then answers EINVAL itself). */
+static const struct timespec *user_deadline(clockid_t c, const struct timespec *abs,
+					    struct timespec *out)
+{
+	struct timespec now, mono;
+
+	if (!abs || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000 ||
+	    clock_gettime(c, &now) != 0)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	long long ns = (long long)(abs->tv_sec - now.tv_sec) * 1000000000LL +
+		       (abs->tv_nsec - now.tv_nsec);
+	if (ns < 0)
+		ns = 0;
+	ns += mono.tv_nsec;
+	out->tv_sec = mono.tv_sec + (time_t)(ns / 1000000000LL);
+	out->tv_nsec = (long)(ns % 1000000000LL);
+	return out;
+}
+
+/* glibc marks a destroyed mutex (kind -1) and answers EINVAL to a lock. */
+static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t l)
+{
+	if (((pthread_mutex_t *)l)->__data.__kind == -1)
+		db_misuse(t, DB_MISUSE_USE_AFTER_DESTROY, l, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
+}
 
 /* A trylock can fail instead of waiting: no edge into it, held after. */
 #define TRY(kind_, mode_, call)						\
@@ -151,17 +214,30 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
-	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l));
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
 {
-	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts));
+	struct timespec end;
+	const struct timespec *e = user_deadline(CLOCK_REALTIME, ts, &end);
+
+	if (!e)
+		return REAL(pthread_mutex_timedlock)(l, ts);
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, e);
 }
 
 DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const struct timespec *ts)
 {
-	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts));
+	struct timespec end;
+	const struct timespec *e = user_deadline(c, ts, &end);
+
+	if (!e)
+		return REAL(pthread_mutex_clocklock)(l, c, ts);
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts),
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, e);
 }
 
 DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
@@ -201,32 +277,46 @@ DB_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
 
 DB_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l)
 {
-	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_rdlock)(l));
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_rdlock)(l),
+		REAL(pthread_rwlock_tryrdlock)(l), rwlock_attempt, NULL);
 }
 
 DB_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 {
-	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_wrlock)(l));
+	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_wrlock)(l),
+		REAL(pthread_rwlock_trywrlock)(l), rwlock_attempt, NULL);
 }
+
+/* The timed rwlock variants share one body: mode, the caller's clock. */
+#define RW_TIMED(mode_, call, trycall, c)				\
+	struct timespec end;						\
+	const struct timespec *e = user_deadline(c, ts, &end);		\
+	if (!e)								\
+		return call;						\
+	ACQUIRE(DB_LOCK_RWLOCK, mode_, call, trycall, rwlock_attempt, e)
 
 DB_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts)
 {
-	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_timedrdlock)(l, ts));
+	RW_TIMED(DB_MODE_READ, REAL(pthread_rwlock_timedrdlock)(l, ts),
+		 REAL(pthread_rwlock_tryrdlock)(l), CLOCK_REALTIME);
 }
 
 DB_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *ts)
 {
-	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_timedwrlock)(l, ts));
+	RW_TIMED(DB_MODE_WRITE, REAL(pthread_rwlock_timedwrlock)(l, ts),
+		 REAL(pthread_rwlock_trywrlock)(l), CLOCK_REALTIME);
 }
 
 DB_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t c, const struct timespec *ts)
 {
-	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_clockrdlock)(l, c, ts));
+	RW_TIMED(DB_MODE_READ, REAL(pthread_rwlock_clockrdlock)(l, c, ts),
+		 REAL(pthread_rwlock_tryrdlock)(l), c);
 }
 
 DB_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, const struct timespec *ts)
 {
-	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_clockwrlock)(l, c, ts));
+	RW_TIMED(DB_MODE_WRITE, REAL(pthread_rwlock_clockwrlock)(l, c, ts),
+		 REAL(pthread_rwlock_trywrlock)(l), c);
 }
 
 DB_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l)
@@ -271,7 +361,8 @@ DB_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
 
 DB_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
 {
-	ACQUIRE(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_lock)(l));
+	ACQUIRE(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_lock)(l),
+		REAL(pthread_spin_trylock)(l), spin_attempt, NULL);
 }
 
 DB_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l)
@@ -295,15 +386,56 @@ DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 		return call;						\
 	struct db_acq a = { .addr = (uintptr_t)m, .kind = DB_LOCK_MUTEX, \
 			    .mode = DB_MODE_WRITE, .pc = DB_CALLER_PC, .sp = DB_CALLER_SP }; \
-	db_lock_released(t, m);						\
+	if (cond_check(t, c, m))					\
+		db_lock_released(t, m);					\
 	db_thread_leave(t);						\
 	int r = call;							\
-	if ((t = db_thread_enter())) {					\
-		db_lock_before(t, &a);					\
-		db_lock_after(t, &a, false);				\
-		db_thread_leave(t);					\
-	}								\
+	db_thread_reenter(t);						\
+	cond_done(c);							\
+	db_lock_before(t, &a);						\
+	db_lock_after(t, &a, false);					\
+	db_thread_leave(t);						\
 	return r
+
+/* Which mutex each waited-on cond is used with, while it has waiters: a
+ * cond used with two mutexes at once is misuse.  Small and lossy on
+ * purpose (a slot per hash, overwritten): it only ever under-reports. */
+#define DB_COND_SLOTS	1024
+
+static struct {
+	_Atomic uintptr_t cond, mutex;
+	atomic_int waiters;
+} conds[DB_COND_SLOTS];
+
+static bool cond_check(struct db_thread *t, pthread_cond_t *c, pthread_mutex_t *m)
+{
+	bool held = db_lock_held(t, (uintptr_t)m) != NULL;
+	unsigned i = (unsigned)(db_hash64((uintptr_t)c) & (DB_COND_SLOTS - 1));
+
+	if (!held)
+		db_misuse(t, DB_MISUSE_COND_NOT_HELD, (uintptr_t)m, DB_LOCK_MUTEX,
+			  UINT32_MAX, 0, (uintptr_t)c);
+	if (atomic_load(&conds[i].cond) == (uintptr_t)c && atomic_load(&conds[i].waiters) > 0) {
+		uintptr_t other = atomic_load(&conds[i].mutex);
+		if (other && other != (uintptr_t)m)
+			db_misuse(t, DB_MISUSE_COND_TWO_MUTEXES, (uintptr_t)m, DB_LOCK_MUTEX,
+				  UINT32_MAX, 0, other);
+	} else {
+		atomic_store(&conds[i].waiters, 0);
+		atomic_store(&conds[i].cond, (uintptr_t)c);
+	}
+	atomic_store(&conds[i].mutex, (uintptr_t)m);
+	atomic_fetch_add(&conds[i].waiters, 1);
+	return held;
+}
+
+static void cond_done(pthread_cond_t *c)
+{
+	unsigned i = (unsigned)(db_hash64((uintptr_t)c) & (DB_COND_SLOTS - 1));
+
+	if (atomic_load(&conds[i].cond) == (uintptr_t)c && atomic_load(&conds[i].waiters) > 0)
+		atomic_fetch_sub(&conds[i].waiters, 1);
+}
 
 DB_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {

@@ -372,6 +372,21 @@ static void log_edge(struct db_edge *e)
 	db_log_write_once(&e->logged_gen, &r);
 }
 
+uint64_t db_lock_log_addr(uintptr_t addr)
+{
+	struct db_lock *lk = db_lock_find(addr);
+	uint64_t uid;
+
+	if (!lk)
+		return 0;
+	db_spin_lock(&graph_lock);
+	uid = atomic_load_explicit(&lk->uid, memory_order_relaxed);
+	if (uid)
+		log_node(&lk->g);
+	db_spin_unlock(&graph_lock);
+	return uid;
+}
+
 /* Cycle e[0..n-1] with e[k]: L_k -> L_k+1.  Canonical key: the ids rotated to
  * start at the smallest, hashed; the same cycle found from any edge is the
  * same key. */
@@ -603,15 +618,7 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 		e->ngates = (uint8_t)ngates;
 		memcpy(e->gates, gates, (size_t)ngates * sizeof(*gates));
 		e->to_stack = db_stack_put(fr->pc, fr->n, fr->truncated ? DB_STACKF_TRUNCATED : 0);
-		/* where `from` was taken: its pc, then the frames of the current
-		 * stack that are its callers (above its stack pointer) */
-		uintptr_t pcs[DB_MAX_FRAMES];
-		int n = 0;
-		pcs[n++] = h->pc;
-		for (int k = 0; k < fr->n && n < DB_MAX_FRAMES; k++)
-			if (fr->sp[k] > h->sp)
-				pcs[n++] = fr->pc[k];
-		e->from_stack = db_stack_put(pcs, n, DB_STACKF_SPLICED);
+		e->from_stack = db_stack_splice(h->pc, h->sp, fr);
 		check = true;
 	} else {
 		if ((e->from_modes | h->mode) != e->from_modes ||

@@ -46,6 +46,8 @@ extern struct db_lock *db_lock_table;
 struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
 	DB_NOINLINE DB_COLD;
 void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NOINLINE DB_COLD;
+/* misuse.c: t released addr, which it does not hold */
+void db_unlock_unheld(struct db_thread *t, uintptr_t addr) DB_NOINLINE DB_COLD;
 
 static inline uint32_t db_lock_slot(uintptr_t addr)
 {
@@ -82,10 +84,10 @@ static inline uint64_t db_chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
 
 /* ---- the fast path -------------------------------------------------------- */
 
+/* The held stack is kept whatever the options: waitfor.c and the misuse
+ * checks read it.  Only edges depend on lock_order. */
 static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
 {
-	if (!db_opt.lock_order)
-		return;
 	a->lk = db_lock_get(a->addr, a->kind, a->pc);
 	if (!a->lk || t->nheld == 0)
 		return;
@@ -95,6 +97,8 @@ static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
 			return;
 		}
 	}
+	if (!db_opt.lock_order)
+		return;
 	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
 	if (!uid)
 		return;
@@ -108,8 +112,6 @@ static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
 
 static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
 {
-	if (!db_opt.lock_order)
-		return;
 	if (!a->lk)
 		a->lk = db_lock_get(a->addr, a->kind, a->pc);
 	if (!a->lk)
@@ -138,7 +140,17 @@ static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try
 	h->rec = 0;
 	h->try = try;
 	h->kind = a->kind;
-	t->nheld++;
+	/* release: other threads read held[] up to nheld */
+	__atomic_store_n(&t->nheld, t->nheld + 1, __ATOMIC_RELEASE);
+}
+
+/* Is addr on t's held stack? */
+static inline const struct db_held *db_lock_held(const struct db_thread *t, uintptr_t addr)
+{
+	for (int i = t->nheld - 1; i >= 0; i--)
+		if (t->held[i].addr == addr)
+			return &t->held[i];
+	return NULL;
 }
 
 static inline void db_lock_released(struct db_thread *t, void *addr)
@@ -157,11 +169,13 @@ static inline void db_lock_released(struct db_thread *t, void *addr)
 			t->held[j].chain = db_chain_next(j ? t->held[j - 1].chain : 0,
 						      t->held[j].uid, t->held[j].mode);
 		}
-		t->nheld--;
+		__atomic_store_n(&t->nheld, t->nheld - 1, __ATOMIC_RELEASE);
 		return;
 	}
 	if (t->overflow)
 		t->overflow--;
+	else if (db_opt.misuse)
+		db_unlock_unheld(t, (uintptr_t)addr);
 }
 
 #endif /* DEADBOLT_LOCKGRAPH_H */

@@ -29,6 +29,21 @@ static struct db_thread *threads;	/* list of live threads */
 static atomic_uint next_tid = 1;	/* 0 is the main thread */
 static pthread_key_t exit_key;
 
+void db_threads_lock(void)
+{
+	db_spin_lock(&thread_lock);
+}
+
+void db_threads_unlock(void)
+{
+	db_spin_unlock(&thread_lock);
+}
+
+struct db_thread *db_threads_first(void)
+{
+	return threads;
+}
+
 struct start {
 	void *(*fn)(void *);
 	void *arg;
@@ -69,6 +84,7 @@ static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stac
 	t->tid = tid;
 	t->parent = parent;
 	t->os_tid = gettid();
+	t->handle = pthread_self();
 	t->create_stack = stack;
 	link_thread(t);
 	db_self = t;

@@ -1,0 +1,91 @@
+/* misuse.c - pthread misuse: reported once per kind and call stack.
+ *
+ * The checks themselves sit where the facts are (the shims, lockgraph.h,
+ * thread.c, waitfor.c); this file writes the finding and answers "who holds
+ * this lock" from the other threads' held stacks.  Those stacks are read
+ * without their owners' cooperation (relaxed loads under the thread list
+ * lock); a misuse is reported only for what the calling thread itself did,
+ * so a stale read can at worst name the wrong other party.
+ */
+#include <string.h>
+
+#include "lockgraph.h"
+
+#define DB_MAX_MISUSE	1024	/* distinct (kind, stack) misuse reports kept */
+
+static db_spin_t misuse_lock;
+static uint64_t reported[DB_MAX_MISUSE];
+static unsigned nreported;
+
+struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mode,
+			       const struct db_held **held)
+{
+	for (struct db_thread *u = db_threads_first(); u; u = u->next) {
+		if (u == t)
+			continue;
+		int n = __atomic_load_n(&u->nheld, __ATOMIC_ACQUIRE);
+		if (n > DB_MAX_HELD)
+			n = DB_MAX_HELD;
+		for (int i = 0; i < n; i++) {
+			if (__atomic_load_n(&u->held[i].addr, __ATOMIC_RELAXED) != addr)
+				continue;
+			if (mode)
+				*mode = u->held[i].mode;
+			if (held)
+				*held = &u->held[i];
+			return u;
+		}
+	}
+	return NULL;
+}
+
+void db_misuse(struct db_thread *t, unsigned kind, uintptr_t addr, unsigned lock_kind,
+	       uint32_t other_tid, uint64_t other_stack, uintptr_t other_addr)
+{
+	struct db_frames f;
+
+	if (!db_opt.misuse)
+		return;
+	db_stack_capture(&f, (int)db_opt.stack_depth);
+	uint64_t stack = db_stack_put(f.pc, f.n, f.truncated ? DB_STACKF_TRUNCATED : 0);
+	uint64_t key = db_hash64(((uint64_t)kind << 48) ^ stack ^ (stack ? 0 : addr));
+	bool fresh = true;
+
+	db_spin_lock(&misuse_lock);
+	for (unsigned i = 0; i < nreported && fresh; i++)
+		fresh = reported[i] != key;
+	if (fresh && nreported < DB_MAX_MISUSE)
+		reported[nreported++] = key;
+	else if (fresh)
+		fresh = false;	/* table full: stop reporting new ones */
+	db_spin_unlock(&misuse_lock);
+	if (!fresh)
+		return;
+
+	struct db_rec_misuse r = {
+		.h = { DB_REC_MISUSE, sizeof(r) },
+		.kind = kind, .tid = t->tid, .addr = addr,
+		.uid = lock_kind ? db_lock_log_addr(addr) : 0,
+		.stack = stack, .other_stack = other_stack,
+		.other_tid = other_tid, .lock_kind = lock_kind, .other_addr = other_addr,
+	};
+	db_stack_log(stack);
+	db_stack_log(other_stack);
+	db_log_write(&r);
+	if (db_opt.verbosity >= 2)
+		db_warn("pthread misuse (kind %u) at %p in thread T%u", kind, (void *)addr, t->tid);
+}
+
+void db_unlock_unheld(struct db_thread *t, uintptr_t addr)
+{
+	struct db_lock *lk = db_lock_find(addr);
+	struct db_thread *u;
+	uint32_t other;
+
+	db_threads_lock();
+	u = db_holder_of(t, addr, NULL, NULL);
+	other = u ? u->tid : UINT32_MAX;
+	db_threads_unlock();
+	db_misuse(t, u ? DB_MISUSE_UNLOCK_NOT_OWNER : DB_MISUSE_UNLOCK_UNLOCKED, addr,
+		  lk ? lk->kind : DB_LOCK_MUTEX, other, 0, 0);
+}

@@ -1,0 +1,416 @@
+/* waitfor.c - actual deadlocks and stalls: who waits for whom.
+ *
+ * A shim first tries the lock; only when it is busy does the thread come
+ * here (the uncontended path never does).  The thread publishes what it
+ * waits for (t->wait_*), then waits in slices of DB_WAIT_SLICE_MS with the
+ * real timed call.  Before the first slice and after each one it looks for a
+ * cycle in the wait-for relation: thread -> lock -> the threads holding it
+ * (from their held stacks) -> what they wait for -> ...  The thread that
+ * closes a cycle finds it at once; any thread of the cycle finds it at its
+ * next slice otherwise (the backstop for lost races).
+ *
+ * A cycle is reported only once every thread in it has captured its stack,
+ * which a waiting thread does at its first slice: by then the cycle has
+ * lasted a slice, which filters out the stale reads of other threads'
+ * state (they are read without locks).  Then, per on_deadlock: exit with
+ * error_exitcode, abort, or keep waiting.
+ *
+ * Locks: the thread list lock while reading other threads' state; nothing
+ * else is taken under it (logging happens after, from copies), keeping the
+ * fork-time lock order (graph, table, depot, log, threads, mem).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lockgraph.h"
+
+#define DB_WAIT_SLICE_MS	50	/* a waiter wakes this often to look around */
+#define DB_MAX_CYCLE_THREADS	16	/* longest wait-for cycle followed */
+#define DB_MAX_REPORT_HELD	16	/* held locks listed per thread in a report */
+#define DB_MAX_WAIT_REPORTS	256	/* deadlocks and stalls remembered as reported */
+
+static db_spin_t report_lock;
+static uint64_t reported[DB_MAX_WAIT_REPORTS];
+static unsigned nreported;
+static atomic_uint_fast64_t next_waitset = 1;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct timespec mono_after_ms(uint64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+static int ts_cmp(const struct timespec *a, const struct timespec *b)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec < b->tv_sec ? -1 : 1;
+	return a->tv_nsec < b->tv_nsec ? -1 : a->tv_nsec > b->tv_nsec;
+}
+
+/* True if key was not reported yet (and now is). */
+static bool first_report(uint64_t key)
+{
+	bool fresh = true;
+
+	db_spin_lock(&report_lock);
+	for (unsigned i = 0; i < nreported && fresh; i++)
+		fresh = reported[i] != key;
+	if (fresh && nreported < DB_MAX_WAIT_REPORTS)
+		reported[nreported++] = key;
+	db_spin_unlock(&report_lock);
+	return fresh;
+}
+
+static void publish(struct db_thread *t, uint32_t kind, uintptr_t addr, uint32_t mode)
+{
+	t->wait_mode = mode;
+	atomic_store(&t->wait_stack, 0);
+	atomic_fetch_add(&t->wait_seq, 1);
+	atomic_store(&t->wait_addr, addr);
+	atomic_store(&t->wait_kind, kind);
+}
+
+static void unpublish(struct db_thread *t)
+{
+	atomic_store(&t->wait_kind, DB_WAIT_NONE);
+	atomic_store(&t->wait_addr, 0);
+}
+
+static void capture_wait_stack(struct db_thread *t)
+{
+	if (!t->wait_frames)
+		t->wait_frames = db_mem_alloc(sizeof(*t->wait_frames));
+	if (!t->wait_frames)
+		return;
+	db_stack_capture(t->wait_frames, (int)db_opt.stack_depth);
+	uint64_t id = db_stack_put(t->wait_frames->pc, t->wait_frames->n,
+				   t->wait_frames->truncated ? DB_STACKF_TRUNCATED : 0);
+	atomic_store_explicit(&t->wait_stack, id ? id : UINT64_MAX, memory_order_release);
+}
+
+/* The threads u waits for (u itself included: a relock of a lock it holds).
+ * Caller holds the thread list lock. */
+static int waits_for(struct db_thread *u, struct db_thread **out, int max)
+{
+	uint32_t kind = atomic_load(&u->wait_kind);
+	uintptr_t addr = atomic_load(&u->wait_addr);
+	int n = 0;
+
+	if (kind == DB_WAIT_NONE || !addr)
+		return 0;
+	for (struct db_thread *v = db_threads_first(); v && n < max; v = v->next) {
+		if (kind == DB_WAIT_JOIN) {
+			if ((uintptr_t)v->handle == addr)
+				out[n++] = v;
+			continue;
+		}
+		int nh = __atomic_load_n(&v->nheld, __ATOMIC_ACQUIRE);
+		if (nh > DB_MAX_HELD)
+			nh = DB_MAX_HELD;
+		for (int i = 0; i < nh; i++) {
+			if (__atomic_load_n(&v->held[i].addr, __ATOMIC_RELAXED) != addr)
+				continue;
+			/* readers do not block readers */
+			if (u->wait_mode == DB_MODE_WRITE || v->held[i].mode == DB_MODE_WRITE)
+				out[n++] = v;
+			break;
+		}
+	}
+	return n;
+}
+
+/* Depth-first search for a path from self back to self.  cyc[0] = self,
+ * cyc[k] waits for cyc[k+1], the last waits for self.  Caller holds the
+ * thread list lock. */
+static int find_cycle(struct db_thread *self, struct db_thread **cyc)
+{
+	struct db_thread *next[DB_MAX_CYCLE_THREADS][8];
+	int nnext[DB_MAX_CYCLE_THREADS], it[DB_MAX_CYCLE_THREADS];
+	int d = 0;
+
+	cyc[0] = self;
+	nnext[0] = waits_for(self, next[0], 8);
+	it[0] = 0;
+	while (d >= 0) {
+		if (it[d] == nnext[d]) {
+			d--;
+			if (d >= 0)
+				it[d]++;
+			continue;
+		}
+		struct db_thread *v = next[d][it[d]];
+		if (v == self)
+			return d + 1;
+		bool on_path = false;
+		for (int k = 0; k <= d && !on_path; k++)
+			on_path = cyc[k] == v;
+		if (on_path || d + 1 == DB_MAX_CYCLE_THREADS) {
+			it[d]++;
+			continue;
+		}
+		d++;
+		cyc[d] = v;
+		nnext[d] = waits_for(v, next[d], 8);
+		it[d] = 0;
+	}
+	return 0;
+}
+
+/* A copy of what a report needs from one thread, taken under the list lock. */
+struct snap {
+	uint32_t tid;
+	uint32_t wait_kind, wait_mode;
+	uintptr_t wait_addr;
+	uint32_t wait_tid;		/* join: the thread joined */
+	uint64_t wait_seq, wait_stack;
+	const struct db_frames *frames;
+	int nheld;
+	struct db_held held[DB_MAX_REPORT_HELD];
+};
+
+static void snap_thread(struct db_thread *u, struct snap *s)
+{
+	s->tid = u->tid;
+	s->wait_kind = atomic_load(&u->wait_kind);
+	s->wait_addr = atomic_load(&u->wait_addr);
+	s->wait_mode = u->wait_mode;
+	s->wait_seq = atomic_load(&u->wait_seq);
+	s->wait_stack = atomic_load_explicit(&u->wait_stack, memory_order_acquire);
+	s->frames = s->wait_stack ? u->wait_frames : NULL;
+	s->wait_tid = UINT32_MAX;
+	if (s->wait_kind == DB_WAIT_JOIN)
+		for (struct db_thread *v = db_threads_first(); v; v = v->next)
+			if ((uintptr_t)v->handle == s->wait_addr)
+				s->wait_tid = v->tid;
+	int n = __atomic_load_n(&u->nheld, __ATOMIC_ACQUIRE);
+	if (n > DB_MAX_REPORT_HELD)
+		n = DB_MAX_REPORT_HELD;
+	memcpy(s->held, u->held, (size_t)n * sizeof(s->held[0]));
+	s->nheld = n;
+}
+
+/* Log one thread of a waitset.  held_only: list just the lock at that
+ * address (a stall names the one lock the holder has). */
+static void log_snap(uint64_t ws, const struct snap *s, uintptr_t held_only)
+{
+	struct db_rec_tstate r = {
+		.h = { DB_REC_TSTATE, sizeof(r) },
+		.waitset = ws, .tid = s->tid, .wait_kind = s->wait_kind,
+		.wait_addr = s->wait_addr, .wait_mode = s->wait_mode,
+		.stack = s->wait_stack == UINT64_MAX ? 0 : s->wait_stack,
+	};
+	uint64_t uids[DB_MAX_REPORT_HELD];
+
+	if (s->wait_kind == DB_WAIT_LOCK)
+		r.wait_id = db_lock_log_addr(s->wait_addr);
+	else if (s->wait_kind == DB_WAIT_JOIN)
+		r.wait_id = s->wait_tid;
+	for (int i = 0; i < s->nheld; i++) {
+		uids[i] = 0;
+		if (held_only && s->held[i].addr != held_only)
+			continue;
+		uids[i] = db_lock_log_addr(s->held[i].addr);
+		r.nheld++;
+	}
+	db_stack_log(r.stack);
+	db_log_write(&r);
+	for (int i = 0; i < s->nheld; i++) {
+		if (held_only && s->held[i].addr != held_only)
+			continue;
+		const struct db_held *h = &s->held[i];
+		uintptr_t pc = h->pc;
+		struct db_rec_theld hr = {
+			.h = { DB_REC_THELD, sizeof(hr) },
+			.waitset = ws, .tid = s->tid, .mode = h->mode,
+			.uid = uids[i], .addr = h->addr,
+			.stack = s->frames ? db_stack_splice(h->pc, h->sp, s->frames) :
+					     db_stack_put(&pc, 1, 0),
+		};
+		db_stack_log(hr.stack);
+		db_log_write(&hr);
+	}
+}
+
+static void log_waitset(uint32_t kind, const struct snap *s, int n, uint64_t waited_ms,
+			uintptr_t held_only)
+{
+	struct db_rec_waitset w = {
+		.h = { DB_REC_WAITSET, sizeof(w) },
+		.id = atomic_fetch_add(&next_waitset, 1),
+		.kind = kind, .nthreads = (uint32_t)n, .waited_ms = waited_ms,
+	};
+
+	db_log_write(&w);
+	for (int i = 0; i < n; i++)
+		log_snap(w.id, &s[i], i ? held_only : 0);
+}
+
+/* Look for a deadlock through t; report it once every thread in it has
+ * its stack.  Returns true when one was reported by this call. */
+static bool check_deadlock(struct db_thread *t)
+{
+	struct db_thread *cyc[DB_MAX_CYCLE_THREADS];
+	struct snap s[DB_MAX_CYCLE_THREADS];
+	int n;
+
+	db_threads_lock();
+	n = find_cycle(t, cyc);
+	bool ready = n > 0;
+	for (int i = 0; i < n; i++) {
+		snap_thread(cyc[i], &s[i]);
+		ready = ready && s[i].wait_stack;
+	}
+	db_threads_unlock();
+	if (!ready)
+		return false;
+	/* the same cycle, however found: its threads and their waits */
+	uint64_t key = 0x5eed;
+	for (int i = 0; i < n; i++)
+		key += db_hash64(((uint64_t)s[i].tid << 40) ^ s[i].wait_seq);
+	if (!first_report(key))
+		return false;
+	if (n == 1 && s[0].wait_kind == DB_WAIT_LOCK)
+		db_misuse(t, DB_MISUSE_DOUBLE_LOCK, s[0].wait_addr, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
+	log_waitset(DB_WS_DEADLOCK, s, n, 0, 0);
+
+	char who[128];
+	size_t at = 0;
+	for (int i = 0; i < n && at < sizeof(who) - 16; i++)
+		at += db_fmt(who + at, sizeof(who) - at, "%sT%u", i ? ", " : "", s[i].tid);
+	const char *log = db_log_path();
+	switch (db_opt.on_deadlock) {
+	case DB_ON_DEADLOCK_EXIT:
+		db_warn("deadlock: %s%s; exiting with status %ld (on_deadlock=exit)%s%s", who,
+			n == 1 ? " waits for a lock it holds" : " wait for each other",
+			db_opt.error_exitcode, log ? "; report: deadbolt report " : "", log ? log : "");
+		db_log_exit((int)db_opt.error_exitcode);
+		db_real._exit((int)db_opt.error_exitcode);
+		break;
+	case DB_ON_DEADLOCK_ABORT:
+		db_warn("deadlock: %s%s; aborting (on_deadlock=abort)", who,
+			n == 1 ? " waits for a lock it holds" : " wait for each other");
+		abort();
+	default:
+		db_warn("deadlock: %s%s; still waiting (on_deadlock=report)", who,
+			n == 1 ? " waits for a lock it holds" : " wait for each other");
+	}
+	return true;
+}
+
+static void check_stall(struct db_thread *t, uint64_t waited_ms)
+{
+	struct db_thread *holders[1];
+	struct snap s[2];
+
+	db_threads_lock();
+	int n = waits_for(t, holders, 1);
+	if (n) {
+		snap_thread(t, &s[0]);
+		snap_thread(holders[0], &s[1]);
+	}
+	db_threads_unlock();
+	if (!n || !first_report(db_hash64(((uint64_t)s[1].tid << 48) ^ s[0].wait_addr ^ 0x57a11)))
+		return;
+	log_waitset(DB_WS_STALL, s, 2, waited_ms, s[0].wait_addr);
+	if (db_opt.verbosity >= 1)
+		db_warn("stall: thread T%u waited %lu ms for a lock held by T%u",
+			s[0].tid, (unsigned long)waited_ms, s[1].tid);
+}
+
+/* The common loop: one slice at a time, looking around in between. */
+static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct timespec *dl),
+		     void *ctx, const struct timespec *user_end)
+{
+	uint64_t start = now_ms();
+	bool stalled = false;
+	int r;
+
+	check_deadlock(t);	/* the thread closing a cycle finds it here */
+	for (;;) {
+		struct timespec dl = mono_after_ms(DB_WAIT_SLICE_MS);
+		bool last = user_end && ts_cmp(user_end, &dl) <= 0;
+		db_thread_leave(t);
+		r = attempt(ctx, last ? user_end : &dl);
+		db_thread_reenter(t);
+		if (r != ETIMEDOUT || last)
+			break;
+		if (!atomic_load(&t->wait_stack))
+			capture_wait_stack(t);
+		uint64_t waited = now_ms() - start;
+		if (db_opt.stall_ms && !stalled && waited >= (uint64_t)db_opt.stall_ms) {
+			stalled = true;
+			check_stall(t, waited);
+		}
+		check_deadlock(t);
+	}
+	unpublish(t);
+	return r;
+}
+
+struct lock_ctx {
+	db_attempt_fn fn;
+	void *lock;
+	uint32_t mode;
+};
+
+static int lock_attempt(void *ctx, const struct timespec *dl)
+{
+	struct lock_ctx *c = ctx;
+
+	return c->fn(c->lock, c->mode, dl);
+}
+
+int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
+		 void *lock, const struct timespec *user_end)
+{
+	struct lock_ctx c = { attempt, lock, a->mode };
+
+	publish(t, DB_WAIT_LOCK, a->addr, a->mode);
+	return wait_loop(t, lock_attempt, &c, user_end);
+}
+
+struct join_ctx {
+	pthread_t th;
+	void **ret;
+};
+
+static int join_attempt(void *ctx, const struct timespec *dl)
+{
+	struct join_ctx *c = ctx;
+
+	return pthread_clockjoin_np(c->th, c->ret, CLOCK_MONOTONIC, dl);
+}
+
+int db_wait_join(struct db_thread *t, pthread_t th, void **ret)
+{
+	struct join_ctx c = { th, ret };
+
+	publish(t, DB_WAIT_JOIN, (uintptr_t)th, DB_MODE_WRITE);
+	return wait_loop(t, join_attempt, &c, NULL);
+}
+
+void db_wait_thread_gone(struct db_thread *t)
+{
+	if (t->wait_frames)
+		db_mem_free(t->wait_frames, sizeof(*t->wait_frames));
+	t->wait_frames = NULL;
+}
