@@ -169,3 +169,19 @@ void db_stack_atfork_child(void)
 {
 	db_spin_unlock(&depot_lock);
 }
+
+/* The stack of an acquisition made earlier by this same thread at pc, with
+ * stack pointer sp: pc, then the frames of a stack captured later (f) that
+ * are its callers, i.e. above sp.  Exact while the function that made the
+ * acquisition is still active; flagged as spliced either way. */
+uint64_t db_stack_splice(uintptr_t pc, uintptr_t sp, const struct db_frames *f)
+{
+	uintptr_t pcs[DB_MAX_FRAMES];
+	int n = 0;
+
+	pcs[n++] = pc;
+	for (int k = 0; k < f->n && n < DB_MAX_FRAMES; k++)
+		if (f->sp[k] > sp)
+			pcs[n++] = f->pc[k];
+	return db_stack_put(pcs, n, DB_STACKF_SPLICED);
+}
