@@ -188,6 +188,8 @@ struct db_thread {
 	pid_t os_tid;
 	uint64_t create_stack;
 	pthread_t handle;	/* pthread_self() of the thread */
+	atomic_int detached;	/* detached (attribute or pthread_detach) */
+	atomic_int joined;	/* a join of it succeeded */
 	int nheld;
 	int overflow;		/* locks held beyond DB_MAX_HELD */
 	struct db_held held[DB_MAX_HELD];
@@ -252,7 +254,11 @@ void db_thread_exiting(struct db_thread *t);
 void db_thread_atfork_prepare(void);
 void db_thread_atfork_parent(void);
 void db_thread_atfork_child(void);
-void db_thread_log_all(void);
+/* pthread_join/pthread_detach of th by t (thread.c keeps who was joined). */
+int db_thread_join(struct db_thread *t, pthread_t th, void **ret);
+void db_thread_detach(struct db_thread *t, pthread_t th);
+/* At exit: threads neither joined nor detached that still run. */
+void db_thread_report_leaks(void);
 /* The list of live threads, for readers of other threads' state. */
 void db_threads_lock(void);
 void db_threads_unlock(void);
@@ -306,11 +312,18 @@ int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
 /* Join: wait for thread th the same way. */
 int db_wait_join(struct db_thread *t, pthread_t th, void **ret);
 void db_wait_thread_gone(struct db_thread *t);
+/* fork: locks other threads held, that no thread of the child will release */
+void db_wait_fork_held(uintptr_t addr);
+void db_wait_fork_reset(void);
 
 /* ---- misuse.c ----------------------------------------------------------- */
 /* Report a misuse at the caller's stack (once per kind and stack). */
 void db_misuse(struct db_thread *t, unsigned kind, uintptr_t addr, unsigned lock_kind,
 	       uint32_t other_tid, uint64_t other_stack, uintptr_t other_addr);
+/* The lock at addr is destroyed (or its memory freed: kind
+ * DB_MISUSE_FREE_LOCKED): misuse if some thread holds it or waits for it. */
+void db_check_lock_gone(struct db_thread *t, uintptr_t addr, unsigned lock_kind,
+			unsigned misuse_kind);
 /* Which thread holds the lock at addr (other than t), and in which mode;
  * NULL: nobody.  Caller holds the thread list lock. */
 struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mode,

@@ -107,6 +107,7 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
+		db_check_lock_gone(t, (uintptr_t)m, DB_LOCK_MUTEX, DB_MISUSE_DESTROY_LOCKED);
 		db_lock_destroyed(t, m);
 		db_thread_leave(t);
 	}
@@ -269,6 +270,7 @@ DB_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
+		db_check_lock_gone(t, (uintptr_t)l, DB_LOCK_RWLOCK, DB_MISUSE_DESTROY_LOCKED);
 		db_lock_destroyed(t, l);
 		db_thread_leave(t);
 	}
@@ -353,6 +355,7 @@ DB_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
+		db_check_lock_gone(t, (uintptr_t)l, DB_LOCK_SPIN, DB_MISUSE_DESTROY_LOCKED);
 		db_lock_destroyed(t, (void *)l);
 		db_thread_leave(t);
 	}
@@ -537,6 +540,28 @@ DB_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	int r = db_thread_create(th, attr, fn, arg, DB_CALLER_PC, DB_CALLER_SP);
 	db_thread_leave(t);
 	return r;
+}
+
+DB_EXPORT int pthread_join(pthread_t th, void **ret)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (!t)
+		return REAL(pthread_join)(th, ret);
+	int r = db_thread_join(t, th, ret);
+	db_thread_leave(t);
+	return r;
+}
+
+DB_EXPORT int pthread_detach(pthread_t th)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_thread_detach(t, th);
+		db_thread_leave(t);
+	}
+	return REAL(pthread_detach)(th);
 }
 
 /* ---- memory ------------------------------------------------------------- */

@@ -280,8 +280,12 @@ void db_lock_forget_range(uintptr_t p, size_t n)
 		/* pthread_spinlock_t is an int: 4-byte steps find every lock */
 		for (a = (a + 3) & ~(uintptr_t)3; a < e; a += 4) {
 			struct db_lock *lk = db_lock_find(a);
-			if (lk)
-				lock_kill(lk, a);
+			if (!lk)
+				continue;
+			struct db_thread *t = db_self;
+			if (t && t != DB_THREAD_DEAD && db_opt.misuse)
+				db_check_lock_gone(t, a, lk->kind, DB_MISUSE_FREE_LOCKED);
+			lock_kill(lk, a);
 		}
 	}
 }

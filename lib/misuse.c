@@ -89,3 +89,25 @@ void db_unlock_unheld(struct db_thread *t, uintptr_t addr)
 	db_misuse(t, u ? DB_MISUSE_UNLOCK_NOT_OWNER : DB_MISUSE_UNLOCK_UNLOCKED, addr,
 		  lk ? lk->kind : DB_LOCK_MUTEX, other, 0, 0);
 }
+
+void db_check_lock_gone(struct db_thread *t, uintptr_t addr, unsigned lock_kind,
+			unsigned misuse_kind)
+{
+	const struct db_held *mine = db_lock_held(t, addr);
+	struct db_thread *u = NULL;
+	uint32_t other = UINT32_MAX;
+
+	if (!mine) {
+		db_threads_lock();
+		u = db_holder_of(t, addr, NULL, NULL);
+		for (struct db_thread *v = db_threads_first(); v && !u; v = v->next)
+			if (v != t && atomic_load(&v->wait_addr) == addr &&
+			    atomic_load(&v->wait_kind) == DB_WAIT_LOCK)
+				u = v;		/* a waiter */
+		if (u)
+			other = u->tid;
+		db_threads_unlock();
+	}
+	if (mine || u)
+		db_misuse(t, misuse_kind, addr, lock_kind, other, 0, 0);
+}

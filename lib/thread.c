@@ -12,6 +12,7 @@
  * the child keeps only the forking thread, opens its own log and keeps the
  * lock graph it inherited.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,7 +50,29 @@ struct start {
 	void *arg;
 	uint32_t tid, parent;
 	uint64_t stack;
+	int detached;
 };
+
+/* Threads that ended unjoined (a join may still come) and threads joined
+ * (a second join is misuse), by pthread_t: small rings under thread_lock.
+ * glibc reuses pthread_t values, so a create forgets the handle it gets. */
+#define DB_MAX_ENDED	1024	/* ended, joinable threads remembered */
+#define DB_MAX_JOINED	256	/* joined handles remembered */
+
+static struct { pthread_t h; uint32_t tid; } ended[DB_MAX_ENDED];
+static unsigned nended;
+static pthread_t joined_ring[DB_MAX_JOINED];
+static unsigned joined_at;
+
+static void forget_handle(pthread_t h)
+{
+	for (unsigned i = 0; i < DB_MAX_JOINED; i++)
+		if (joined_ring[i] == h)
+			joined_ring[i] = 0;
+	for (unsigned i = 0; i < nended; i++)
+		if (ended[i].h == h)
+			ended[i] = ended[--nended];
+}
 
 static void log_thread(struct db_thread *t)
 {
@@ -97,8 +120,18 @@ void db_thread_exiting(struct db_thread *t)
 {
 	struct db_rec_thread_exit r = { .h = { DB_REC_THREAD_EXIT, sizeof(r) }, .tid = t->tid };
 
+	if (t->nheld)	/* returned, exited or was cancelled with locks held */
+		db_misuse(t, DB_MISUSE_EXIT_HOLDING, t->held[0].addr, t->held[0].kind,
+			  UINT32_MAX, 0, 0);
 	db_log_write(&r);
+	db_wait_thread_gone(t);
 	db_spin_lock(&thread_lock);
+	if (!atomic_load(&t->detached)) {
+		if (nended == DB_MAX_ENDED)	/* forget the oldest */
+			memmove(ended, ended + 1, sizeof(ended[0]) * --nended);
+		ended[nended].h = t->handle;
+		ended[nended++].tid = t->tid;
+	}
 	if (t->prev)
 		t->prev->next = t->next;
 	else if (threads == t)
@@ -148,8 +181,14 @@ static void atfork_child(void)
 	struct db_thread *t = db_self;
 
 	db_mem_atfork_child();
+	/* locks other threads held stay locked in the child for good */
+	db_wait_fork_reset();
+	for (struct db_thread *u = threads; u; u = u->next)
+		for (int i = 0; u != t && i < u->nheld && i < DB_MAX_HELD; i++)
+			db_wait_fork_held(u->held[i].addr);
 	/* only this thread exists now; the others' states are lost (small) */
 	threads = NULL;
+	nended = 0;
 	db_spin_unlock(&thread_lock);
 	db_log_atfork_parent();		/* same lock: released in the child too */
 	db_stack_atfork_child();
@@ -229,7 +268,9 @@ static void *trampoline(void *p)
 	db_mem_free(p, sizeof(s));
 	if (atomic_load(&db_ready) == READY_ON) {
 		db_level++;
-		new_thread(s.tid, s.parent, s.stack);
+		struct db_thread *t = new_thread(s.tid, s.parent, s.stack);
+		if (t)
+			atomic_store(&t->detached, s.detached);
 		db_level--;
 	}
 	return s.fn(s.arg);
@@ -252,17 +293,122 @@ int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
 	s->parent = self ? self->tid : UINT32_MAX;
 	db_stack_capture(&f, (int)db_opt.stack_depth);
 	s->stack = db_stack_put(f.pc, f.n, f.truncated ? DB_STACKF_TRUNCATED : 0);
+	int ds = PTHREAD_CREATE_JOINABLE;
+	if (attr)
+		pthread_attr_getdetachstate(attr, &ds);
+	s->detached = ds == PTHREAD_CREATE_DETACHED;
 	int r = db_real.pthread_create(th, attr, trampoline, s);
-	if (r != 0)
+	if (r != 0) {
 		db_mem_free(s, sizeof(*s));
+		return r;
+	}
+	db_spin_lock(&thread_lock);
+	forget_handle(*th);
+	db_spin_unlock(&thread_lock);
 	return r;
+}
+
+static struct db_thread *live_by_handle(pthread_t th)
+{
+	for (struct db_thread *u = threads; u; u = u->next)
+		if (pthread_equal(u->handle, th))
+			return u;
+	return NULL;
+}
+
+int db_thread_join(struct db_thread *t, pthread_t th, void **ret)
+{
+	unsigned misuse = 0;
+	uint32_t tid = UINT32_MAX;
+
+	db_spin_lock(&thread_lock);
+	struct db_thread *u = live_by_handle(th);
+	if (u) {
+		tid = u->tid;
+		if (atomic_load(&u->detached))
+			misuse = DB_MISUSE_JOIN_DETACHED;
+	} else {
+		bool was_ended = false;
+		for (unsigned i = 0; i < nended && !was_ended; i++)
+			if (pthread_equal(ended[i].h, th))
+				was_ended = true, tid = ended[i].tid;
+		for (unsigned i = 0; i < DB_MAX_JOINED && !was_ended && !misuse; i++)
+			if (joined_ring[i] && pthread_equal(joined_ring[i], th))
+				misuse = DB_MISUSE_JOIN_JOINED;
+	}
+	db_spin_unlock(&thread_lock);
+	if (misuse)
+		db_misuse(t, misuse, 0, 0, tid, 0, 0);
+
+	int r = pthread_tryjoin_np(th, ret);
+	if (r == EBUSY)
+		r = db_wait_join(t, th, ret);
+	if (r != 0)
+		return r;
+	db_spin_lock(&thread_lock);
+	if ((u = live_by_handle(th)))	/* still unlinking itself */
+		atomic_store(&u->joined, 1);
+	forget_handle(th);
+	joined_ring[joined_at++ % DB_MAX_JOINED] = th;
+	db_spin_unlock(&thread_lock);
+	struct db_rec_thread_join jr = {
+		.h = { DB_REC_THREAD_JOIN, sizeof(jr) }, .tid = tid, .joiner = t->tid };
+	if (tid != UINT32_MAX)
+		db_log_write(&jr);
+	return 0;
+}
+
+void db_thread_detach(struct db_thread *t, pthread_t th)
+{
+	uint32_t tid = UINT32_MAX;
+
+	(void)t;
+	db_spin_lock(&thread_lock);
+	struct db_thread *u = live_by_handle(th);
+	if (u) {
+		atomic_store(&u->detached, 1);
+		tid = u->tid;
+	}
+	for (unsigned i = 0; i < nended; i++)
+		if (pthread_equal(ended[i].h, th))
+			tid = ended[i].tid;
+	forget_handle(th);
+	db_spin_unlock(&thread_lock);
+	struct db_rec_thread_detach r = { .h = { DB_REC_THREAD_DETACH, sizeof(r) }, .tid = tid };
+	if (tid != UINT32_MAX)
+		db_log_write(&r);
+}
+
+void db_thread_report_leaks(void)
+{
+	uint32_t leaked[256];
+	int n = 0;
+
+	db_spin_lock(&thread_lock);
+	for (struct db_thread *u = threads; u && n < (int)DB_ARRAY_SIZE(leaked); u = u->next)
+		if (u != db_self && u->tid != 0 && !atomic_load(&u->detached) &&
+		    !atomic_load(&u->joined))
+			leaked[n++] = u->tid;
+	db_spin_unlock(&thread_lock);
+	for (int i = 0; i < n; i++) {
+		struct db_rec_thread_leak r = { .h = { DB_REC_THREAD_LEAK, sizeof(r) },
+						.tid = leaked[i] };
+		db_log_write(&r);
+	}
 }
 
 /* At exit (from any thread): one line saying what was found and where the
  * log is, for LD_PRELOAD use without `deadbolt run` (which turns it off). */
 __attribute__((destructor)) static void db_destructor(void)
 {
-	if (atomic_load(&db_ready) != READY_ON || !db_opt.summary)
+	if (atomic_load(&db_ready) != READY_ON)
+		return;
+	if (db_opt.thread_leaks) {
+		db_level++;
+		db_thread_report_leaks();
+		db_level--;
+	}
+	if (!db_opt.summary)
 		return;
 	unsigned long n = db_lockgraph_cycles();
 	const char *path = db_log_path();

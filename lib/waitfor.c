@@ -264,6 +264,27 @@ static void log_waitset(uint32_t kind, const struct snap *s, int n, uint64_t wai
 		log_snap(w.id, &s[i], i ? held_only : 0);
 }
 
+/* After a deadlock was logged: on_deadlock says what happens. */
+static void act_on_deadlock(const char *what)
+{
+	const char *log = db_log_path();
+
+	switch (db_opt.on_deadlock) {
+	case DB_ON_DEADLOCK_EXIT:
+		db_warn("deadlock: %s; exiting with status %ld (on_deadlock=exit)%s%s", what,
+			db_opt.error_exitcode, log ? "; report: deadbolt report " : "",
+			log ? log : "");
+		db_log_exit((int)db_opt.error_exitcode);
+		db_real._exit((int)db_opt.error_exitcode);
+		break;
+	case DB_ON_DEADLOCK_ABORT:
+		db_warn("deadlock: %s; aborting (on_deadlock=abort)", what);
+		abort();
+	default:
+		db_warn("deadlock: %s; still waiting (on_deadlock=report)", what);
+	}
+}
+
 /* Look for a deadlock through t; report it once every thread in it has
  * its stack.  Returns true when one was reported by this call. */
 static bool check_deadlock(struct db_thread *t)
@@ -292,27 +313,13 @@ static bool check_deadlock(struct db_thread *t)
 		db_misuse(t, DB_MISUSE_DOUBLE_LOCK, s[0].wait_addr, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
 	log_waitset(DB_WS_DEADLOCK, s, n, 0, 0);
 
-	char who[128];
+	char who[160];
 	size_t at = 0;
-	for (int i = 0; i < n && at < sizeof(who) - 16; i++)
+	for (int i = 0; i < n && at < sizeof(who) - 48; i++)
 		at += db_fmt(who + at, sizeof(who) - at, "%sT%u", i ? ", " : "", s[i].tid);
-	const char *log = db_log_path();
-	switch (db_opt.on_deadlock) {
-	case DB_ON_DEADLOCK_EXIT:
-		db_warn("deadlock: %s%s; exiting with status %ld (on_deadlock=exit)%s%s", who,
-			n == 1 ? " waits for a lock it holds" : " wait for each other",
-			db_opt.error_exitcode, log ? "; report: deadbolt report " : "", log ? log : "");
-		db_log_exit((int)db_opt.error_exitcode);
-		db_real._exit((int)db_opt.error_exitcode);
-		break;
-	case DB_ON_DEADLOCK_ABORT:
-		db_warn("deadlock: %s%s; aborting (on_deadlock=abort)", who,
-			n == 1 ? " waits for a lock it holds" : " wait for each other");
-		abort();
-	default:
-		db_warn("deadlock: %s%s; still waiting (on_deadlock=report)", who,
-			n == 1 ? " waits for a lock it holds" : " wait for each other");
-	}
+	db_fmt(who + at, sizeof(who) - at, "%s",
+	       n == 1 ? " waits for a lock it holds" : " wait for each other");
+	act_on_deadlock(who);
 	return true;
 }
 
@@ -336,6 +343,48 @@ static void check_stall(struct db_thread *t, uint64_t waited_ms)
 			s[0].tid, (unsigned long)waited_ms, s[1].tid);
 }
 
+/* Locks that other threads held when this process was forked: in the
+ * child nobody will ever release them. */
+#define DB_MAX_FORK_HELD	64
+
+static uintptr_t fork_held[DB_MAX_FORK_HELD];
+static int nfork_held;
+
+void db_wait_fork_reset(void)
+{
+	nfork_held = 0;
+}
+
+void db_wait_fork_held(uintptr_t addr)
+{
+	if (nfork_held < DB_MAX_FORK_HELD)
+		fork_held[nfork_held++] = addr;
+}
+
+/* t waits for a lock no thread holds: one held across fork by a thread
+ * the child does not have?  A hang for sure: report it like a deadlock. */
+static void check_fork_held(struct db_thread *t)
+{
+	struct db_thread *h[1];
+	struct snap s;
+	uintptr_t addr = atomic_load(&t->wait_addr);
+	bool forked = false;
+
+	for (int i = 0; i < nfork_held && !forked; i++)
+		forked = fork_held[i] == addr;
+	if (!forked || atomic_load(&t->wait_kind) != DB_WAIT_LOCK)
+		return;
+	db_threads_lock();
+	int n = waits_for(t, h, 1);
+	snap_thread(t, &s);
+	db_threads_unlock();
+	if (n || !first_report(db_hash64(addr ^ 0xf0c)))
+		return;
+	db_misuse(t, DB_MISUSE_FORK_HELD, addr, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
+	log_waitset(DB_WS_DEADLOCK, &s, 1, 0, 0);
+	act_on_deadlock("a lock held by another thread when the process forked");
+}
+
 /* The common loop: one slice at a time, looking around in between. */
 static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct timespec *dl),
 		     void *ctx, const struct timespec *user_end)
@@ -353,8 +402,11 @@ static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct
 		db_thread_reenter(t);
 		if (r != ETIMEDOUT || last)
 			break;
-		if (!atomic_load(&t->wait_stack))
+		if (!atomic_load(&t->wait_stack)) {
 			capture_wait_stack(t);
+			if (nfork_held)
+				check_fork_held(t);
+		}
 		uint64_t waited = now_ms() - start;
 		if (db_opt.stall_ms && !stalled && waited >= (uint64_t)db_opt.stall_ms) {
 			stalled = true;

@@ -15,7 +15,7 @@ static const char *const allowed[] = {
 	"aligned_alloc", "calloc", "dlclose", "dlopen", "free", "malloc", "memalign",
 	"posix_memalign", "pvalloc", "realloc", "reallocarray", "valloc",
 	"pthread_cond_clockwait", "pthread_cond_timedwait", "pthread_cond_wait",
-	"pthread_create",
+	"pthread_create", "pthread_detach", "pthread_join",
 	"pthread_mutex_clocklock", "pthread_mutex_destroy", "pthread_mutex_init",
 	"pthread_mutex_lock", "pthread_mutex_timedlock", "pthread_mutex_trylock",
 	"pthread_mutex_unlock",
