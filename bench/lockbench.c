@@ -23,7 +23,6 @@
  * Usage: lockbench [-s SCALE] [-c CASE]   (SCALE < 1 for helgrind)
  *        lockbench -l                     (list the cases: "case unit")
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
