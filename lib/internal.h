@@ -203,6 +203,7 @@ struct db_thread {
 	_Atomic uint64_t wait_seq;	/* changes with every new wait */
 	_Atomic uint64_t wait_stack;	/* stack id once captured, else 0 */
 	struct db_frames *wait_frames;	/* the same stack with SPs, for splices */
+	atomic_uint_fast64_t dump_asked;	/* hang dump id this thread must write */
 };
 
 /* The reentrancy level: > 0 while deadbolt works on this thread. */
@@ -315,6 +316,8 @@ void db_wait_thread_gone(struct db_thread *t);
 /* fork: locks other threads held, that no thread of the child will release */
 void db_wait_fork_held(uintptr_t addr);
 void db_wait_fork_reset(void);
+/* Install the hang-dump signal handler (hang_dump=1). */
+void db_wait_hang_init(void);
 
 /* ---- misuse.c ----------------------------------------------------------- */
 /* Report a misuse at the caller's stack (once per kind and stack). */

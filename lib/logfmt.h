@@ -216,6 +216,10 @@ enum db_waitset_kind {
 	DB_WS_STALL,		/* one thread waited stall_ms for a lock: the waiter, the holder */
 };
 
+/* `deadbolt run --timeout` asks each process of the tree for a hang dump
+ * with this signal (runtime option hang_dump=1 installs the handler). */
+#define DB_HANG_SIGNAL_BELOW_MAX	3	/* the signal is SIGRTMAX - 3 */
+
 enum db_wait_kind {
 	DB_WAIT_NONE = 0,	/* running (hang dumps) */
 	DB_WAIT_LOCK,		/* wait_id: lock uid */

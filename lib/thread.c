@@ -225,6 +225,8 @@ void db_init(void)
 	pthread_key_create(&exit_key, exit_key_destructor);
 	db_log_open(false);
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+	if (db_opt.hang_dump)
+		db_wait_hang_init();
 	atomic_store(&db_ready, READY_ON);
 	/* db_self last: a valid db_self means "ready" on the fast path */
 	bool main_thread = gettid() == getpid();

@@ -20,7 +20,9 @@
  * fork-time lock order (graph, table, depot, log, threads, mem).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -465,4 +467,117 @@ void db_wait_thread_gone(struct db_thread *t)
 	if (t->wait_frames)
 		db_mem_free(t->wait_frames, sizeof(*t->wait_frames));
 	t->wait_frames = NULL;
+}
+
+/* ---- hang dumps ------------------------------------------------------------ */
+/* `deadbolt run --timeout`: the process gets DB_HANG_SIGNAL.  The thread
+ * that takes it writes a HANG waitset, asks every other thread (tgkill) to
+ * log its own state (only a thread can unwind itself), logs its own, and
+ * waits up to DB_HANG_WAIT_MS for the others; threads that did not answer
+ * (blocked with the signal masked, or interrupted inside deadbolt, whose
+ * locks a handler must not take) are logged from their held stacks alone. */
+
+#define DB_HANG_WAIT_MS	1000
+
+static _Atomic uint64_t hang_id;	/* the dump under way, 0: none */
+static atomic_int hang_answers;
+
+static int hang_signal(void)
+{
+	return SIGRTMAX - DB_HANG_SIGNAL_BELOW_MAX;
+}
+
+static void dump_self(struct db_thread *t, uint64_t ws)
+{
+	struct db_frames f;
+	struct snap s;
+
+	db_stack_capture(&f, (int)db_opt.stack_depth);
+	db_threads_lock();
+	snap_thread(t, &s);
+	db_threads_unlock();
+	s.wait_stack = db_stack_put(f.pc, f.n, f.truncated ? DB_STACKF_TRUNCATED : 0);
+	s.frames = &f;
+	log_snap(ws, &s, 0);
+}
+
+static void hang_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct db_thread *t = db_self;
+	int e = errno;
+
+	(void)sig;
+	(void)si;
+	(void)uc;
+	if (!t || t == DB_THREAD_DEAD || db_level) {
+		/* inside deadbolt: its locks may be ours; the coordinator logs us */
+		goto out;
+	}
+	db_level = 1;
+	uint64_t asked = atomic_exchange(&t->dump_asked, 0);
+	if (asked) {			/* a coordinator asked this thread */
+		dump_self(t, asked);
+		atomic_fetch_add(&hang_answers, 1);
+		db_level = 0;
+		goto out;
+	}
+	uint64_t ws = atomic_fetch_add(&next_waitset, 1), none = 0;
+	if (!atomic_compare_exchange_strong(&hang_id, &none, ws)) {
+		db_level = 0;
+		goto out;		/* a dump is already under way */
+	}
+	struct db_thread *others[256];
+	int n = 0, nthreads = 1;
+	db_threads_lock();
+	for (struct db_thread *u = db_threads_first(); u; u = u->next, nthreads++) {
+		if (u == t)
+			continue;
+		if (n < (int)DB_ARRAY_SIZE(others))
+			others[n++] = u;
+	}
+	db_threads_unlock();
+	struct db_rec_waitset w = {
+		.h = { DB_REC_WAITSET, sizeof(w) }, .id = ws, .kind = DB_WS_HANG,
+		.nthreads = (uint32_t)nthreads - 1,
+	};
+	db_log_write(&w);
+	atomic_store(&hang_answers, 0);
+	for (int i = 0; i < n; i++) {
+		atomic_store(&others[i]->dump_asked, ws);
+		syscall(SYS_tgkill, getpid(), others[i]->os_tid, hang_signal());
+	}
+	dump_self(t, ws);
+	uint64_t until = now_ms() + DB_HANG_WAIT_MS;
+	while (atomic_load(&hang_answers) < n && now_ms() < until) {
+		struct timespec ts = { 0, 5 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	/* whoever did not answer: what its held stack says, without stacks */
+	db_threads_lock();
+	struct snap s[16];
+	int ns = 0;
+	for (struct db_thread *u = db_threads_first(); u && ns < 16; u = u->next) {
+		if (atomic_exchange(&u->dump_asked, 0) != ws)
+			continue;
+		snap_thread(u, &s[ns]);
+		s[ns].wait_stack = 0;
+		s[ns++].frames = NULL;
+	}
+	db_threads_unlock();
+	for (int i = 0; i < ns; i++)
+		log_snap(ws, &s[i], 0);
+	db_level = 0;
+out:
+	errno = e;
+}
+
+void db_wait_hang_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = hang_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(hang_signal(), &sa, NULL);
 }
