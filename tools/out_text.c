@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -165,8 +167,20 @@ static void signals(FILE *out, const struct report *r)
 	}
 }
 
+/* Is out where stderr goes (a terminal shared by both, say)? */
+static bool is_stderr(FILE *out)
+{
+	struct stat a, b;
+
+	if (out == stderr)
+		return true;
+	return fstat(fileno(out), &a) == 0 && fstat(STDERR_FILENO, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int out_text(const struct report *r, const struct report_opts *o, FILE *out)
 {
+	bool to_stderr = is_stderr(out);
 	size_t procs = 0;
 
 	if (o->quiet && !r->nfindings) {
@@ -178,7 +192,7 @@ int out_text(const struct report *r, const struct report_opts *o, FILE *out)
 	for (size_t i = 0; i < r->nnotes; i++) {
 		const struct note *n = &r->notes[i];
 		/* warnings already on stderr are not repeated there */
-		if (n->level == NOTE_INFO || (n->shown && out == stderr))
+		if (n->level == NOTE_INFO || (n->shown && to_stderr))
 			continue;
 		fprintf(out, "deadbolt: %s: ", n->level == NOTE_INTERNAL ? "internal error" :
 			"warning");
