@@ -54,6 +54,14 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 logs=$tmp/logs
 
+# Preload a copy: a rebuild of the runtime during the minutes this takes
+# would otherwise mix two versions, or catch the linker mid-write.
+libpath=$lib
+if [ -n "$lib" ]; then
+	cp "$lib" "$tmp/libdeadbolt.so" || exit 1
+	lib=$tmp/libdeadbolt.so
+fi
+
 mkdir -p "$bin" || exit 1
 cflags='-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror'
 # shellcheck disable=SC2086
@@ -147,7 +155,7 @@ order() {
 echo "deadbolt bench: $(date '+%Y-%m-%d %H:%M'), $(uname -sr), $(nproc) cores," \
 	"$(git rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
 if [ -n "$lib" ]; then
-	echo "runtime: $lib"
+	echo "runtime: $libpath ($(date -r "$libpath" '+built %H:%M'))"
 else
 	echo "runtime: none (DEADBOLT_LIB is empty: the deadbolt column is native too)"
 fi
