@@ -142,6 +142,27 @@ struct db_real_fns {
 	void *(*pvalloc)(size_t);
 	void (*exit)(int) __attribute__((noreturn));
 	void (*_exit)(int) __attribute__((noreturn));
+	int (*open)(const char *, int, ...);
+	int (*open64)(const char *, int, ...);
+	int (*openat)(int, const char *, int, ...);
+	int (*openat64)(int, const char *, int, ...);
+	int (*creat)(const char *, mode_t);
+	int (*socket)(int, int, int);
+	int (*socketpair)(int, int, int, int[2]);
+	int (*accept)(int, void *, void *);
+	int (*accept4)(int, void *, void *, int);
+	int (*pipe)(int[2]);
+	int (*pipe2)(int[2], int);
+	int (*dup)(int);
+	int (*dup2)(int, int);
+	int (*dup3)(int, int, int);
+	int (*eventfd)(unsigned, int);
+	int (*epoll_create1)(int);
+	int (*memfd_create)(const char *, unsigned);
+	void *(*fopen)(const char *, const char *);
+	void *(*fopen64)(const char *, const char *);
+	int (*fclose)(void *);
+	int (*close)(int);
 	void *(*dlopen)(const char *, int);
 	int (*dlclose)(void *);
 	int (*libc_start_main)(int (*)(int, char **, char **), int, char **,
@@ -318,6 +339,13 @@ void db_wait_fork_held(uintptr_t addr);
 void db_wait_fork_reset(void);
 /* Install the hang-dump signal handler (hang_dump=1). */
 void db_wait_hang_init(void);
+
+/* ---- fd.c ---------------------------------------------------------------- */
+void db_fd_init(void);
+/* fd was just opened by t; what: its path or kind ("socket", "pipe"). */
+void db_fd_opened(struct db_thread *t, int fd, const char *what);
+void db_fd_closed(int fd);
+void db_fd_report_leaks(void);
 
 /* ---- misuse.c ----------------------------------------------------------- */
 /* Report a misuse at the caller's stack (once per kind and stack). */

@@ -14,6 +14,10 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -743,6 +747,192 @@ DB_EXPORT void *valloc(size_t n)
 DB_EXPORT void *pvalloc(size_t n)
 {
 	ALIGNED(db_real.pvalloc(n), n);
+}
+
+/* ---- descriptors (track_fds=1) -------------------------------------------- */
+/* Every shim passes through; only a successful open is recorded. */
+
+#define FD_OPENED(fd, what)						\
+	do {								\
+		struct db_thread *t_;					\
+		if ((fd) >= 0 && db_opt.track_fds && (t_ = db_thread_enter())) { \
+			db_fd_opened(t_, (fd), (what));			\
+			db_thread_leave(t_);				\
+		}							\
+	} while (0)
+
+#define FD_PAIR_OPENED(r, fds, what)					\
+	do {								\
+		if ((r) == 0) {						\
+			FD_OPENED((fds)[0], what);			\
+			FD_OPENED((fds)[1], what);			\
+		}							\
+	} while (0)
+
+/* open's mode argument exists only with O_CREAT or O_TMPFILE */
+#define OPEN_MODE(flags, last)						\
+	mode_t mode = 0;						\
+	if ((flags) & (O_CREAT | __O_TMPFILE)) {			\
+		va_list ap;						\
+		va_start(ap, last);					\
+		mode = (mode_t)va_arg(ap, int);				\
+		va_end(ap);						\
+	}
+
+DB_EXPORT int open(const char *path, int flags, ...)
+{
+	OPEN_MODE(flags, flags);
+	int fd = REAL(open)(path, flags, mode);
+	FD_OPENED(fd, path);
+	return fd;
+}
+
+DB_EXPORT int open64(const char *path, int flags, ...)
+{
+	OPEN_MODE(flags, flags);
+	int fd = REAL(open64)(path, flags, mode);
+	FD_OPENED(fd, path);
+	return fd;
+}
+
+DB_EXPORT int openat(int dir, const char *path, int flags, ...)
+{
+	OPEN_MODE(flags, flags);
+	int fd = REAL(openat)(dir, path, flags, mode);
+	FD_OPENED(fd, path);
+	return fd;
+}
+
+DB_EXPORT int openat64(int dir, const char *path, int flags, ...)
+{
+	OPEN_MODE(flags, flags);
+	int fd = REAL(openat64)(dir, path, flags, mode);
+	FD_OPENED(fd, path);
+	return fd;
+}
+
+DB_EXPORT int creat(const char *path, mode_t mode)
+{
+	int fd = REAL(creat)(path, mode);
+	FD_OPENED(fd, path);
+	return fd;
+}
+
+DB_EXPORT int socket(int domain, int type, int proto)
+{
+	int fd = REAL(socket)(domain, type, proto);
+	FD_OPENED(fd, "socket");
+	return fd;
+}
+
+DB_EXPORT int socketpair(int domain, int type, int proto, int sv[2])
+{
+	int r = REAL(socketpair)(domain, type, proto, sv);
+	FD_PAIR_OPENED(r, sv, "socketpair");
+	return r;
+}
+
+DB_EXPORT int accept(int s, struct sockaddr *addr, socklen_t *len)
+{
+	int fd = REAL(accept)(s, addr, len);
+	FD_OPENED(fd, "accepted socket");
+	return fd;
+}
+
+DB_EXPORT int accept4(int s, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	int fd = REAL(accept4)(s, addr, len, flags);
+	FD_OPENED(fd, "accepted socket");
+	return fd;
+}
+
+DB_EXPORT int pipe(int fds[2])
+{
+	int r = REAL(pipe)(fds);
+	FD_PAIR_OPENED(r, fds, "pipe");
+	return r;
+}
+
+DB_EXPORT int pipe2(int fds[2], int flags)
+{
+	int r = REAL(pipe2)(fds, flags);
+	FD_PAIR_OPENED(r, fds, "pipe");
+	return r;
+}
+
+DB_EXPORT int dup(int old)
+{
+	int fd = REAL(dup)(old);
+	FD_OPENED(fd, "dup");
+	return fd;
+}
+
+/* dup2/dup3 over an open descriptor close it first: a new open either way */
+DB_EXPORT int dup2(int old, int fd)
+{
+	int r = REAL(dup2)(old, fd);
+	if (r >= 0 && r != old)
+		FD_OPENED(r, "dup2");
+	return r;
+}
+
+DB_EXPORT int dup3(int old, int fd, int flags)
+{
+	int r = REAL(dup3)(old, fd, flags);
+	FD_OPENED(r, "dup3");
+	return r;
+}
+
+DB_EXPORT int eventfd(unsigned v, int flags)
+{
+	int fd = REAL(eventfd)(v, flags);
+	FD_OPENED(fd, "eventfd");
+	return fd;
+}
+
+DB_EXPORT int epoll_create1(int flags)
+{
+	int fd = REAL(epoll_create1)(flags);
+	FD_OPENED(fd, "epoll");
+	return fd;
+}
+
+DB_EXPORT int memfd_create(const char *name, unsigned flags)
+{
+	int fd = REAL(memfd_create)(name, flags);
+	FD_OPENED(fd, "memfd");
+	return fd;
+}
+
+/* stdio opens and closes through libc's internal calls, not the shims */
+DB_EXPORT FILE *fopen(const char *path, const char *mode)
+{
+	FILE *f = REAL(fopen)(path, mode);
+	if (f)
+		FD_OPENED(fileno(f), path);
+	return f;
+}
+
+DB_EXPORT FILE *fopen64(const char *path, const char *mode)
+{
+	FILE *f = REAL(fopen64)(path, mode);
+	if (f)
+		FD_OPENED(fileno(f), path);
+	return f;
+}
+
+DB_EXPORT int fclose(FILE *f)
+{
+	if (db_opt.track_fds && f)
+		db_fd_closed(fileno(f));
+	return REAL(fclose)(f);
+}
+
+DB_EXPORT int close(int fd)
+{
+	if (db_opt.track_fds)
+		db_fd_closed(fd);
+	return REAL(close)(fd);
 }
 
 /* ---- modules and process end --------------------------------------------- */

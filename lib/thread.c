@@ -227,6 +227,7 @@ void db_init(void)
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	if (db_opt.hang_dump)
 		db_wait_hang_init();
+	db_fd_init();
 	atomic_store(&db_ready, READY_ON);
 	/* db_self last: a valid db_self means "ready" on the fast path */
 	bool main_thread = gettid() == getpid();
@@ -405,11 +406,11 @@ __attribute__((destructor)) static void db_destructor(void)
 {
 	if (atomic_load(&db_ready) != READY_ON)
 		return;
-	if (db_opt.thread_leaks) {
-		db_level++;
+	db_level++;
+	if (db_opt.thread_leaks)
 		db_thread_report_leaks();
-		db_level--;
-	}
+	db_fd_report_leaks();
+	db_level--;
 	if (!db_opt.summary)
 		return;
 	unsigned long n = db_lockgraph_cycles();
