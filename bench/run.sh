@@ -52,6 +52,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbbench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
+trap 'exit 1' HUP PIPE
 logs=$tmp/logs
 
 # Preload a copy: a rebuild of the runtime during the minutes this takes
