@@ -10,6 +10,8 @@
  * EXPECT-JSON: all(e['stack'] and e['from_stack'] for e in F('lock-order-inversion')[0]['edges'])
  * EXPECT-JSON: len({e['thread'] for e in F('lock-order-inversion')[0]['edges']}) == 2
  * EXPECT-JSON: all(l['type'] == 'mutex' and l['site'] == 'init' for l in F('lock-order-inversion')[0]['locks'])
+ * EXPECT-JSON: [(e['from'], e['to']) for e in F('lock-order-inversion')[0]['edges']] in ([('M1', 'M2'), ('M2', 'M1')], [('M2', 'M1'), ('M1', 'M2')])
+ * EXPECT-JSON: all(len({f['function'] for f in e['stack'] + e['from_stack']} & {'take_ab', 'take_ba'}) == 1 for e in F('lock-order-inversion')[0]['edges'])
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
  */
 #include <pthread.h>

@@ -7,6 +7,7 @@
  * EXPECT-JSON: len(F('lock-order-inversion')[0]['edges']) == 5
  * EXPECT-JSON: len(F('lock-order-inversion')[0]['locks']) == 5
  * EXPECT-JSON: len({e['thread'] for e in F('lock-order-inversion')[0]['edges']}) == 5
+ * EXPECT-JSON: all(e['to'] == F('lock-order-inversion')[0]['edges'][(i + 1) % 5]['from'] for i, e in enumerate(F('lock-order-inversion')[0]['edges']))
  */
 #include <pthread.h>
 #include <stdint.h>
