@@ -13,6 +13,7 @@
  * lock graph it inherited.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <unistd.h>
@@ -206,6 +207,32 @@ static void atfork_child(void)
 
 /* ---- start-up ------------------------------------------------------------ */
 
+/* libunwind opens a pipe of its own (to validate addresses) when it starts,
+ * taking the program's lowest free descriptors: a program that expects its
+ * next open to be 3 would be surprised.  Start it (and unwind once) with the
+ * low descriptors taken, so its pipe lands high. */
+#define DB_FD_FLOOR	640	/* libunwind's descriptors go at or above this */
+
+static void init_unwinder(void)
+{
+	int fill[DB_FD_FLOOR];
+	int n = 0, fd;
+	int src = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	struct db_frames f;
+
+	while (src >= 0 && n < DB_FD_FLOOR &&
+	       (fd = fcntl(src, F_DUPFD_CLOEXEC, 3)) >= 0 && fd < DB_FD_FLOOR)
+		fill[n++] = fd;
+	if (src >= 0 && n && fill[n - 1] != fd && fd >= DB_FD_FLOOR)
+		close(fd);
+	db_stack_init();
+	db_stack_capture(&f, 4);
+	while (n)
+		close(fill[--n]);
+	if (src >= 0)
+		close(src);
+}
+
 void db_init(void)
 {
 	int expect = READY_OFF;
@@ -220,7 +247,7 @@ void db_init(void)
 		return;
 	}
 	db_options_init();
-	db_stack_init();
+	init_unwinder();
 	db_lockgraph_init();
 	pthread_key_create(&exit_key, exit_key_destructor);
 	db_log_open(false);
@@ -342,6 +369,10 @@ int db_thread_join(struct db_thread *t, pthread_t th, void **ret)
 	db_spin_unlock(&thread_lock);
 	if (misuse)
 		db_misuse(t, misuse, 0, 0, tid, 0, 0);
+	/* a joined thread's descriptor may be reused or gone: joining it again
+	 * can crash or hang; answer as glibc does when it can tell */
+	if (misuse == DB_MISUSE_JOIN_JOINED)
+		return ESRCH;
 
 	int r = pthread_tryjoin_np(th, ret);
 	if (r == EBUSY)
