@@ -669,6 +669,9 @@ void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
 		struct db_class *ca = cb ? class_of(h->lk, h->addr) : NULL;
 		if (ca && ca != cb)
 			add_edge(t, &ca->g, &cb->g, h, a, cgates, ncgates, &fr, &captured);
+		/* a gate excludes: only a lock held for writing (readers share) */
+		if (h->mode != DB_MODE_WRITE)
+			continue;
 		if (ngates < DB_MAX_GATES)
 			gates[ngates++] = h->uid;
 		if (ca && ncgates < DB_MAX_GATES)
