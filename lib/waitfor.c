@@ -82,9 +82,11 @@ static bool first_report(uint64_t key)
 	return fresh;
 }
 
-static void publish(struct db_thread *t, uint32_t kind, uintptr_t addr, uint32_t mode)
+static void publish(struct db_thread *t, uint32_t kind, uintptr_t addr, uint32_t mode,
+		    bool timed)
 {
 	t->wait_mode = mode;
+	atomic_store(&t->wait_timed, timed);
 	atomic_store(&t->wait_stack, 0);
 	atomic_fetch_add(&t->wait_seq, 1);
 	atomic_store(&t->wait_addr, addr);
@@ -180,7 +182,7 @@ static int find_cycle(struct db_thread *self, struct db_thread **cyc)
 /* A copy of what a report needs from one thread, taken under the list lock. */
 struct snap {
 	uint32_t tid;
-	uint32_t wait_kind, wait_mode;
+	uint32_t wait_kind, wait_mode, wait_timed;
 	uintptr_t wait_addr;
 	uint32_t wait_tid;		/* join: the thread joined */
 	uint64_t wait_seq, wait_stack;
@@ -195,6 +197,7 @@ static void snap_thread(struct db_thread *u, struct snap *s)
 	s->wait_kind = atomic_load(&u->wait_kind);
 	s->wait_addr = atomic_load(&u->wait_addr);
 	s->wait_mode = u->wait_mode;
+	s->wait_timed = atomic_load(&u->wait_timed);
 	s->wait_seq = atomic_load(&u->wait_seq);
 	s->wait_stack = atomic_load_explicit(&u->wait_stack, memory_order_acquire);
 	s->frames = s->wait_stack ? u->wait_frames : NULL;
@@ -298,9 +301,11 @@ static bool check_deadlock(struct db_thread *t)
 	db_threads_lock();
 	n = find_cycle(t, cyc);
 	bool ready = n > 0;
+	/* a wait with its own deadline ends by itself: not a deadlock (the
+	 * lock order is still reported as an inversion) */
 	for (int i = 0; i < n; i++) {
 		snap_thread(cyc[i], &s[i]);
-		ready = ready && s[i].wait_stack;
+		ready = ready && s[i].wait_stack && !s[i].wait_timed;
 	}
 	db_threads_unlock();
 	if (!ready)
@@ -410,7 +415,9 @@ static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct
 				check_fork_held(t);
 		}
 		uint64_t waited = now_ms() - start;
-		if (db_opt.stall_ms && !stalled && waited >= (uint64_t)db_opt.stall_ms) {
+		/* a stall is a wait for a lock; joins wait for whole threads */
+		if (db_opt.stall_ms && !stalled && waited >= (uint64_t)db_opt.stall_ms &&
+		    atomic_load(&t->wait_kind) == DB_WAIT_LOCK) {
 			stalled = true;
 			check_stall(t, waited);
 		}
@@ -438,7 +445,7 @@ int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
 {
 	struct lock_ctx c = { attempt, lock, a->mode };
 
-	publish(t, DB_WAIT_LOCK, a->addr, a->mode);
+	publish(t, DB_WAIT_LOCK, a->addr, a->mode, user_end != NULL);
 	return wait_loop(t, lock_attempt, &c, user_end);
 }
 
@@ -458,7 +465,7 @@ int db_wait_join(struct db_thread *t, pthread_t th, void **ret)
 {
 	struct join_ctx c = { th, ret };
 
-	publish(t, DB_WAIT_JOIN, (uintptr_t)th, DB_MODE_WRITE);
+	publish(t, DB_WAIT_JOIN, (uintptr_t)th, DB_MODE_WRITE, false);
 	return wait_loop(t, join_attempt, &c, NULL);
 }
 
