@@ -64,12 +64,18 @@ static struct { pthread_t h; uint32_t tid; } ended[DB_MAX_ENDED];
 static unsigned nended;
 static pthread_t joined_ring[DB_MAX_JOINED];
 static unsigned joined_at;
+/* detached before the new thread registered itself: it looks here */
+#define DB_MAX_PENDING	64
+static pthread_t pending_detach[DB_MAX_PENDING];
 
 static void forget_handle(pthread_t h)
 {
 	for (unsigned i = 0; i < DB_MAX_JOINED; i++)
 		if (joined_ring[i] == h)
 			joined_ring[i] = 0;
+	for (unsigned i = 0; i < DB_MAX_PENDING; i++)
+		if (pending_detach[i] == h)
+			pending_detach[i] = 0;
 	for (unsigned i = 0; i < nended; i++)
 		if (ended[i].h == h)
 			ended[i] = ended[--nended];
@@ -299,8 +305,14 @@ static void *trampoline(void *p)
 	if (atomic_load(&db_ready) == READY_ON) {
 		db_level++;
 		struct db_thread *t = new_thread(s.tid, s.parent, s.stack);
-		if (t)
+		if (t) {
+			db_spin_lock(&thread_lock);
+			for (unsigned i = 0; i < DB_MAX_PENDING; i++)
+				if (pending_detach[i] && pthread_equal(pending_detach[i], t->handle))
+					pending_detach[i] = 0, s.detached = 1;
 			atomic_store(&t->detached, s.detached);
+			db_spin_unlock(&thread_lock);
+		}
 		db_level--;
 	}
 	return s.fn(s.arg);
@@ -399,14 +411,22 @@ void db_thread_detach(struct db_thread *t, pthread_t th)
 	(void)t;
 	db_spin_lock(&thread_lock);
 	struct db_thread *u = live_by_handle(th);
+	bool was_ended = false;
 	if (u) {
 		atomic_store(&u->detached, 1);
 		tid = u->tid;
 	}
 	for (unsigned i = 0; i < nended; i++)
 		if (pthread_equal(ended[i].h, th))
-			tid = ended[i].tid;
+			tid = ended[i].tid, was_ended = true;
 	forget_handle(th);
+	if (!u && !was_ended) {		/* not started yet: it will look */
+		for (unsigned i = 0; i < DB_MAX_PENDING; i++)
+			if (!pending_detach[i]) {
+				pending_detach[i] = th;
+				break;
+			}
+	}
 	db_spin_unlock(&thread_lock);
 	struct db_rec_thread_detach r = { .h = { DB_REC_THREAD_DETACH, sizeof(r) }, .tid = tid };
 	if (tid != UINT32_MAX)
