@@ -1,13 +1,11 @@
 /* report.c - from logs to a report, and the `deadbolt report` command.
  *
- * Owns the finding model: each finding record of a log (an event, see
- * logread.c) becomes a struct finding whose stacks are symbolized; findings
- * with the same dedup key (the same code paths, whatever the addresses and
- * pids) merge into one that lists every pid; suppressions drop some; the
- * rest go to the writers (out_*.c) in the order the logs made them.
- *
- * Adding a finding kind: a case in make_findings() building it, its stacks
- * in finding_stacks(), its key, and its part in each writer.
+ * Logs are read (logread.c) and sorted by start time; each finding record
+ * becomes a struct finding (finding.c); findings with the same dedup key
+ * (the same code paths, whatever the addresses and pids) merge into one
+ * that lists every pid; suppressions drop some; the rest go to the writers
+ * (out_*.c) in the order the logs made them.  Also the output flags shared
+ * by `run` and `report`, and `deadbolt report` itself.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +18,6 @@
 
 #include "tool.h"
 
-#define KEY_FRAMES	4	/* top frames of a stack that make a dedup key */
 
 const char *const kind_names[K_NKINDS] = {
 	[K_LOCK_ORDER] = "lock-order-inversion",
@@ -215,308 +212,10 @@ static int cmp_log(const void *a, const void *b)
 
 /* ---- findings ----------------------------------------------------------- */
 
-void finding_stacks(const struct finding *f,
-		    void (*fn)(const struct stack *s, void *arg), void *arg)
-{
-	switch (f->kind) {
-	case K_LOCK_ORDER:
-		for (size_t i = 0; i < f->u.cycle.nedges; i++) {
-			const struct edge *e = f->u.cycle.edges[i].e;
-			if (e->to_stack)
-				fn(e->to_stack, arg);
-			if (e->from_stack)
-				fn(e->from_stack, arg);
-		}
-		for (size_t i = 0; i < f->u.cycle.nlocks; i++)
-			if (f->u.cycle.locks[i].lk && f->u.cycle.locks[i].lk->site_stack)
-				fn(f->u.cycle.locks[i].lk->site_stack, arg);
-		for (size_t i = 0; i < f->u.cycle.nthreads; i++)
-			if (f->u.cycle.threads[i].t && f->u.cycle.threads[i].t->created)
-				fn(f->u.cycle.threads[i].t->created, arg);
-		break;
-	default:
-		break;
-	}
-}
-
-static void free_finding(struct finding *f)
-{
-	if (!f)
-		return;
-	if (f->kind == K_LOCK_ORDER) {
-		free(f->u.cycle.locks);
-		free(f->u.cycle.edges);
-		free(f->u.cycle.threads);
-	}
-	free(f->pids);
-	free(f->summary);
-	free(f->key);
-	free(f);
-}
-
-static struct finding *new_finding(enum kind kind, struct dlog *l)
-{
-	struct finding *f = xcalloc(1, sizeof(*f));
-
-	if (!f)
-		return NULL;
-	f->kind = kind;
-	f->log = l;
-	f->pid = l->pid;
-	f->pids = xcalloc(1, sizeof(*f->pids));
-	if (!f->pids) {
-		free(f);
-		return NULL;
-	}
-	f->pids[0] = l->pid;
-	f->npids = 1;
-	return f;
-}
-
-/* The function a stack is "in" for a summary: its first frame in the
- * program's own code, else its first named frame. */
-static const char *stack_function(const struct stack *s)
-{
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < s->nframes; i++)
-		if (sym_user_frame(&s->frames[i]) && s->frames[i].function)
-			return s->frames[i].function;
-	for (size_t i = 0; i < s->nframes; i++)
-		if (s->frames[i].function)
-			return s->frames[i].function;
-	return NULL;
-}
-
-/* "a", "a and b", "a, b and c" into a fresh string. */
-static char *join_and(const char *const *v, size_t n)
-{
-	size_t len = 1;
-	char *s;
-
-	for (size_t i = 0; i < n; i++)
-		len += strlen(v[i]) + 5;
-	s = xcalloc(len, 1);
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(s, i == n - 1 ? " and " : ", ");
-		strcat(s, v[i]);
-	}
-	return s;
-}
-
-static char *cycle_summary(const struct finding *f)
-{
-	const char *names[64];
-	size_t nn = 0;
-	uint32_t kind = 0;
-	bool mixed = false;
-	char *in, *s;
-
-	for (size_t i = 0; i < f->u.cycle.nlocks; i++) {
-		const struct lock *lk = f->u.cycle.locks[i].lk;
-		uint32_t k = lk ? lk->kind : 0;
-		if (i == 0)
-			kind = k;
-		else if (k != kind)
-			mixed = true;
-	}
-	const char *what = mixed || !lock_kind_name(kind) ? "lock" : lock_kind_name(kind);
-	const char *plural = !strcmp(what, "mutex") ? "es" : "s";
-	for (size_t i = 0; i < f->u.cycle.nedges && nn < ARRAY_SIZE(names); i++) {
-		const char *fn = stack_function(f->u.cycle.edges[i].e->to_stack);
-		bool dup = false;
-		for (size_t j = 0; j < nn && fn; j++)
-			dup = dup || !strcmp(names[j], fn);
-		if (fn && !dup)
-			names[nn++] = fn;
-	}
-	if (nn) {
-		in = join_and(names, nn);
-	} else {
-		/* no function known: name the threads */
-		char *tn[64] = { 0 };
-		size_t nt = f->u.cycle.nthreads < 64 ? f->u.cycle.nthreads : 64;
-		bool ok = true;
-		for (size_t i = 0; i < nt; i++)
-			ok = (tn[i] = xasprintf("T%u", f->u.cycle.threads[i].tid)) && ok;
-		char *j = ok ? join_and((const char *const *)tn, nt) : NULL;
-		for (size_t i = 0; i < nt; i++)
-			free(tn[i]);
-		in = j ? xasprintf("thread%s %s", nt == 1 ? "" : "s", j) : NULL;
-		free(j);
-	}
-	if (!in)
-		return NULL;
-	size_t nl = f->u.cycle.nlocks;
-	if (f->u.cycle.is_class)
-		s = xasprintf("lock-order inversion (potential deadlock) between %zu %s "
-			      "classes in %s", nl, what, in);
-	else
-		s = xasprintf("lock-order inversion (potential deadlock) between %zu %s%s "
-			      "in %s", nl, what, nl == 1 ? "" : plural, in);
-	free(in);
-	return s;
-}
-
-static void sym_one(const struct stack *s, void *arg)
-{
-	sym_stack(arg, (struct stack *)s);
-}
-
-/* "f@file:line;g@file:line" of the top KEY_FRAMES frames. */
-static char *stack_key(const struct stack *s)
-{
-	char *key = xstrdup("");
-
-	for (size_t i = 0; s && key && i < s->nframes && i < KEY_FRAMES; i++) {
-		char *fk = sym_frame_key(&s->frames[i]);
-		char *nk = fk ? xasprintf("%s%s;", key, fk) : NULL;
-		free(fk);
-		free(key);
-		key = nk;
-	}
-	return key;
-}
-
-static char *edge_key(const struct edge *e)
-{
-	char *to = stack_key(e->to_stack), *from = stack_key(e->from_stack);
-	char *k = to && from ? xasprintf("to[%s]from[%s]m%u%u", to, from,
-					 e->from_mode, e->to_mode) : NULL;
-
-	free(to);
-	free(from);
-	return k;
-}
-
-/* The cycle's key: its edge keys from the rotation that sorts first, so
- * the same cycle entered at another lock is the same finding. */
-static char *cycle_key(const struct finding *f)
-{
-	size_t n = f->u.cycle.nedges, best = 0, len = 64;
-	char **k = xcalloc(n, sizeof(*k));
-	char *key = NULL;
-
-	if (!k)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		k[i] = edge_key(f->u.cycle.edges[i].e);
-		if (!k[i])
-			goto out;
-		len += strlen(k[i]) + 2;
-	}
-	for (size_t r = 1; r < n; r++) {
-		for (size_t i = 0; i < n; i++) {
-			int c = strcmp(k[(r + i) % n], k[(best + i) % n]);
-			if (c < 0)
-				best = r;
-			if (c)
-				break;
-		}
-	}
-	key = xcalloc(len, 1);
-	if (!key)
-		goto out;
-	strcpy(key, f->u.cycle.is_class ? "lock-order-inversion class|" :
-	       "lock-order-inversion|");
-	for (size_t i = 0; i < n; i++) {
-		strcat(key, k[(best + i) % n]);
-		strcat(key, "|");
-	}
-out:
-	for (size_t i = 0; i < n; i++)
-		free(k[i]);
-	free(k);
-	return key;
-}
-
-static size_t lock_index(struct finding *f, struct dlog *l, unsigned record, uint64_t uid)
-{
-	size_t i;
-
-	for (i = 0; i < f->u.cycle.nlocks; i++)
-		if (f->u.cycle.locks[i].uid == uid)
-			return i;
-	struct flk *k = &f->u.cycle.locks[f->u.cycle.nlocks++];
-	k->uid = uid;
-	k->lk = log_lock(l, uid);	/* a class: its representative lock, if any */
-	snprintf(k->name, sizeof(k->name), "M%zu", i + 1);
-	/* checked here, not at the EDGE: the whole log has been read by now */
-	if (!k->lk && !f->u.cycle.is_class)
-		log_warn(l, record, "CYCLE: lock %llu has no LOCK record",
-			 (unsigned long long)uid);
-	return i;
-}
-
-static struct finding *cycle_finding(struct dlog *l, const struct event *ev)
-{
-	size_t n = ev->u.cycle.nedges;
-	struct finding *f = new_finding(K_LOCK_ORDER, l);
-
-	if (!f)
-		return NULL;
-	f->u.cycle.is_class = ev->u.cycle.flags & DB_EDGEF_CLASS;
-	f->u.cycle.locks = xcalloc(n + 1, sizeof(*f->u.cycle.locks));
-	f->u.cycle.edges = xcalloc(n, sizeof(*f->u.cycle.edges));
-	f->u.cycle.threads = xcalloc(n, sizeof(*f->u.cycle.threads));
-	if (!f->u.cycle.locks || !f->u.cycle.edges || !f->u.cycle.threads) {
-		free_finding(f);
-		return NULL;
-	}
-	/* locks in cycle order: L0 (from of e0), then each edge's `to` */
-	f->u.cycle.nedges = n;
-	for (size_t i = 0; i < n; i++) {
-		const struct edge *e = ev->u.cycle.edges[i];
-		struct fedge *fe = &f->u.cycle.edges[i];
-		fe->e = e;
-		fe->from = lock_index(f, l, ev->record, e->from);
-		fe->to = lock_index(f, l, ev->record, e->to);
-		if (i + 1 < n && e->to != ev->u.cycle.edges[i + 1]->from)
-			log_warn(l, ev->record, "CYCLE: edge %llu does not end where edge "
-				 "%llu starts", (unsigned long long)e->id,
-				 (unsigned long long)ev->u.cycle.edges[i + 1]->id);
-		size_t t;
-		for (t = 0; t < f->u.cycle.nthreads; t++)
-			if (f->u.cycle.threads[t].tid == e->tid)
-				break;
-		if (t == f->u.cycle.nthreads) {
-			f->u.cycle.threads[t].tid = e->tid;
-			f->u.cycle.threads[t].t = log_thread(l, e->tid);
-			f->u.cycle.nthreads++;
-		}
-	}
-	finding_stacks(f, sym_one, l);
-	f->summary = cycle_summary(f);
-	f->key = cycle_key(f);
-	if (!f->summary || !f->key) {
-		free_finding(f);
-		return NULL;
-	}
-	return f;
-}
-
 struct dedup {
 	UT_hash_handle hh;
 	struct finding *f;
 };
-
-static int add_pid(struct finding *f, uint64_t pid)
-{
-	for (size_t i = 0; i < f->npids; i++)
-		if (f->pids[i] == pid)
-			return 0;
-	uint64_t *v = realloc(f->pids, (f->npids + 1) * sizeof(*v));
-	if (!v) {
-		tool_oom = true;
-		return -ENOMEM;
-	}
-	f->pids = v;
-	f->pids[f->npids++] = pid;
-	return 0;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -525,29 +224,33 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A new finding: merged into an earlier one with its key, or kept. */
+/* A new finding: merged into an earlier one with its key, or appended to
+ * *list.  Reachable blocks are listed apart (they are not errors). */
 static int keep(struct report *r, struct dedup **seen, struct finding *f)
 {
+	bool reachable = f->kind == K_LEAK && f->ev->u.leak.kind == DB_LEAK_REACHABLE;
+	struct finding ***list = reachable ? &r->reachable : &r->findings;
+	size_t *n = reachable ? &r->nreachable : &r->nfindings;
 	struct dedup *d;
 
 	HASH_FIND_STR(*seen, f->key, d);
 	if (d) {
-		int err = add_pid(d->f, f->pid);
-		free_finding(f);
+		int err = finding_add_pid(d->f, f->pid);
+		finding_free(f);
 		return err;
 	}
-	struct finding **v = realloc(r->findings, (r->nfindings + 1) * sizeof(*v));
+	struct finding **v = realloc(*list, (*n + 1) * sizeof(*v));
 	d = xcalloc(1, sizeof(*d));
 	if (!v || !d) {
 		if (v)
-			r->findings = v;
+			*list = v;
 		free(d);
-		free_finding(f);
+		finding_free(f);
 		tool_oom = true;
 		return -ENOMEM;
 	}
-	r->findings = v;
-	r->findings[r->nfindings++] = f;
+	*list = v;
+	(*list)[(*n)++] = f;
 	d->f = f;
 	HASH_ADD_KEYPTR(hh, *seen, f->key, strlen(f->key), d);
 	return tool_oom ? -ENOMEM : 0;
@@ -556,19 +259,11 @@ static int keep(struct report *r, struct dedup **seen, struct finding *f)
 static int make_findings(struct report *r, struct dedup **seen, struct dlog *l)
 {
 	for (size_t i = 0; i < l->nevents; i++) {
-		const struct event *ev = &l->events[i];
-		struct finding *f = NULL;
+		struct finding *f;
+		int err = finding_make(l, &l->events[i], &f);
 
-		switch (ev->type) {
-		case DB_REC_CYCLE:
-			f = cycle_finding(l, ev);
-			break;
-		default:
-			continue;
-		}
-		if (!f)
-			return -ENOMEM;
-		int err = keep(r, seen, f);
+		if (!err && f)
+			err = keep(r, seen, f);
 		if (err)
 			return err;
 	}
@@ -644,13 +339,15 @@ int report_build_and_write(struct report *r, const struct report_opts *o)
 		qsort(f->pids, f->npids, sizeof(*f->pids), cmp_u64);
 		if (o->supp && supp_match(o->supp, f)) {
 			r->nsuppressed++;
-			free_finding(f);
+			finding_free(f);
 			continue;
 		}
 		r->counts[f->kind]++;
 		r->findings[k++] = f;
 	}
 	r->nfindings = k;
+	for (size_t i = 0; i < r->nreachable; i++)
+		qsort(r->reachable[i]->pids, r->reachable[i]->npids, sizeof(uint64_t), cmp_u64);
 	r->log_dir = o->log_dir;
 	r->logs_kept = o->logs_kept;
 	err = gather_notes(r);
@@ -672,8 +369,11 @@ int report_build_and_write(struct report *r, const struct report_opts *o)
 void report_free(struct report *r)
 {
 	for (size_t i = 0; i < r->nfindings; i++)
-		free_finding(r->findings[i]);
+		finding_free(r->findings[i]);
 	free(r->findings);
+	for (size_t i = 0; i < r->nreachable; i++)
+		finding_free(r->reachable[i]);
+	free(r->reachable);
 	for (size_t i = 0; i < r->nlogs; i++)
 		log_free(r->logs[i]);
 	free(r->logs);
@@ -801,7 +501,7 @@ static int open_one(const char *path, FILE **f)
 		fprintf(stderr, "deadbolt: error: empty output file name\n");
 		return -EINVAL;
 	}
-	*f = fopen(path, "w");
+	*f = fopen(path, "we");
 	if (!*f) {
 		int err = errno;
 		fprintf(stderr, "deadbolt: error: cannot write %s: %s\n", path, strerror(err));
