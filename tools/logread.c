@@ -538,6 +538,207 @@ static void rec_options(struct dlog *l, const struct rec *r)
 	l->options = xstrndup((const char *)r->p + sizeof(o), o.len);
 }
 
+static struct waitset *find_waitset(struct dlog *l, uint64_t id)
+{
+	struct waitset *w;
+
+	HASH_FIND(hh, l->waitsets, &id, sizeof(id), w);
+	return w;
+}
+
+static void rec_waitset(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_waitset w;
+	struct waitset *ws;
+	struct event *ev;
+
+	if (!fixed(l, r, &w, sizeof(w), "WAITSET"))
+		return;
+	if (find_waitset(l, w.id)) {
+		log_warn(l, r->num, "waitset %llu defined twice; the second is ignored",
+			 (unsigned long long)w.id);
+		return;
+	}
+	if (w.kind < DB_WS_DEADLOCK || w.kind > DB_WS_STALL) {
+		log_warn(l, r->num, "waitset of unknown kind %u; skipped", w.kind);
+		return;
+	}
+	ws = xcalloc(1, sizeof(*ws));
+	if (!ws)
+		return;
+	ws->id = w.id;
+	ws->kind = w.kind;
+	ws->nthreads = w.nthreads;
+	ws->waited_ms = w.waited_ms;
+	ev = new_event(l, DB_REC_WAITSET, r->num);
+	if (!ev) {
+		free(ws);
+		return;
+	}
+	ev->u.waitset = ws;
+	HASH_ADD(hh, l->waitsets, id, sizeof(ws->id), ws);
+}
+
+static void rec_tstate(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_tstate t;
+	struct waitset *ws;
+
+	if (!fixed(l, r, &t, sizeof(t), "TSTATE"))
+		return;
+	ws = find_waitset(l, t.waitset);
+	if (!ws) {
+		log_warn(l, r->num, "TSTATE of unknown waitset %llu",
+			 (unsigned long long)t.waitset);
+		return;
+	}
+	struct wthread *v = realloc(ws->threads, (ws->n + 1) * sizeof(*v));
+	if (!v) {
+		tool_oom = true;
+		return;
+	}
+	ws->threads = v;
+	v[ws->n++] = (struct wthread){
+		.tid = t.tid, .wait_kind = t.wait_kind, .wait_id = t.wait_id,
+		.wait_addr = t.wait_addr, .wait_mode = t.wait_mode,
+		.stack = ref_stack(l, r->num, t.stack, "TSTATE"),
+	};
+}
+
+static void rec_theld(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_theld h;
+	struct waitset *ws;
+	struct wthread *w = NULL;
+
+	if (!fixed(l, r, &h, sizeof(h), "THELD"))
+		return;
+	ws = find_waitset(l, h.waitset);
+	/* the lock belongs to the latest TSTATE of that thread in the set */
+	for (size_t i = ws ? ws->n : 0; i-- > 0 && !w;)
+		if (ws->threads[i].tid == h.tid)
+			w = &ws->threads[i];
+	if (!w) {
+		log_warn(l, r->num, "THELD of thread T%u, which waitset %llu does not "
+			 "have", h.tid, (unsigned long long)h.waitset);
+		return;
+	}
+	struct wheld *v = realloc(w->held, (w->nheld + 1) * sizeof(*v));
+	if (!v) {
+		tool_oom = true;
+		return;
+	}
+	w->held = v;
+	v[w->nheld++] = (struct wheld){
+		.mode = h.mode, .uid = h.uid, .addr = h.addr,
+		.stack = ref_stack(l, r->num, h.stack, "THELD"),
+	};
+}
+
+static void rec_misuse(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_misuse m;
+	struct event *ev;
+
+	if (!fixed(l, r, &m, sizeof(m), "MISUSE"))
+		return;
+	ev = new_event(l, DB_REC_MISUSE, r->num);
+	if (!ev)
+		return;
+	ev->u.misuse.kind = m.kind;
+	ev->u.misuse.tid = m.tid;
+	ev->u.misuse.other_tid = m.other_tid;
+	ev->u.misuse.lock_kind = m.lock_kind;
+	ev->u.misuse.addr = m.addr;
+	ev->u.misuse.uid = m.uid;
+	ev->u.misuse.other_addr = m.other_addr;
+	ev->u.misuse.stack = ref_stack(l, r->num, m.stack, "MISUSE");
+	ev->u.misuse.other_stack = ref_stack(l, r->num, m.other_stack, "MISUSE");
+}
+
+static void rec_thread_join(struct dlog *l, const struct rec *r, bool detach)
+{
+	struct db_rec_thread_join j;
+	struct thread *t;
+
+	/* THREAD_DETACH is the same size and starts with the tid */
+	if (!fixed(l, r, &j, sizeof(j), detach ? "THREAD_DETACH" : "THREAD_JOIN"))
+		return;
+	t = log_thread(l, j.tid);
+	if (!t)
+		log_warn(l, r->num, "%s of unknown thread T%u", detach ? "detach" : "join",
+			 j.tid);
+	else if (detach)
+		t->detached = true;
+	else
+		t->joined = true;
+}
+
+static void rec_thread_leak(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_thread_leak t;
+	struct event *ev;
+
+	if (!fixed(l, r, &t, sizeof(t), "THREAD_LEAK"))
+		return;
+	ev = new_event(l, DB_REC_THREAD_LEAK, r->num);
+	if (!ev)
+		return;
+	ev->u.thread_leak.tid = t.tid;
+	ev->u.thread_leak.stack = ref_stack(l, r->num, t.stack, "THREAD_LEAK");
+}
+
+static void rec_fd_leak(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_fd_leak d;
+	struct event *ev;
+
+	if (!fixed(l, r, &d, sizeof(d), "FD_LEAK") ||
+	    !tail_fits(l, r, sizeof(d), d.path_len, "FD_LEAK"))
+		return;
+	ev = new_event(l, DB_REC_FD_LEAK, r->num);
+	if (!ev)
+		return;
+	ev->u.fd_leak.fd = d.fd;
+	ev->u.fd_leak.tid = d.tid;
+	ev->u.fd_leak.stack = ref_stack(l, r->num, d.stack, "FD_LEAK");
+	ev->u.fd_leak.what = d.path_len ?
+		xstrndup((const char *)r->p + sizeof(d), d.path_len) : NULL;
+}
+
+static void rec_leak(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_leak k;
+	struct event *ev;
+
+	if (!fixed(l, r, &k, sizeof(k), "LEAK"))
+		return;
+	ev = new_event(l, DB_REC_LEAK, r->num);
+	if (!ev)
+		return;
+	ev->u.leak.kind = k.kind;
+	ev->u.leak.tid = k.tid;
+	ev->u.leak.stack = ref_stack(l, r->num, k.stack, "LEAK");
+	ev->u.leak.bytes = k.bytes;
+	ev->u.leak.blocks = k.blocks;
+}
+
+static void rec_leak_summary(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_leak_summary k;
+
+	if (!fixed(l, r, &k, sizeof(k), "LEAK_SUMMARY"))
+		return;
+	l->has_leak_summary = true;
+	l->leaks = (struct leak_summary){
+		.definite_bytes = k.definite_bytes, .definite_blocks = k.definite_blocks,
+		.indirect_bytes = k.indirect_bytes, .indirect_blocks = k.indirect_blocks,
+		.reachable_bytes = k.reachable_bytes, .reachable_blocks = k.reachable_blocks,
+		.suppressed_bytes = k.suppressed_bytes,
+		.suppressed_blocks = k.suppressed_blocks, .scan_ms = k.scan_ms,
+	};
+}
+
 static void read_record(struct dlog *l, uint32_t type, const struct rec *r)
 {
 	switch (type) {
@@ -576,6 +777,36 @@ static void read_record(struct dlog *l, uint32_t type, const struct rec *r)
 		break;
 	case DB_REC_OPTIONS:
 		rec_options(l, r);
+		break;
+	case DB_REC_WAITSET:
+		rec_waitset(l, r);
+		break;
+	case DB_REC_TSTATE:
+		rec_tstate(l, r);
+		break;
+	case DB_REC_THELD:
+		rec_theld(l, r);
+		break;
+	case DB_REC_MISUSE:
+		rec_misuse(l, r);
+		break;
+	case DB_REC_THREAD_JOIN:
+		rec_thread_join(l, r, false);
+		break;
+	case DB_REC_THREAD_DETACH:
+		rec_thread_join(l, r, true);
+		break;
+	case DB_REC_THREAD_LEAK:
+		rec_thread_leak(l, r);
+		break;
+	case DB_REC_FD_LEAK:
+		rec_fd_leak(l, r);
+		break;
+	case DB_REC_LEAK:
+		rec_leak(l, r);
+		break;
+	case DB_REC_LEAK_SUMMARY:
+		rec_leak_summary(l, r);
 		break;
 	default:
 		break;		/* a newer runtime's record: size says how far */
@@ -765,6 +996,7 @@ void log_free(struct dlog *l)
 	struct thread *t, *tt;
 	struct lock *k, *kt;
 	struct edge *e, *et;
+	struct waitset *w, *wt;
 
 	if (!l)
 		return;
@@ -790,10 +1022,20 @@ void log_free(struct dlog *l)
 		HASH_DEL(l->edges, e);
 		free(e);
 	}
-	for (size_t i = 0; i < l->nevents; i++)
+	for (size_t i = 0; i < l->nevents; i++) {
 		if (l->events[i].type == DB_REC_CYCLE)
 			free(l->events[i].u.cycle.edges);
+		else if (l->events[i].type == DB_REC_FD_LEAK)
+			free(l->events[i].u.fd_leak.what);
+	}
 	free(l->events);
+	HASH_ITER(hh, l->waitsets, w, wt) {
+		HASH_DEL(l->waitsets, w);
+		for (size_t i = 0; i < w->n; i++)
+			free(w->threads[i].held);
+		free(w->threads);
+		free(w);
+	}
 	for (size_t i = 0; i < l->nnotes; i++)
 		free(l->notes[i].text);
 	free(l->notes);

@@ -160,7 +160,7 @@ int parse_int(const char *s, long lo, long hi, long *out)
  * set through them, so the runtime list does not show it. */
 static const char *const run_flags[] = {
 	"format", "output", "json", "sarif", "dot", "suppressions", "quiet",
-	"error-exitcode", "log-dir", "keep-logs", "help",
+	"error-exitcode", "log-dir", "keep-logs", "timeout", "help",
 };
 
 static void dashed(const char *key, char *buf, size_t n)
@@ -247,6 +247,8 @@ void usage_run(FILE *f)
 "  --dot FILE            also write the lock graph of the cycles to FILE\n"
 "%s"
 "  --error-exitcode N    exit status when something was found (default 66)\n"
+"  --timeout SECS        past SECS, dump every thread of every process (hang\n"
+"                        findings) and kill them; exit 124 if nothing found\n"
 "\n"
 "Logs:\n"
 "  --log-dir DIR         write the logs to DIR (created if missing), keep them\n"
@@ -289,8 +291,9 @@ void usage_run(FILE *f)
 	fprintf(f,
 "\n"
 "Exit status: CMD's own when nothing was found; the --error-exitcode when\n"
-"something was found; 128+N when CMD was killed by signal N; 127 when CMD\n"
-"was not found, 126 when it could not be run; 2 on usage errors.\n"
+"something was found; 128+N when CMD was killed by signal N; 124 when it was\n"
+"killed at --timeout; 127 when CMD was not found, 126 when it could not be\n"
+"run; 2 on usage errors.\n"
 "Environment: DEADBOLT_LIB (the runtime; default ../lib/libdeadbolt.so next\n"
 "to this program), TMPDIR, DEADBOLT_OPTIONS and LD_PRELOAD (kept, ours first).\n");
 }

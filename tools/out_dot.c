@@ -1,7 +1,8 @@
 /* out_dot.c - the locks of the reported cycles as a Graphviz digraph: one
  * cluster per finding, a node per lock, an edge per lock-order edge
  * labelled with its thread and where the second lock was taken
- * (function:line).  `dot -Tsvg` draws it.
+ * (function:line).  Actual deadlocks add their threads: thread -> lock it
+ * waits for, lock -> thread holding it.  `dot -Tsvg` draws it.
  */
 #include <errno.h>
 
@@ -37,8 +38,8 @@ static void cycle(FILE *out, const struct finding *f, size_t n)
 		 f->u.cycle.is_class ? " (lock classes)" : "", (unsigned long long)f->pid);
 	dot_str(out, buf);
 	fputs(";\n", out);
-	for (size_t i = 0; i < f->u.cycle.nlocks; i++) {
-		const struct flk *k = &f->u.cycle.locks[i];
+	for (size_t i = 0; i < f->nlocks; i++) {
+		const struct flk *k = &f->locks[i];
 		const char *kind = k->lk ? lock_kind_name(k->lk->kind) : NULL;
 		if (k->lk)
 			snprintf(buf, sizeof(buf), "%s\\n%s 0x%llx", k->name, kind ? kind : "lock",
@@ -62,9 +63,47 @@ static void cycle(FILE *out, const struct finding *f, size_t n)
 		if (fr && fr->line && len > 0 && (size_t)len < sizeof(buf))
 			snprintf(buf + len, sizeof(buf) - (size_t)len, ":%u", fr->line);
 		fprintf(out, "    \"f%zu_%s\" -> \"f%zu_%s\" [label=", n,
-			f->u.cycle.locks[e->from].name, n, f->u.cycle.locks[e->to].name);
+			f->locks[e->from].name, n, f->locks[e->to].name);
 		dot_str(out, buf);
 		fputs("];\n", out);
+	}
+	fputs("  }\n", out);
+}
+
+/* A deadlock: who waits for which lock, and who holds it. */
+static void waits(FILE *out, const struct finding *f, size_t n)
+{
+	const struct waitset *ws = f->ev->u.waitset;
+	char buf[256];
+
+	fprintf(out, "  subgraph cluster_%zu {\n    label=", n);
+	snprintf(buf, sizeof(buf), "#%zu deadlock, pid %llu", n, (unsigned long long)f->pid);
+	dot_str(out, buf);
+	fputs(";\n", out);
+	for (size_t i = 0; i < f->nlocks; i++)
+		fprintf(out, "    \"f%zu_%s\";\n", n, f->locks[i].name);
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct wthread *w = &ws->threads[i];
+		const struct frame *fr = where(w->stack);
+		fprintf(out, "    \"f%zu_T%u\" [shape=ellipse];\n", n, w->tid);
+		size_t k = w->wait_kind == DB_WAIT_LOCK ?
+			   finding_lock(f, w->wait_id, w->wait_addr) : SIZE_MAX;
+		if (k != SIZE_MAX) {
+			int len = snprintf(buf, sizeof(buf), "waits");
+			if (fr && fr->function && len > 0)
+				snprintf(buf + len, sizeof(buf) - (size_t)len, " in %s:%u",
+					 fr->function, fr->line);
+			fprintf(out, "    \"f%zu_T%u\" -> \"f%zu_%s\" [label=", n, w->tid, n,
+				f->locks[k].name);
+			dot_str(out, buf);
+			fputs("];\n", out);
+		}
+		for (size_t j = 0; j < w->nheld; j++) {
+			k = finding_lock(f, w->held[j].uid, w->held[j].addr);
+			if (k != SIZE_MAX)
+				fprintf(out, "    \"f%zu_%s\" -> \"f%zu_T%u\" [label=\"held by\", "
+					"style=dashed];\n", n, f->locks[k].name, n, w->tid);
+		}
 	}
 	fputs("  }\n", out);
 }
@@ -76,6 +115,8 @@ int out_dot(const struct report *r, FILE *out)
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (r->findings[i]->kind == K_LOCK_ORDER)
 			cycle(out, r->findings[i], i + 1);
+		else if (r->findings[i]->kind == K_DEADLOCK)
+			waits(out, r->findings[i], i + 1);
 	fputs("}\n", out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -286,6 +286,30 @@ static void process(struct jw *w, const struct dlog *l)
 	jw_str(w, l->options);
 	jw_key(w, "partial");
 	jw_bool(w, l->partial);
+	jw_key(w, "leaks");
+	if (l->has_leak_summary) {
+		const struct leak_summary *k = &l->leaks;
+		jw_obj_compact(w);
+		jw_key(w, "definite_bytes");
+		jw_u64(w, k->definite_bytes);
+		jw_key(w, "definite_blocks");
+		jw_u64(w, k->definite_blocks);
+		jw_key(w, "indirect_bytes");
+		jw_u64(w, k->indirect_bytes);
+		jw_key(w, "indirect_blocks");
+		jw_u64(w, k->indirect_blocks);
+		jw_key(w, "reachable_bytes");
+		jw_u64(w, k->reachable_bytes);
+		jw_key(w, "reachable_blocks");
+		jw_u64(w, k->reachable_blocks);
+		jw_key(w, "suppressed_bytes");
+		jw_u64(w, k->suppressed_bytes);
+		jw_key(w, "suppressed_blocks");
+		jw_u64(w, k->suppressed_blocks);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
 	jw_obj_end(w);
 }
 
@@ -299,44 +323,103 @@ static const char *site_name(uint32_t s)
 	return s == DB_SITE_INIT ? "init" : s == DB_SITE_FIRST_USE ? "first-use" : NULL;
 }
 
+/* A lock of a finding: its LOCK record, else what the finding's record
+ * said about it. */
+static void lock_obj(struct jw *w, const struct finding *f, const struct flk *k)
+{
+	uint32_t kind = k->lk ? k->lk->kind : k->kind;
+	uint64_t addr = k->lk ? k->lk->addr : k->addr;
+
+	jw_obj(w);
+	jw_key(w, "id");
+	jw_str(w, k->name);
+	jw_key(w, "address");
+	if (addr)
+		jw_hex(w, addr);
+	else
+		jw_null(w);
+	jw_key(w, "type");
+	jw_str(w, lock_kind_name(kind));
+	jw_key(w, "site");
+	jw_str(w, k->lk ? site_name(k->lk->site) : NULL);
+	if (f->kind == K_LOCK_ORDER && f->u.cycle.is_class) {
+		jw_key(w, "class_id");
+		jw_u64(w, k->uid);
+	}
+	jw_key(w, "site_stack");
+	json_frames(w, k->lk ? k->lk->site_stack : NULL);
+	jw_obj_end(w);
+}
+
+static void locks(struct jw *w, const struct finding *f)
+{
+	jw_key(w, "locks");
+	jw_arr(w);
+	for (size_t i = 0; i < f->nlocks; i++)
+		lock_obj(w, f, &f->locks[i]);
+	jw_arr_end(w);
+}
+
+/* The members every thread object has. */
+static void thread_fields(struct jw *w, const struct fthread *t)
+{
+	jw_key(w, "thread");
+	jw_u64(w, t->tid);
+	jw_key(w, "os_tid");
+	if (t->t)
+		jw_u64(w, t->t->os_tid);
+	else
+		jw_null(w);
+	jw_key(w, "parent");
+	if (t->t && t->t->parent != UINT32_MAX)
+		jw_u64(w, t->t->parent);
+	else
+		jw_null(w);
+	jw_key(w, "created_at");
+	json_frames(w, t->t ? t->t->created : NULL);
+}
+
+static void threads(struct jw *w, const struct finding *f)
+{
+	jw_key(w, "threads");
+	jw_arr(w);
+	for (size_t i = 0; i < f->nthreads; i++) {
+		jw_obj(w);
+		thread_fields(w, &f->threads[i]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void lock_ref(struct jw *w, const struct finding *f, uint64_t uid, uint64_t addr)
+{
+	size_t i = finding_lock(f, uid, addr);
+
+	jw_str(w, i == SIZE_MAX ? NULL : f->locks[i].name);
+}
+
+static void tid_or_null(struct jw *w, uint32_t tid)
+{
+	if (tid == UINT32_MAX)
+		jw_null(w);
+	else
+		jw_u64(w, tid);
+}
+
 static void cycle(struct jw *w, const struct finding *f)
 {
 	jw_key(w, "class");
 	jw_bool(w, f->u.cycle.is_class);
-	jw_key(w, "locks");
-	jw_arr(w);
-	for (size_t i = 0; i < f->u.cycle.nlocks; i++) {
-		const struct flk *k = &f->u.cycle.locks[i];
-		jw_obj(w);
-		jw_key(w, "id");
-		jw_str(w, k->name);
-		jw_key(w, "address");
-		if (k->lk)
-			jw_hex(w, k->lk->addr);
-		else
-			jw_null(w);
-		jw_key(w, "type");
-		jw_str(w, k->lk ? lock_kind_name(k->lk->kind) : NULL);
-		jw_key(w, "site");
-		jw_str(w, k->lk ? site_name(k->lk->site) : NULL);
-		if (f->u.cycle.is_class) {
-			jw_key(w, "class_id");
-			jw_u64(w, k->uid);
-		}
-		jw_key(w, "site_stack");
-		json_frames(w, k->lk ? k->lk->site_stack : NULL);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	locks(w, f);
 	jw_key(w, "edges");
 	jw_arr(w);
 	for (size_t i = 0; i < f->u.cycle.nedges; i++) {
 		const struct fedge *e = &f->u.cycle.edges[i];
 		jw_obj(w);
 		jw_key(w, "from");
-		jw_str(w, f->u.cycle.locks[e->from].name);
+		jw_str(w, f->locks[e->from].name);
 		jw_key(w, "to");
-		jw_str(w, f->u.cycle.locks[e->to].name);
+		jw_str(w, f->locks[e->to].name);
 		jw_key(w, "thread");
 		jw_u64(w, e->e->tid);
 		jw_key(w, "from_mode");
@@ -350,28 +433,131 @@ static void cycle(struct jw *w, const struct finding *f)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	threads(w, f);
+}
+
+/* A deadlock, hang or stall: each thread with what it waits for, where,
+ * and what it holds. */
+static void waitset(struct jw *w, const struct finding *f)
+{
+	const struct waitset *ws = f->ev->u.waitset;
+
+	if (f->kind == K_STALL) {
+		jw_key(w, "waited_ms");
+		jw_u64(w, ws->waited_ms);
+	}
+	locks(w, f);
 	jw_key(w, "threads");
 	jw_arr(w);
-	for (size_t i = 0; i < f->u.cycle.nthreads; i++) {
-		const struct fthread *t = &f->u.cycle.threads[i];
+	/* f->threads are the set's threads, in its order */
+	for (size_t i = 0; i < f->nthreads && i < ws->n; i++) {
+		const struct wthread *wt = &ws->threads[i];
 		jw_obj(w);
-		jw_key(w, "thread");
-		jw_u64(w, t->tid);
-		jw_key(w, "os_tid");
-		if (t->t)
-			jw_u64(w, t->t->os_tid);
-		else
-			jw_null(w);
-		jw_key(w, "parent");
-		if (t->t && t->t->parent != UINT32_MAX)
-			jw_u64(w, t->t->parent);
-		else
-			jw_null(w);
-		jw_key(w, "created_at");
-		json_frames(w, t->t ? t->t->created : NULL);
+		thread_fields(w, &f->threads[i]);
+		/* waits_for: {"lock": "M1", "mode"}, {"thread": N} or {} (running) */
+		jw_key(w, "waits_for");
+		jw_obj_compact(w);
+		if (wt->wait_kind == DB_WAIT_LOCK) {
+			jw_key(w, "lock");
+			lock_ref(w, f, wt->wait_id, wt->wait_addr);
+			jw_key(w, "mode");
+			jw_str(w, mode_name(wt->wait_mode));
+		} else if (wt->wait_kind == DB_WAIT_JOIN) {
+			jw_key(w, "thread");
+			if (wt->wait_id < UINT32_MAX)
+				jw_u64(w, wt->wait_id);
+			else
+				jw_null(w);
+		}
+		jw_obj_end(w);
+		jw_key(w, "stack");
+		json_frames(w, wt->stack);
+		jw_key(w, "holds");
+		jw_arr(w);
+		for (size_t j = 0; j < wt->nheld; j++) {
+			jw_obj(w);
+			jw_key(w, "lock");
+			lock_ref(w, f, wt->held[j].uid, wt->held[j].addr);
+			jw_key(w, "mode");
+			jw_str(w, mode_name(wt->held[j].mode));
+			jw_key(w, "stack");
+			json_frames(w, wt->held[j].stack);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+}
+
+static void misuse(struct jw *w, const struct finding *f)
+{
+	const struct event *ev = f->ev;
+
+	jw_key(w, "misuse");
+	jw_str(w, misuse_name(ev->u.misuse.kind));
+	jw_key(w, "thread");
+	tid_or_null(w, ev->u.misuse.tid);
+	jw_key(w, "stack");
+	json_frames(w, ev->u.misuse.stack);
+	jw_key(w, "other_thread");
+	tid_or_null(w, ev->u.misuse.other_tid);
+	jw_key(w, "other_stack");
+	json_frames(w, ev->u.misuse.other_stack);
+	jw_key(w, "address");
+	if (ev->u.misuse.addr)
+		jw_hex(w, ev->u.misuse.addr);
+	else
+		jw_null(w);
+	jw_key(w, "other_address");
+	if (ev->u.misuse.other_addr)
+		jw_hex(w, ev->u.misuse.other_addr);
+	else
+		jw_null(w);
+	jw_key(w, "lock");
+	if (ev->u.misuse.lock_kind)
+		lock_ref(w, f, ev->u.misuse.uid, ev->u.misuse.addr);
+	else
+		jw_null(w);
+	locks(w, f);
+	threads(w, f);
+}
+
+static void leaks(struct jw *w, const struct finding *f)
+{
+	const struct event *ev = f->ev;
+
+	switch (f->kind) {
+	case K_THREAD_LEAK:
+		jw_key(w, "thread");
+		jw_u64(w, ev->u.thread_leak.tid);
+		jw_key(w, "stack");
+		json_frames(w, ev->u.thread_leak.stack);
+		break;
+	case K_FD_LEAK:
+		jw_key(w, "fd");
+		jw_i64(w, ev->u.fd_leak.fd);
+		jw_key(w, "what");
+		jw_str(w, ev->u.fd_leak.what);
+		jw_key(w, "thread");
+		jw_u64(w, ev->u.fd_leak.tid);
+		jw_key(w, "stack");
+		json_frames(w, ev->u.fd_leak.stack);
+		break;
+	default:
+		jw_key(w, "leak_kind");
+		jw_str(w, finding_leak_kind(f));
+		jw_key(w, "bytes");
+		jw_u64(w, ev->u.leak.bytes);
+		jw_key(w, "blocks");
+		jw_u64(w, ev->u.leak.blocks);
+		jw_key(w, "thread");
+		jw_u64(w, ev->u.leak.tid);
+		jw_key(w, "stack");
+		json_frames(w, ev->u.leak.stack);
+		break;
+	}
+	threads(w, f);
 }
 
 static void finding(struct jw *w, const struct finding *f)
@@ -391,6 +577,19 @@ static void finding(struct jw *w, const struct finding *f)
 	switch (f->kind) {
 	case K_LOCK_ORDER:
 		cycle(w, f);
+		break;
+	case K_DEADLOCK:
+	case K_HANG:
+	case K_STALL:
+		waitset(w, f);
+		break;
+	case K_MISUSE:
+		misuse(w, f);
+		break;
+	case K_THREAD_LEAK:
+	case K_FD_LEAK:
+	case K_LEAK:
+		leaks(w, f);
 		break;
 	default:
 		break;
@@ -424,6 +623,11 @@ int out_json(const struct report *r, FILE *f)
 	jw_arr(&w);
 	for (size_t i = 0; i < r->nfindings; i++)
 		finding(&w, r->findings[i]);
+	jw_arr_end(&w);
+	jw_key(&w, "reachable");
+	jw_arr(&w);
+	for (size_t i = 0; i < r->nreachable; i++)
+		finding(&w, r->reachable[i]);
 	jw_arr_end(&w);
 	jw_key(&w, "counts");
 	jw_obj(&w);

@@ -118,8 +118,8 @@ static void cycle_related(struct jw *w, const struct finding *f)
 	jw_arr(w);
 	for (size_t i = 0; i < f->u.cycle.nedges; i++) {
 		const struct fedge *e = &f->u.cycle.edges[i];
-		const char *from = f->u.cycle.locks[e->from].name;
-		const char *to = f->u.cycle.locks[e->to].name;
+		const char *from = f->locks[e->from].name;
+		const char *to = f->locks[e->to].name;
 		char *t1 = xasprintf("thread T%u takes %s while holding %s", e->e->tid, to, from);
 		char *t2 = xasprintf("thread T%u took %s here", e->e->tid, from);
 		if (t1)
@@ -128,6 +128,40 @@ static void cycle_related(struct jw *w, const struct finding *f)
 			related(w, &id, e->e->from_stack, t2);
 		free(t1);
 		free(t2);
+	}
+	jw_arr_end(w);
+}
+
+static void other_related(struct jw *w, const struct finding *f)
+{
+	const struct event *ev = f->ev;
+	int id = 1;
+
+	jw_key(w, "relatedLocations");
+	jw_arr(w);
+	if (f->kind == K_DEADLOCK || f->kind == K_HANG || f->kind == K_STALL) {
+		for (size_t i = 0; i < ev->u.waitset->n; i++) {
+			const struct wthread *t = &ev->u.waitset->threads[i];
+			char *text = xasprintf("thread T%u %s here", t->tid,
+					       t->wait_kind == DB_WAIT_NONE ? "runs" : "waits");
+			if (text)
+				related(w, &id, t->stack, text);
+			free(text);
+			for (size_t j = 0; j < t->nheld; j++) {
+				text = xasprintf("thread T%u took a lock it holds here", t->tid);
+				if (text)
+					related(w, &id, t->held[j].stack, text);
+				free(text);
+			}
+		}
+	} else if (f->kind == K_MISUSE) {
+		related(w, &id, ev->u.misuse.other_stack, "the other side");
+	}
+	for (size_t i = 0; i < f->nthreads; i++) {
+		char *text = xasprintf("thread T%u was created here", f->threads[i].tid);
+		if (text && f->threads[i].t)
+			related(w, &id, f->threads[i].t->created, text);
+		free(text);
 	}
 	jw_arr_end(w);
 }
@@ -160,6 +194,7 @@ static void result(struct jw *w, const struct finding *f, int rule_index)
 	jw_key(w, "text");
 	jw_str(w, f->summary);
 	jw_obj_end(w);
+	loc = user_frame(finding_main_stack(f));
 	if (f->kind == K_LOCK_ORDER)
 		for (size_t i = 0; i < f->u.cycle.nedges && !loc; i++)
 			loc = user_frame(f->u.cycle.edges[i].e->to_stack);
@@ -173,6 +208,8 @@ static void result(struct jw *w, const struct finding *f, int rule_index)
 	jw_arr_end(w);
 	if (f->kind == K_LOCK_ORDER)
 		cycle_related(w, f);
+	else
+		other_related(w, f);
 	jw_key(w, "partialFingerprints");
 	jw_obj_compact(w);
 	jw_key(w, "deadbolt/v1");

@@ -51,19 +51,32 @@ static void stack(FILE *out, const struct stack *s)
 /* "M2 (mutex 0x1234, read)" */
 static void lock_label(FILE *out, const struct finding *f, size_t i, uint32_t mode)
 {
-	const struct flk *k = &f->u.cycle.locks[i];
-	const char *kind = k->lk ? lock_kind_name(k->lk->kind) : NULL;
+	const struct flk *k = &f->locks[i];
+	uint32_t kind = k->lk ? k->lk->kind : k->kind;
+	uint64_t addr = k->lk ? k->lk->addr : k->addr;
+	const char *kn = lock_kind_name(kind);
 
 	fprintf(out, "%s (", k->name);
-	if (k->lk)
-		fprintf(out, "%s 0x%llx", kind ? kind : "lock", (unsigned long long)k->lk->addr);
-	else if (f->u.cycle.is_class)
+	if (addr)
+		fprintf(out, "%s 0x%llx", kn ? kn : "lock", (unsigned long long)addr);
+	else if (f->kind == K_LOCK_ORDER && f->u.cycle.is_class)
 		fprintf(out, "class %llu", (unsigned long long)k->uid);
 	else
 		fprintf(out, "unknown lock %llu", (unsigned long long)k->uid);
 	if (mode == DB_MODE_READ)
 		fputs(", read", out);
 	fputc(')', out);
+}
+
+static void lock_label_ref(FILE *out, const struct finding *f, uint64_t uid, uint64_t addr,
+			   uint32_t mode)
+{
+	size_t i = finding_lock(f, uid, addr);
+
+	if (i == SIZE_MAX)
+		fprintf(out, "lock 0x%llx", (unsigned long long)addr);
+	else
+		lock_label(out, f, i, mode);
 }
 
 static void pid_list(FILE *out, const struct finding *f)
@@ -76,44 +89,25 @@ static void pid_list(FILE *out, const struct finding *f)
 	fputc('\n', out);
 }
 
-static void cycle(FILE *out, const struct finding *f)
+/* Where each lock was made and each thread created: the end of a finding. */
+static void locks_and_threads(FILE *out, const struct finding *f)
 {
-	size_t nl = f->u.cycle.nlocks, nt = f->u.cycle.nthreads;
+	bool is_class = f->kind == K_LOCK_ORDER && f->u.cycle.is_class;
 
-	fprintf(out, "==%llu== deadbolt: lock-order inversion%s (potential deadlock): "
-		"%zu %s%s, %zu thread%s\n", (unsigned long long)f->pid,
-		f->u.cycle.is_class ? " between lock classes" : "", nl,
-		f->u.cycle.is_class ? "class" : "lock", nl == 1 ? "" : f->u.cycle.is_class ?
-		"es" : "s", nt, nt == 1 ? "" : "s");
-	fputs("  Cycle:", out);
-	for (size_t i = 0; i < f->u.cycle.nedges; i++)
-		fprintf(out, " %s ->", f->u.cycle.locks[f->u.cycle.edges[i].from].name);
-	fprintf(out, " %s\n", f->u.cycle.locks[f->u.cycle.edges[0].from].name);
-	if (f->u.cycle.is_class)
-		fputs("  (each M is a class of locks: those made at one site, or one "
-		      "static lock)\n", out);
-	pid_list(out, f);
-
-	for (size_t i = 0; i < f->u.cycle.nedges; i++) {
-		const struct fedge *e = &f->u.cycle.edges[i];
-		fprintf(out, "\n  Thread T%u took ", e->e->tid);
-		lock_label(out, f, e->to, e->e->to_mode);
-		fputs(" while holding ", out);
-		lock_label(out, f, e->from, e->e->from_mode);
-		fputs(":\n", out);
-		stack(out, e->e->to_stack);
-		fprintf(out, "  where T%u had taken %s:\n", e->e->tid,
-			f->u.cycle.locks[e->from].name);
-		stack(out, e->e->from_stack);
-	}
 	fputc('\n', out);
-	for (size_t i = 0; i < nl; i++) {
-		const struct flk *k = &f->u.cycle.locks[i];
-		const char *kind = k->lk ? lock_kind_name(k->lk->kind) : NULL;
+	for (size_t i = 0; i < f->nlocks; i++) {
+		const struct flk *k = &f->locks[i];
+		const char *kind = lock_kind_name(k->lk ? k->lk->kind : k->kind);
 		if (!k->lk) {
-			fprintf(out, "  %s: %s %llu, no record of where it was made\n", k->name,
-				f->u.cycle.is_class ? "class" : "unknown lock",
-				(unsigned long long)k->uid);
+			if (is_class)
+				fprintf(out, "  %s: class %llu, no lock of it was recorded\n",
+					k->name, (unsigned long long)k->uid);
+			else if (k->addr)
+				fprintf(out, "  %s: %s 0x%llx\n", k->name, kind ? kind : "lock",
+					(unsigned long long)k->addr);
+			else
+				fprintf(out, "  %s: unknown lock %llu\n", k->name,
+					(unsigned long long)k->uid);
 			continue;
 		}
 		fprintf(out, "  %s: %s 0x%llx, %s at:\n", k->name, kind ? kind : "lock",
@@ -121,8 +115,8 @@ static void cycle(FILE *out, const struct finding *f)
 			k->lk->site == DB_SITE_INIT ? "initialised" : "first locked");
 		stack(out, k->lk->site_stack);
 	}
-	for (size_t i = 0; i < nt; i++) {
-		const struct fthread *t = &f->u.cycle.threads[i];
+	for (size_t i = 0; i < f->nthreads; i++) {
+		const struct fthread *t = &f->threads[i];
 		if (!t->t) {
 			fprintf(out, "  Thread T%u: not recorded\n", t->tid);
 			continue;
@@ -139,15 +133,212 @@ static void cycle(FILE *out, const struct finding *f)
 	fputc('\n', out);
 }
 
+static void cycle(FILE *out, const struct finding *f)
+{
+	size_t nl = f->nlocks, nt = f->nthreads;
+
+	fprintf(out, "==%llu== deadbolt: lock-order inversion%s (potential deadlock): "
+		"%zu %s%s, %zu thread%s\n", (unsigned long long)f->pid,
+		f->u.cycle.is_class ? " between lock classes" : "", nl,
+		f->u.cycle.is_class ? "class" : "lock", nl == 1 ? "" : f->u.cycle.is_class ?
+		"es" : "s", nt, nt == 1 ? "" : "s");
+	fputs("  Cycle:", out);
+	for (size_t i = 0; i < f->u.cycle.nedges; i++)
+		fprintf(out, " %s ->", f->locks[f->u.cycle.edges[i].from].name);
+	fprintf(out, " %s\n", f->locks[f->u.cycle.edges[0].from].name);
+	if (f->u.cycle.is_class)
+		fputs("  (each M is a class of locks: those made at one site, or one "
+		      "static lock)\n", out);
+	pid_list(out, f);
+
+	for (size_t i = 0; i < f->u.cycle.nedges; i++) {
+		const struct fedge *e = &f->u.cycle.edges[i];
+		fprintf(out, "\n  Thread T%u took ", e->e->tid);
+		lock_label(out, f, e->to, e->e->to_mode);
+		fputs(" while holding ", out);
+		lock_label(out, f, e->from, e->e->from_mode);
+		fputs(":\n", out);
+		stack(out, e->e->to_stack);
+		fprintf(out, "  where T%u had taken %s:\n", e->e->tid,
+			f->locks[e->from].name);
+		stack(out, e->e->from_stack);
+	}
+	locks_and_threads(out, f);
+}
+
+/* Which thread of the set holds the lock (uid/addr), or UINT32_MAX. */
+static uint32_t holder(const struct waitset *ws, uint64_t uid, uint64_t addr)
+{
+	for (size_t i = 0; i < ws->n; i++)
+		for (size_t j = 0; j < ws->threads[i].nheld; j++) {
+			const struct wheld *h = &ws->threads[i].held[j];
+			if (uid ? h->uid == uid : h->addr == addr)
+				return ws->threads[i].tid;
+		}
+	return UINT32_MAX;
+}
+
+static void waitset(FILE *out, const struct finding *f)
+{
+	const struct waitset *ws = f->ev->u.waitset;
+
+	fprintf(out, "==%llu== deadbolt: %s\n", (unsigned long long)f->pid, f->summary);
+	pid_list(out, f);
+	if (ws->n < ws->nthreads)
+		fprintf(out, "  (%u threads announced, %zu recorded: the log ends early)\n",
+			ws->nthreads, ws->n);
+	for (size_t i = 0; i < ws->n; i++) {
+		const struct wthread *w = &ws->threads[i];
+		/* a stall's holder: only the lock it holds is worth showing */
+		if (w->wait_kind == DB_WAIT_NONE && !w->stack && w->nheld) {
+			fputc('\n', out);
+			goto held;
+		}
+		fprintf(out, "\n  Thread T%u ", w->tid);
+		if (w->wait_kind == DB_WAIT_LOCK) {
+			fputs("waits for ", out);
+			lock_label_ref(out, f, w->wait_id, w->wait_addr, w->wait_mode);
+			uint32_t h = holder(ws, w->wait_id, w->wait_addr);
+			if (h != UINT32_MAX)
+				fprintf(out, ", held by T%u", h);
+		} else if (w->wait_kind == DB_WAIT_JOIN) {
+			fprintf(out, "waits for thread T%llu to end (join)",
+				(unsigned long long)w->wait_id);
+		} else {
+			fputs(w->stack ? "is running" : "did not answer (its state is from "
+			      "its held locks)", out);
+		}
+		fputs(":\n", out);
+		stack(out, w->stack);
+held:
+		for (size_t j = 0; j < w->nheld; j++) {
+			fprintf(out, "  T%u holds ", w->tid);
+			lock_label_ref(out, f, w->held[j].uid, w->held[j].addr, w->held[j].mode);
+			fputs(", taken at:\n", out);
+			stack(out, w->held[j].stack);
+		}
+	}
+	locks_and_threads(out, f);
+}
+
+static void misuse(FILE *out, const struct finding *f)
+{
+	const struct event *ev = f->ev;
+
+	fprintf(out, "==%llu== deadbolt: %s\n", (unsigned long long)f->pid, f->summary);
+	pid_list(out, f);
+	fprintf(out, "\n  Thread T%u", ev->u.misuse.tid);
+	if (ev->u.misuse.lock_kind) {
+		fputs(", on ", out);
+		lock_label_ref(out, f, ev->u.misuse.uid, ev->u.misuse.addr, 0);
+	} else if (ev->u.misuse.addr) {
+		fprintf(out, ", on 0x%llx", (unsigned long long)ev->u.misuse.addr);
+	}
+	fputs(":\n", out);
+	stack(out, ev->u.misuse.stack);
+	if (ev->u.misuse.other_addr) {
+		fputs("  the other lock: ", out);
+		lock_label_ref(out, f, 0, ev->u.misuse.other_addr, 0);
+		fputc('\n', out);
+	}
+	if (ev->u.misuse.other_tid != UINT32_MAX || ev->u.misuse.other_stack) {
+		if (ev->u.misuse.other_tid != UINT32_MAX)
+			fprintf(out, "  The other thread: T%u", ev->u.misuse.other_tid);
+		else
+			fputs("  The other side", out);
+		if (ev->u.misuse.other_stack) {
+			fputs(", at:\n", out);
+			stack(out, ev->u.misuse.other_stack);
+		} else {
+			fputc('\n', out);
+		}
+	}
+	locks_and_threads(out, f);
+}
+
+static void leak(FILE *out, const struct finding *f)
+{
+	const struct event *ev = f->ev;
+
+	fprintf(out, "==%llu== deadbolt: %s\n", (unsigned long long)f->pid, f->summary);
+	pid_list(out, f);
+	switch (f->kind) {
+	case K_THREAD_LEAK:
+		if (ev->u.thread_leak.stack) {
+			fprintf(out, "\n  Thread T%u runs at:\n", ev->u.thread_leak.tid);
+			stack(out, ev->u.thread_leak.stack);
+		}
+		break;
+	case K_FD_LEAK:
+		fprintf(out, "\n  Opened by thread T%u at:\n", ev->u.fd_leak.tid);
+		stack(out, ev->u.fd_leak.stack);
+		break;
+	default:
+		fprintf(out, "\n  Allocated by thread T%u at:\n", ev->u.leak.tid);
+		stack(out, ev->u.leak.stack);
+		break;
+	}
+	locks_and_threads(out, f);
+}
+
 static void finding(FILE *out, const struct finding *f)
 {
 	switch (f->kind) {
 	case K_LOCK_ORDER:
 		cycle(out, f);
 		break;
+	case K_DEADLOCK:
+	case K_HANG:
+	case K_STALL:
+		waitset(out, f);
+		break;
+	case K_MISUSE:
+		misuse(out, f);
+		break;
+	case K_THREAD_LEAK:
+	case K_FD_LEAK:
+	case K_LEAK:
+		leak(out, f);
+		break;
 	default:
 		fprintf(out, "==%llu== deadbolt: %s\n\n", (unsigned long long)f->pid, f->summary);
 		break;
+	}
+}
+
+/* Blocks still reachable at exit (report_reachable=1): listed, not counted. */
+static void reachable(FILE *out, const struct report *r)
+{
+	if (!r->nreachable)
+		return;
+	fputs("Still reachable at exit (not errors):\n", out);
+	for (size_t i = 0; i < r->nreachable; i++) {
+		const struct finding *f = r->reachable[i];
+		fprintf(out, "  ==%llu== %llu bytes in %llu blocks, allocated at:\n",
+			(unsigned long long)f->pid, (unsigned long long)f->ev->u.leak.bytes,
+			(unsigned long long)f->ev->u.leak.blocks);
+		stack(out, f->ev->u.leak.stack);
+	}
+	fputc('\n', out);
+}
+
+/* Per process with leaks: the runtime's totals. */
+static void leak_totals(FILE *out, const struct report *r)
+{
+	for (size_t i = 0; i < r->nlogs; i++) {
+		const struct dlog *l = r->logs[i];
+		const struct leak_summary *k = &l->leaks;
+		if (!l->has_leak_summary || !(k->definite_blocks || k->indirect_blocks))
+			continue;
+		fprintf(out, "==%llu== deadbolt: leaked at exit: %llu bytes in %llu blocks "
+			"(definite), %llu bytes in %llu blocks (indirect); %llu bytes in %llu "
+			"blocks still reachable\n", (unsigned long long)l->pid,
+			(unsigned long long)k->definite_bytes,
+			(unsigned long long)k->definite_blocks,
+			(unsigned long long)k->indirect_bytes,
+			(unsigned long long)k->indirect_blocks,
+			(unsigned long long)k->reachable_bytes,
+			(unsigned long long)k->reachable_blocks);
 	}
 }
 
@@ -189,6 +380,8 @@ int out_text(const struct report *r, const struct report_opts *o, FILE *out)
 	}
 	for (size_t i = 0; i < r->nfindings; i++)
 		finding(out, r->findings[i]);
+	reachable(out, r);
+	leak_totals(out, r);
 	for (size_t i = 0; i < r->nnotes; i++) {
 		const struct note *n = &r->notes[i];
 		/* warnings already on stderr are not repeated there */

@@ -7,7 +7,10 @@
  * SIGQUIT are ignored here (the terminal sends them to the child, as with
  * system()) and SIGTERM/SIGHUP are passed on to it.  The child's exit
  * status or signal, which only waitpid knows for sure, is filled into its
- * log's process entry.
+ * log's process entry.  With --timeout, a tree still running at the
+ * deadline is asked for hang dumps (the runtime's hang_dump handler, on
+ * SIGRTMAX - DB_HANG_SIGNAL_BELOW_MAX), given time to write them, and
+ * killed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +29,7 @@
 #include "tool.h"
 
 #define DEFAULT_ERROR_EXITCODE	66
+#define TIMEOUT_EXITCODE	124	/* as timeout(1): killed at --timeout, nothing found */
 #define RT_STR_MAX		255	/* the runtime keeps string options in 256 bytes */
 
 extern char **environ;
@@ -48,6 +54,8 @@ struct run {
 	long error_exitcode;
 	const char *log_dir_arg;	/* --log-dir as given */
 	bool keep_logs;
+	long timeout;			/* seconds; 0: none */
+	bool timed_out;
 	char *rtopts;			/* ":key=value" for each runtime flag */
 	char **cmd;
 	char lib[PATH_MAX];
@@ -179,6 +187,19 @@ static int parse_args(struct run *r, int argc, char **argv)
 			/* the runtime exits with it too (on_deadlock=exit) */
 			if (rt_opt_find("error_exitcode") &&
 			    (m = append_rtopt(r, "error_exitcode", v)) < 0)
+				return m;
+			continue;
+		}
+		if ((m = opt_match(argc, argv, &i, "timeout", NULL, true, &v))) {
+			if (m < 0)
+				return m;
+			if (parse_int(v, 1, 86400 * 365, &r->timeout)) {
+				fprintf(stderr, "deadbolt: error: bad value '%s' for --timeout "
+					"(seconds, at least 1)\n", v);
+				return -EINVAL;
+			}
+			/* the runtime's hang dumps answer the signal sent at the timeout */
+			if (rt_opt_find("hang_dump") && (m = append_rtopt(r, "hang_dump", "1")) < 0)
 				return m;
 			continue;
 		}
@@ -468,6 +489,145 @@ static void signals_restore(const struct sigsave *s)
 	sigaction(SIGHUP, &s->hup, NULL);
 }
 
+/* ---- --timeout ------------------------------------------------------------ */
+
+#define DUMP_QUIET_MS	400	/* logs unchanged this long: the dumps are written */
+#define DUMP_MAX_MS	3000	/* the runtime waits up to 1 s for its threads */
+#define POLL_MS		50
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The process tree under root (root first), from /proc: every process
+ * whose parent chain reaches root.  Orphans come back to us (we are their
+ * subreaper), so the tree stays whole. */
+static size_t tree(pid_t root, pid_t *out, size_t max)
+{
+	struct { pid_t pid, ppid; } *all = NULL;
+	size_t n = 0, cap = 0, k = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (max)
+		out[k++] = root;
+	while (d && (de = readdir(d))) {
+		char path[300], buf[512];
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		/* pid (comm) state ppid: comm may hold spaces and parentheses */
+		char *rp = strrchr(buf, ')');
+		int ppid;
+		if (!rp || sscanf(rp + 1, " %*c %d", &ppid) != 1)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			void *v = realloc(all, cap * sizeof(*all));
+			if (!v)
+				break;
+			all = v;
+		}
+		all[n].pid = atoi(de->d_name);
+		all[n++].ppid = ppid;
+	}
+	if (d)
+		closedir(d);
+	/* breadth first from root: out[] is the queue */
+	for (size_t q = 0; q < k; q++)
+		for (size_t i = 0; i < n && k < max; i++)
+			if (all[i].ppid == out[q] && all[i].pid != root)
+				out[k++] = all[i].pid;
+	free(all);
+	return k;
+}
+
+/* Total size of the logs: growing means a dump is still being written. */
+static long long logs_size(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	long long total = 0;
+	struct stat st;
+
+	while (d && (de = readdir(d)))
+		if (fstatat(dirfd(d), de->d_name, &st, 0) == 0)
+			total += st.st_size;
+	if (d)
+		closedir(d);
+	return total;
+}
+
+/* The time is up: every process of the tree dumps its threads (the
+ * runtime's hang_dump handler), then the tree is killed. */
+static void expire(struct run *r, pid_t pid)
+{
+	pid_t procs[4096];
+	size_t n = tree(pid, procs, ARRAY_SIZE(procs));
+	long start = now_ms(), quiet = start;
+	long long size = logs_size(r->dir);
+
+	r->timed_out = true;
+	for (size_t i = 0; i < n; i++)
+		kill(procs[i], SIGRTMAX - DB_HANG_SIGNAL_BELOW_MAX);
+	for (;;) {
+		sleep_ms(POLL_MS);
+		long long now = logs_size(r->dir);
+		if (now != size) {
+			size = now;
+			quiet = now_ms();
+		}
+		if (now_ms() - quiet >= DUMP_QUIET_MS || now_ms() - start >= DUMP_MAX_MS)
+			break;
+	}
+	/* again: the tree may have grown meanwhile */
+	n = tree(pid, procs, ARRAY_SIZE(procs));
+	for (size_t i = 0; i < n; i++)
+		kill(procs[i], SIGKILL);
+}
+
+/* waitpid for the child, ending the tree when --timeout expires. */
+static void wait_child(struct run *r, pid_t pid, int *status)
+{
+	long deadline = now_ms() + r->timeout * 1000;
+
+	if (!r->timeout) {
+		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+		if (w == pid || (w < 0 && errno != EINTR))
+			return;
+		if (now_ms() >= deadline && !r->timed_out) {
+			expire(r, pid);
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			return;
+		}
+		sleep_ms(POLL_MS);
+	}
+}
+
 /* Run the command; *status is waitpid's.  -errno when it could not start
  * (said on stderr): *exec_err then holds exec's errno. */
 static int spawn(struct run *r, char **env, pid_t *pid, int *status, int *exec_err)
@@ -482,6 +642,9 @@ static int spawn(struct run *r, char **env, pid_t *pid, int *status, int *exec_e
 	fflush(NULL);
 	child_pid = 0;
 	pending_sig = 0;
+	/* with --timeout, orphaned descendants come to us: the tree stays whole */
+	if (r->timeout)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	signals_wait(&save);
 	*pid = fork();
 	if (*pid < 0) {
@@ -510,8 +673,9 @@ static int spawn(struct run *r, char **env, pid_t *pid, int *status, int *exec_e
 		k = read(pfd[0], &e, sizeof(e));
 	while (k < 0 && errno == EINTR);
 	close(pfd[0]);
-	while (waitpid(*pid, status, 0) < 0 && errno == EINTR)
-		;
+	if (k == sizeof(e))
+		r->timeout = 0;		/* nothing runs: just reap it */
+	wait_child(r, *pid, status);
 	child_pid = 0;
 	signals_restore(&save);
 	if (k == sizeof(e)) {
@@ -623,6 +787,10 @@ int cmd_run(int argc, char **argv)
 	n = report_add_dir(&rep, r.dir, r.old_logs, r.nold);
 	if (n < 0 || fill_child(&rep, &r, pid, status))
 		goto out;
+	if (r.timed_out)
+		report_note(&rep, (uint64_t)pid, NOTE_WARN, "%s did not end within the "
+			    "--timeout of %ld s: its processes were asked for their threads' "
+			    "state (the hang findings) and killed", r.cmd[0], r.timeout);
 	o.log_dir = r.dir;
 	o.logs_kept = !r.dir_is_temp || r.keep_logs;
 	n = report_build_and_write(&rep, &o);
@@ -630,6 +798,8 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (n > 0)
 		ret = (int)r.error_exitcode;
+	else if (r.timed_out)
+		ret = TIMEOUT_EXITCODE;
 	else if (WIFSIGNALED(status))
 		ret = 128 + WTERMSIG(status);
 	else

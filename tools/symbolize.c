@@ -33,7 +33,7 @@ extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *st
 struct sym_line {		/* one frame of an address's inline chain */
 	char *function;
 	char *file;
-	unsigned line;
+	unsigned line, column;
 	bool inlined;
 };
 
@@ -235,7 +235,7 @@ static char *full_path(const char *file, const char *dir)
 }
 
 static bool push(struct sym_entry *e, size_t *cap, const char *fn, const char *file,
-		 const char *dir, unsigned line, bool inlined)
+		 const char *dir, unsigned line, unsigned column, bool inlined)
 {
 	if (e->n == *cap) {
 		size_t nc = *cap ? 2 * *cap : 4;
@@ -251,6 +251,7 @@ static bool push(struct sym_entry *e, size_t *cap, const char *fn, const char *f
 	s->function = demangle(fn);
 	s->file = full_path(file, dir);
 	s->line = file ? line : 0;
+	s->column = file ? column : 0;
 	s->inlined = inlined;
 	return true;
 }
@@ -259,7 +260,7 @@ static bool push(struct sym_entry *e, size_t *cap, const char *fn, const char *f
  * innermost function gets the line-table position, each enclosing one the
  * DW_AT_call_file/line of the inlined instance it contains. */
 static void dwarf_chain(Dwfl_Module *mod, uint64_t addr, struct sym_entry *e, size_t *cap,
-			const char *file, const char *dir, unsigned line)
+			const char *file, const char *dir, unsigned line, unsigned column)
 {
 	Dwarf_Addr bias = 0;
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
@@ -285,10 +286,10 @@ static void dwarf_chain(Dwfl_Module *mod, uint64_t addr, struct sym_entry *e, si
 		const char *name = die_name(d);
 		if (tag != DW_TAG_inlined_subroutine) {
 			/* the real function; no DWARF name: lookup() uses the symbol */
-			push(e, cap, name, file, dir, line, false);
+			push(e, cap, name, file, dir, line, column, false);
 			break;
 		}
-		if (!push(e, cap, name ? name : "??", file, dir, line, true))
+		if (!push(e, cap, name ? name : "??", file, dir, line, column, true))
 			break;
 		/* where it was inlined: the position in the enclosing function */
 		Dwarf_Attribute a;
@@ -299,6 +300,7 @@ static void dwarf_chain(Dwfl_Module *mod, uint64_t addr, struct sym_entry *e, si
 		file = NULL;
 		dir = NULL;
 		line = 0;
+		column = 0;
 		if (dwarf_formudata(dwarf_attr(d, DW_AT_call_file, &a), &w) == 0 &&
 		    dwarf_diecu(d, &cudie, NULL, NULL) &&
 		    dwarf_getsrcfiles(&cudie, &fs, &nf) == 0 && w < nf) {
@@ -307,6 +309,8 @@ static void dwarf_chain(Dwfl_Module *mod, uint64_t addr, struct sym_entry *e, si
 		}
 		if (dwarf_formudata(dwarf_attr(d, DW_AT_call_line, &a), &w) == 0)
 			line = (unsigned)w;
+		if (dwarf_formudata(dwarf_attr(d, DW_AT_call_column, &a), &w) == 0)
+			column = (unsigned)w;
 	}
 	free(chain);
 }
@@ -325,13 +329,14 @@ static struct sym_entry *lookup(struct sym_file *f, uint64_t addr)
 	e->addr = addr;
 
 	const char *file = NULL, *dir = NULL;
-	int line = 0;
+	int line = 0, col = 0;
 	Dwfl_Line *dl = dwfl_module_getsrc(f->mod, addr);
 	if (dl) {
-		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
+		file = dwfl_lineinfo(dl, NULL, &line, &col, NULL, NULL);
 		dir = dwfl_line_comp_dir(dl);
 	}
-	dwarf_chain(f->mod, addr, e, &cap, file, dir, line > 0 ? (unsigned)line : 0);
+	unsigned uline = line > 0 ? (unsigned)line : 0, ucol = col > 0 ? (unsigned)col : 0;
+	dwarf_chain(f->mod, addr, e, &cap, file, dir, uline, ucol);
 	if (e->n == 0 || e->v[e->n - 1].inlined || !e->v[e->n - 1].function) {
 		/* no DWARF function: the ELF symbol table (.symtab, else .dynsym) */
 		GElf_Off off;
@@ -341,8 +346,7 @@ static struct sym_entry *lookup(struct sym_file *f, uint64_t addr)
 		if (e->n && !e->v[e->n - 1].function)
 			e->v[e->n - 1].function = demangle(name);
 		else if (name)
-			push(e, &cap, name, e->n ? NULL : file, dir, line > 0 ? (unsigned)line : 0,
-			     false);
+			push(e, &cap, name, e->n ? NULL : file, dir, uline, ucol, false);
 	}
 	HASH_ADD(hh, f->cache, addr, sizeof(e->addr), e);
 	return e;
@@ -401,6 +405,7 @@ int sym_stack(struct dlog *l, struct stack *s)
 			fr.function = e->v[j].function;
 			fr.file = e->v[j].file;
 			fr.line = e->v[j].line;
+			fr.column = e->v[j].column;
 			fr.inlined = e->v[j].inlined;
 			add_frame(s, &cap, &fr);
 		}
@@ -418,8 +423,8 @@ static const char *base_name(const char *path)
 char *sym_frame_key(const struct frame *f)
 {
 	if (f->function || f->file)
-		return xasprintf("%s@%s:%u", f->function ? f->function : "?",
-				 f->file ? f->file : "?", f->line);
+		return xasprintf("%s@%s:%u:%u", f->function ? f->function : "?",
+				 f->file ? f->file : "?", f->line, f->column);
 	if (f->mod)
 		return xasprintf("%s+0x%llx", base_name(f->mod->path),
 				 (unsigned long long)f->offset);

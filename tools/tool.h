@@ -93,6 +93,7 @@ struct frame {
 	const char *function;	/* NULL: unknown; demangled */
 	const char *file;	/* NULL: unknown; as in DWARF */
 	unsigned line;		/* 0: unknown */
+	unsigned column;	/* 0: unknown; only tells apart calls on one line */
 	bool inlined;		/* inlined into the next frame */
 };
 
@@ -114,7 +115,7 @@ struct thread {
 	uint32_t parent;	/* UINT32_MAX: none */
 	uint64_t os_tid;
 	struct stack *created;	/* NULL: none */
-	bool exited;
+	bool exited, joined, detached;
 };
 
 struct lock {
@@ -134,6 +135,35 @@ struct edge {
 	uint32_t tid, from_mode, to_mode, flags;
 };
 
+/* A waitset (deadlock, hang, stall): its threads as TSTATE and THELD
+ * records described them. */
+struct wheld {
+	uint32_t mode;
+	uint64_t uid, addr;
+	struct stack *stack;	/* where it was taken */
+};
+
+struct wthread {
+	uint32_t tid;
+	uint32_t wait_kind;	/* enum db_wait_kind */
+	uint64_t wait_id;	/* lock uid or tid */
+	uint64_t wait_addr;
+	uint32_t wait_mode;
+	struct stack *stack;	/* where it waits (runs, in a hang) */
+	size_t nheld;
+	struct wheld *held;
+};
+
+struct waitset {
+	UT_hash_handle hh;	/* in dlog.waitsets, by id */
+	uint64_t id;
+	uint32_t kind;		/* enum db_waitset_kind */
+	uint32_t nthreads;	/* announced; threads has what came */
+	uint64_t waited_ms;
+	size_t n;
+	struct wthread *threads;
+};
+
 /* A record that is a finding, in log order; report.c turns each into a
  * struct finding.  New finding records add a member and a case there. */
 struct event {
@@ -145,7 +175,38 @@ struct event {
 			size_t nedges;
 			struct edge **edges;
 		} cycle;
+		struct waitset *waitset;
+		struct {
+			uint32_t kind;		/* enum db_misuse_kind */
+			uint32_t tid, other_tid, lock_kind;
+			uint64_t addr, uid, other_addr;
+			struct stack *stack, *other_stack;
+		} misuse;
+		struct {
+			uint32_t tid;
+			struct stack *stack;
+		} thread_leak;
+		struct {
+			int32_t fd;
+			uint32_t tid;
+			struct stack *stack;
+			char *what;
+		} fd_leak;
+		struct {
+			uint32_t kind;		/* enum db_leak_kind */
+			uint32_t tid;
+			struct stack *stack;
+			uint64_t bytes, blocks;
+		} leak;
 	} u;
+};
+
+struct leak_summary {
+	uint64_t definite_bytes, definite_blocks;
+	uint64_t indirect_bytes, indirect_blocks;
+	uint64_t reachable_bytes, reachable_blocks;
+	uint64_t suppressed_bytes, suppressed_blocks;
+	uint64_t scan_ms;
 };
 
 struct note {
@@ -177,8 +238,11 @@ struct dlog {
 	struct thread *threads;
 	struct lock *locks;
 	struct edge *edges;
+	struct waitset *waitsets;
 	struct event *events;
 	size_t nevents, events_cap;
+	bool has_leak_summary;
+	struct leak_summary leaks;
 	struct note *notes;	/* from the runtime and about this log */
 	size_t nnotes, notes_cap;
 };
@@ -202,8 +266,8 @@ struct thread *log_thread(struct dlog *l, uint32_t tid);
 /* ---- symbolize.c -------------------------------------------------------- */
 /* Fill s->frames (once): inlined frames expanded, deadbolt's own dropped. */
 int sym_stack(struct dlog *l, struct stack *s);
-/* Key of a frame for deduplication: function, file, line; else module
- * base name + offset.  Never a raw address. */
+/* Key of a frame for deduplication: function, file, line and column;
+ * else module base name + offset.  Never a raw address. */
 char *sym_frame_key(const struct frame *f);
 /* A frame in the program itself rather than in a system library. */
 bool sym_user_frame(const struct frame *f);
@@ -229,7 +293,9 @@ enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_DOT };
 struct flk {			/* a lock taking part in a finding */
 	char name[24];		/* M1, M2... in cycle order */
 	const struct lock *lk;	/* NULL: no LOCK record (unknown, or a class) */
-	uint64_t uid;		/* uid, or class id of a class cycle */
+	uint64_t uid;		/* uid, or class id of a class cycle; 0: unknown */
+	uint64_t addr;		/* when lk is NULL: the address the record gave */
+	uint32_t kind;		/* enum db_lock_kind when lk is NULL, 0: unknown */
 };
 
 struct fedge {
@@ -245,26 +311,44 @@ struct fthread {
 struct finding {
 	enum kind kind;
 	struct dlog *log;	/* the first log it was found in */
+	const struct event *ev;	/* the record it was made from */
 	uint64_t pid;
 	uint64_t *pids;		/* every process it was found in, sorted */
 	size_t npids;
 	char *summary;
 	char *key;		/* dedup key */
-	bool suppressed;
+	/* the locks and threads it names: M1.. in order of appearance */
+	size_t nlocks, nthreads;
+	struct flk *locks;
+	struct fthread *threads;
 	union {
 		struct {	/* K_LOCK_ORDER */
 			bool is_class;
-			size_t nlocks, nedges, nthreads;
-			struct flk *locks;
+			size_t nedges;
 			struct fedge *edges;
-			struct fthread *threads;
 		} cycle;
 	} u;
 };
 
-/* A finding's stacks, for suppressions and locations: calls fn on each. */
+/* ---- finding.c ---------------------------------------------------------- */
+/* The finding an event of l makes, symbolized, with summary and key; *out
+ * is NULL for an event that is not a finding.  0 or -ENOMEM. */
+int finding_make(struct dlog *l, const struct event *ev, struct finding **out);
+void finding_free(struct finding *f);
+int finding_add_pid(struct finding *f, uint64_t pid);
+/* Every stack of a finding (suppressions, locations): fn on each. */
 void finding_stacks(const struct finding *f,
 		    void (*fn)(const struct stack *s, void *arg), void *arg);
+/* The stack that locates the finding (SARIF's location). */
+const struct stack *finding_main_stack(const struct finding *f);
+/* The function a stack is "in": its first frame in the program's code. */
+const char *stack_function(const struct stack *s);
+/* Index into f->locks of a lock (uid, or address when uid is 0), or
+ * SIZE_MAX. */
+size_t finding_lock(const struct finding *f, uint64_t uid, uint64_t addr);
+const char *misuse_name(uint32_t kind);
+const char *finding_leak_kind(const struct finding *f);
+
 
 /* The output flags `run` and `report` share, as given. */
 struct out_flags {
@@ -296,6 +380,8 @@ struct report {
 	size_t nlogs;
 	struct finding **findings;	/* not suppressed, in report order */
 	size_t nfindings;
+	struct finding **reachable;	/* still-reachable blocks: not findings */
+	size_t nreachable;
 	size_t nsuppressed;
 	size_t counts[K_NKINDS];
 	struct note *notes;		/* runtime notes + the tool's own */
