@@ -607,9 +607,11 @@ static struct finding *fd_leak_finding(struct dlog *l, const struct event *ev)
 	const struct stack *st = ev->u.fd_leak.stack;
 	char *in = in_functions(&st, 1);
 	const char *what = ev->u.fd_leak.what;
-	f->summary = xasprintf("descriptor leak: descriptor %d%s%s%s, opened%s, was never "
-			       "closed", ev->u.fd_leak.fd, what ? " (" : "", what ? what : "",
-			       what ? ")" : "", in ? in : "");
+	if (what && !what[0])
+		what = NULL;
+	f->summary = xasprintf("descriptor leak: descriptor %d%s%s%s%s%s was never closed",
+			       ev->u.fd_leak.fd, what ? " (" : "", what ? what : "",
+			       what ? ")" : "", in ? " opened" : "", in ? in : "");
 	free(in);
 	char *a = stack_key(st);
 	/* what was opened tells apart several opens on one line */
@@ -636,14 +638,15 @@ static struct finding *leak_finding(struct dlog *l, const struct event *ev)
 	finding_stacks(f, sym_one, l);
 	const struct stack *st = ev->u.leak.stack;
 	char *in = in_functions(&st, 1);
-	f->summary = xasprintf("%s leak: %llu byte%s in %llu block%s, allocated%s",
+	f->summary = xasprintf("%s leak: %llu byte%s in %llu block%s%s%s",
 			       ev->u.leak.kind == DB_LEAK_INDIRECT ? "indirect" :
 			       ev->u.leak.kind == DB_LEAK_REACHABLE ? "still reachable, no" :
 			       "definite",
 			       (unsigned long long)ev->u.leak.bytes,
 			       ev->u.leak.bytes == 1 ? "" : "s",
 			       (unsigned long long)ev->u.leak.blocks,
-			       ev->u.leak.blocks == 1 ? "" : "s", in ? in : "");
+			       ev->u.leak.blocks == 1 ? "" : "s", in ? ", allocated" : "",
+			       in ? in : "");
 	free(in);
 	char *a = stack_key(st);
 	keys[0] = a ? xasprintf("%s[%s]", leak_kind_name(ev->u.leak.kind), a) : NULL;

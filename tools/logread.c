@@ -619,8 +619,12 @@ static void rec_theld(struct dlog *l, const struct rec *r)
 		if (ws->threads[i].tid == h.tid)
 			w = &ws->threads[i];
 	if (!w) {
-		log_warn(l, r->num, "THELD of thread T%u, which waitset %llu does not "
-			 "have", h.tid, (unsigned long long)h.waitset);
+		if (ws)
+			log_warn(l, r->num, "THELD of thread T%u, which waitset %llu does "
+				 "not have", h.tid, (unsigned long long)h.waitset);
+		else
+			log_warn(l, r->num, "THELD of unknown waitset %llu",
+				 (unsigned long long)h.waitset);
 		return;
 	}
 	struct wheld *v = realloc(w->held, (w->nheld + 1) * sizeof(*v));

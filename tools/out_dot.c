@@ -98,6 +98,9 @@ static void waits(FILE *out, const struct finding *f, size_t n)
 			dot_str(out, buf);
 			fputs("];\n", out);
 		}
+		if (w->wait_kind == DB_WAIT_JOIN)
+			fprintf(out, "    \"f%zu_T%u\" -> \"f%zu_T%llu\" [label=\"joins\"];\n",
+				n, w->tid, n, (unsigned long long)w->wait_id);
 		for (size_t j = 0; j < w->nheld; j++) {
 			k = finding_lock(f, w->held[j].uid, w->held[j].addr);
 			if (k != SIZE_MAX)
