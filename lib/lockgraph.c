@@ -14,8 +14,8 @@
  * one; a new edge gets stacks (the current one; the first lock's is spliced
  * from the pc/sp kept at its acquisition) and a cycle search.
  *
- * Locks: table_lock guards slot insertion and removal (readers probe
- * without it: keys are published with release stores).  graph_lock guards
+ * Locks: table_lock guards slot insertion and removal, table growth and
+ * the node free list (readers probe without it: see lockgraph.h).  graph_lock guards
  * everything about edges, classes and the report set; it is taken before
  * table_lock, never after.  A slot's uid is set to 0 under graph_lock when
  * its identity ends, so validate() can tell a stale held entry.
@@ -64,9 +64,14 @@ struct reported {
 	UT_hash_handle hh;
 };
 
-struct db_lock *db_lock_table;
-static unsigned table_used;		/* live + tombstone slots */
+/* The first table is static: the fast path never finds a NULL table. */
+static struct {
+	struct db_lock_table t;
+	struct db_lock_slot s[DB_LOCK_MIN_SLOTS];
+} first_table = { .t = { .mask = DB_LOCK_MIN_SLOTS - 1 } };
+struct db_lock_table *_Atomic db_lock_tab = &first_table.t;
 static db_spin_t table_lock;
+static struct db_lock *free_nodes;	/* under table_lock */
 static _Atomic uint32_t *lockpages;
 static atomic_uint_fast64_t next_uid = 1;
 
@@ -86,11 +91,9 @@ unsigned long db_lockgraph_cycles(void)
 
 void db_lockgraph_init(void)
 {
-	if (!db_lock_table)
-		db_lock_table = db_mem_map(DB_LOCK_SLOTS * sizeof(*db_lock_table));
 	if (!lockpages)
 		lockpages = db_mem_map(LOCKPAGES * sizeof(*lockpages));
-	if (!db_lock_table || !lockpages) {
+	if (!lockpages) {
 		db_warn("cannot map the lock table; lock-order analysis is off");
 		db_opt.lock_order = 0;
 	}
@@ -101,48 +104,97 @@ static inline uint32_t page_of(uintptr_t addr)
 	return (uint32_t)(db_hash64(addr >> 12) & (LOCKPAGES - 1));
 }
 
+/* Double the table (caller holds table_lock); false when it cannot grow. */
+static bool table_grow(void)
+{
+	struct db_lock_table *old = atomic_load_explicit(&db_lock_tab, memory_order_relaxed);
+	uint32_t n = (old->mask + 1) * 2;
+
+	if (n > DB_LOCK_MAX_SLOTS)
+		return false;
+	struct db_lock_table *tb = db_mem_map(sizeof(*tb) + n * sizeof(tb->s[0]));
+	if (!tb)
+		return false;
+	tb->mask = n - 1;
+	for (uint32_t j = 0; j <= old->mask; j++) {
+		uintptr_t k = atomic_load_explicit(&old->s[j].addr, memory_order_relaxed);
+		if (k == SLOT_EMPTY || k == SLOT_TOMB)
+			continue;
+		uint32_t i = db_lock_hash(k) & tb->mask;
+		while (atomic_load_explicit(&tb->s[i].addr, memory_order_relaxed) != SLOT_EMPTY)
+			i = (i + 1) & tb->mask;
+		atomic_store_explicit(&tb->s[i].lk, atomic_load(&old->s[j].lk), memory_order_relaxed);
+		atomic_store_explicit(&tb->s[i].addr, k, memory_order_relaxed);
+		tb->used++;
+	}
+	/* readers still in the old table find what they found before */
+	atomic_store_explicit(&db_lock_tab, tb, memory_order_release);
+	return true;
+}
+
 struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
 {
-	struct db_lock *tomb = NULL, *lk = NULL;
+	struct db_lock_slot *tomb = NULL, *slot = NULL;
+	struct db_lock *lk = NULL;
+	struct db_lock_table *tb;
 	uint32_t i;
 
 	db_spin_lock(&table_lock);
-	for (i = db_lock_slot(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
-		uintptr_t k = atomic_load_explicit(&db_lock_table[i].addr, memory_order_relaxed);
+	tb = atomic_load_explicit(&db_lock_tab, memory_order_relaxed);
+	for (i = db_lock_hash(addr) & tb->mask;; i = (i + 1) & tb->mask) {
+		uintptr_t k = atomic_load_explicit(&tb->s[i].addr, memory_order_relaxed);
 		if (k == addr) {		/* another thread was first */
+			lk = atomic_load_explicit(&tb->s[i].lk, memory_order_relaxed);
 			db_spin_unlock(&table_lock);
-			return &db_lock_table[i];
+			return lk;
 		}
 		if (k == SLOT_TOMB && !tomb)
-			tomb = &db_lock_table[i];
+			tomb = &tb->s[i];
 		if (k == SLOT_EMPTY)
 			break;
 	}
 	if (tomb) {
-		lk = tomb;
-	} else if (table_used < DB_LOCK_FULL) {
-		lk = &db_lock_table[i];
-		table_used++;
+		slot = tomb;
+	} else if (tb->used + 1 <= (tb->mask + 1) / 2 || table_grow()) {
+		tb = atomic_load_explicit(&db_lock_tab, memory_order_relaxed);
+		for (i = db_lock_hash(addr) & tb->mask;
+		     atomic_load_explicit(&tb->s[i].addr, memory_order_relaxed) > SLOT_TOMB;
+		     i = (i + 1) & tb->mask)
+			;
+		slot = &tb->s[i];
+		if (atomic_load_explicit(&slot->addr, memory_order_relaxed) == SLOT_EMPTY)
+			tb->used++;
+	}
+	if (slot) {
+		lk = free_nodes;
+		if (lk)
+			free_nodes = lk->next_free;
+		else
+			lk = db_mem_alloc(sizeof(*lk));
 	}
 	if (lk) {
 		lk->kind = (uint8_t)kind;
 		lk->site = (uint8_t)site;
 		lk->site_pc = pc;
 		lk->cls = NULL;
+		lk->next_free = NULL;
 		atomic_store(&lk->logged_gen, 0);
 		memset(&lk->g, 0, sizeof(lk->g));
 		uint64_t uid = atomic_fetch_add(&next_uid, 1);
 		lk->g.id = uid;
 		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);
+		atomic_store_explicit(&lk->addr, addr, memory_order_relaxed);
 		atomic_fetch_add_explicit(&lockpages[page_of(addr)], 1, memory_order_relaxed);
-		atomic_store_explicit(&lk->addr, addr, memory_order_release);
+		/* node first, then the key: a reader that sees the key sees the node */
+		atomic_store_explicit(&slot->lk, lk, memory_order_release);
+		atomic_store_explicit(&slot->addr, addr, memory_order_release);
 	}
 	db_spin_unlock(&table_lock);
 	if (!lk) {
 		static atomic_int once;
 		if (!atomic_exchange(&once, 1))
-			db_note(DB_NOTE_WARN, "lock table full (%u locks): further locks are "
-				"not tracked; lock-order results are partial", DB_LOCK_FULL);
+			db_note(DB_NOTE_WARN, "lock table full (%u slots): further locks are "
+				"not tracked; results are partial", DB_LOCK_MAX_SLOTS);
 	}
 	return lk;
 }
@@ -224,24 +276,32 @@ static void lock_kill(struct db_lock *lk, uintptr_t addr)
 		edge_unlink_free(lk->g.in);
 	atomic_store_explicit(&lk->uid, 0, memory_order_relaxed);
 	db_spin_lock(&table_lock);
-	if (atomic_load_explicit(&lk->addr, memory_order_relaxed) == addr) {
-		uint32_t i = (uint32_t)(lk - db_lock_table);
-		uint32_t next = (i + 1) & (DB_LOCK_SLOTS - 1);
+	struct db_lock_table *tb = atomic_load_explicit(&db_lock_tab, memory_order_relaxed);
+	uint32_t i = db_lock_hash(addr) & tb->mask;
+	uintptr_t k;
+	while ((k = atomic_load_explicit(&tb->s[i].addr, memory_order_relaxed)) != SLOT_EMPTY &&
+	       !(k == addr && atomic_load_explicit(&tb->s[i].lk, memory_order_relaxed) == lk))
+		i = (i + 1) & tb->mask;
+	if (k == addr && atomic_load_explicit(&lk->addr, memory_order_relaxed) == addr) {
+		uint32_t next = (i + 1) & tb->mask;
 		/* a slot before an empty one can be empty too: no probe for
 		 * another key passes it.  Keeps tombstones from piling up. */
-		if (atomic_load_explicit(&db_lock_table[next].addr, memory_order_relaxed) == SLOT_EMPTY) {
-			atomic_store_explicit(&lk->addr, SLOT_EMPTY, memory_order_release);
-			table_used--;
-			for (i = (i - 1) & (DB_LOCK_SLOTS - 1);
-			     atomic_load_explicit(&db_lock_table[i].addr, memory_order_relaxed) == SLOT_TOMB;
-			     i = (i - 1) & (DB_LOCK_SLOTS - 1)) {
-				atomic_store_explicit(&db_lock_table[i].addr, SLOT_EMPTY, memory_order_release);
-				table_used--;
+		if (atomic_load_explicit(&tb->s[next].addr, memory_order_relaxed) == SLOT_EMPTY) {
+			atomic_store_explicit(&tb->s[i].addr, SLOT_EMPTY, memory_order_release);
+			tb->used--;
+			for (i = (i - 1) & tb->mask;
+			     atomic_load_explicit(&tb->s[i].addr, memory_order_relaxed) == SLOT_TOMB;
+			     i = (i - 1) & tb->mask) {
+				atomic_store_explicit(&tb->s[i].addr, SLOT_EMPTY, memory_order_release);
+				tb->used--;
 			}
 		} else {
-			atomic_store_explicit(&lk->addr, SLOT_TOMB, memory_order_release);
+			atomic_store_explicit(&tb->s[i].addr, SLOT_TOMB, memory_order_release);
 		}
 		atomic_fetch_sub_explicit(&lockpages[page_of(addr)], 1, memory_order_relaxed);
+		atomic_store_explicit(&lk->addr, 0, memory_order_relaxed);
+		lk->next_free = free_nodes;
+		free_nodes = lk;
 	}
 	db_spin_unlock(&table_lock);
 	db_spin_unlock(&graph_lock);

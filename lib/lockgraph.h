@@ -10,9 +10,8 @@
 
 #include "internal.h"
 
-#define DB_LOCK_SLOTS	(1u << 18)	/* lock table slots: live locks plus
-					 * tombstones up to DB_LOCK_FULL */
-#define DB_LOCK_FULL	(DB_LOCK_SLOTS / 10 * 9)
+#define DB_LOCK_MIN_SLOTS	(1u << 12)	/* first lock table: 64 KiB */
+#define DB_LOCK_MAX_SLOTS	(1u << 22)	/* largest: live locks up to half */
 #define LOCKPAGES	(1u << 16)	/* counting filter: pages that hold locks */
 
 #define SLOT_EMPTY	((uintptr_t)0)
@@ -30,17 +29,37 @@ struct gnode {			/* a node of a lock-order graph */
 
 struct db_class;
 
+/* A lock identity.  Nodes are allocated once and recycled (never unmapped),
+ * so a stale pointer read without locks can be checked: addr must still be
+ * the address looked up, and a held entry's uid must still match. */
 struct db_lock {
-	_Atomic uintptr_t addr;	/* key; SLOT_EMPTY or SLOT_TOMB when free */
-	_Atomic uint64_t uid;	/* 0: identity ended (or never began) */
+	_Atomic uintptr_t addr;	/* the lock's address; 0 once the identity ended */
+	_Atomic uint64_t uid;	/* 0: identity ended */
 	uint8_t kind, site;
 	uintptr_t site_pc;
 	atomic_uint logged_gen;
 	struct db_class *cls;
 	struct gnode g;
+	struct db_lock *next_free;	/* on the free list, under the table lock */
 };
 
-extern struct db_lock *db_lock_table;
+/* The lock table: open addressing, key and node side by side so a probe
+ * touches 16 bytes a slot.  It grows by doubling under the table lock and
+ * the new table is published with a release store; old tables stay mapped
+ * (readers may still be in them: a stale hit fails the node's addr check,
+ * a stale miss goes to the slow path, which looks in the current table). */
+struct db_lock_slot {
+	_Atomic uintptr_t addr;		/* SLOT_EMPTY, SLOT_TOMB, or a key */
+	struct db_lock *_Atomic lk;
+};
+
+struct db_lock_table {
+	uint32_t mask;
+	uint32_t used;			/* live + tombstones, under the table lock */
+	struct db_lock_slot s[];
+};
+
+extern struct db_lock_table *_Atomic db_lock_tab;
 
 /* slow paths (lockgraph.c) */
 struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
@@ -49,17 +68,22 @@ void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NO
 /* misuse.c: t released addr, which it does not hold */
 void db_unlock_unheld(struct db_thread *t, uintptr_t addr) DB_NOINLINE DB_COLD;
 
-static inline uint32_t db_lock_slot(uintptr_t addr)
+static inline uint32_t db_lock_hash(uintptr_t addr)
 {
-	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> (64 - 18));
+	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
 static inline struct db_lock *db_lock_find(uintptr_t addr)
 {
-	for (uint32_t i = db_lock_slot(addr);; i = (i + 1) & (DB_LOCK_SLOTS - 1)) {
-		uintptr_t k = atomic_load_explicit(&db_lock_table[i].addr, memory_order_acquire);
-		if (k == addr)
-			return &db_lock_table[i];
+	struct db_lock_table *tb = atomic_load_explicit(&db_lock_tab, memory_order_acquire);
+
+	for (uint32_t i = db_lock_hash(addr) & tb->mask;; i = (i + 1) & tb->mask) {
+		uintptr_t k = atomic_load_explicit(&tb->s[i].addr, memory_order_acquire);
+		if (k == addr) {
+			struct db_lock *lk = atomic_load_explicit(&tb->s[i].lk, memory_order_acquire);
+			return lk && atomic_load_explicit(&lk->addr, memory_order_relaxed) == addr ?
+			       lk : NULL;
+		}
 		if (k == SLOT_EMPTY)
 			return NULL;
 	}
