@@ -112,8 +112,9 @@ static int rt_flag(struct run *r, int argc, char **argv, int *i)
 		}
 		switch (o->type) {
 		case RT_BOOL:
-			/* --flag alone is 1; --flag WORD takes WORD if it is a boolean */
-			if (!v && *i + 1 < argc && bool_word(argv[*i + 1], &b))
+			/* --flag alone is 1; --flag WORD takes WORD if it is a boolean
+			 * and not the command (`run --misuse true` runs true) */
+			if (!v && *i + 2 < argc && bool_word(argv[*i + 1], &b))
 				v = argv[++*i];
 			if (!v)
 				v = "1";
@@ -236,6 +237,17 @@ static int parse_args(struct run *r, int argc, char **argv)
 	return 0;
 }
 
+/* LD_PRELOAD splits at colons and blanks: a path with one cannot be named. */
+static int preloadable(const char *lib)
+{
+	if (!strpbrk(lib, ": \t\n"))
+		return 0;
+	fprintf(stderr, "deadbolt: error: the runtime's path %s has a ':' or a blank, "
+		"which LD_PRELOAD cannot carry; copy it elsewhere and set DEADBOLT_LIB\n",
+		lib);
+	return -EINVAL;
+}
+
 /* The runtime: $DEADBOLT_LIB, else ../lib or ../lib/deadbolt next to us. */
 static int find_runtime(struct run *r)
 {
@@ -250,7 +262,7 @@ static int find_runtime(struct run *r)
 				strerror(err));
 			return -err;
 		}
-		return 0;
+		return preloadable(r->lib);
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0)
@@ -263,7 +275,7 @@ static int find_runtime(struct run *r)
 	snprintf(try[1], sizeof(try[1]), "%s/../lib/deadbolt/libdeadbolt.so", exe);
 	for (int i = 0; i < 2; i++)
 		if (realpath(try[i], r->lib) && access(r->lib, R_OK) == 0)
-			return 0;
+			return preloadable(r->lib);
 	fprintf(stderr, "deadbolt: error: the runtime libdeadbolt.so was not found "
 		"(tried %s and %s); set DEADBOLT_LIB\n", try[0], try[1]);
 	return -ENOENT;
@@ -359,8 +371,11 @@ static int make_log_dir(struct run *r)
 	}
 	close(fd);
 	unlink(probe);
-	if (!r->dir_is_temp)
-		return list_logs(r->dir, &r->old_logs, &r->nold);
+	if (!r->dir_is_temp && (err = list_logs(r->dir, &r->old_logs, &r->nold)) < 0) {
+		fprintf(stderr, "deadbolt: error: cannot read the log directory %s: %s\n",
+			r->dir, strerror(-err));
+		return err;
+	}
 	return 0;
 }
 

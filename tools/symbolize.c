@@ -396,6 +396,10 @@ int sym_stack(struct dlog *l, struct stack *s)
 			/* a return address points after the call: look up the call */
 			bool exact = i == 0 && (s->flags & DB_STACKF_EXACT0);
 			e = lookup(m->file, fr.offset - (exact ? 0 : 1));
+			/* nothing there: the pc may be exact after all (a signal
+			 * trampoline, __restore_rt, begins at its return address) */
+			if (!exact && e && (e->n == 0 || !e->v[e->n - 1].function))
+				e = lookup(m->file, fr.offset);
 		}
 		if (!e || e->n == 0) {
 			add_frame(s, &cap, &fr);
