@@ -128,8 +128,10 @@ const char *stack_function(const struct stack *s)
 	for (size_t i = 0; i < s->nframes; i++)
 		if (sym_user_frame(&s->frames[i]) && s->frames[i].function)
 			return s->frames[i].function;
+	/* no frame of the program has a name: a library's, but not the signal
+	 * trampoline a hang dump starts with */
 	for (size_t i = 0; i < s->nframes; i++)
-		if (s->frames[i].function)
+		if (s->frames[i].function && strcmp(s->frames[i].function, "__restore_rt"))
 			return s->frames[i].function;
 	return NULL;
 }
