@@ -46,7 +46,8 @@ static void cycle(FILE *out, const struct finding *f, size_t n)
 				 (unsigned long long)k->lk->addr);
 		else
 			snprintf(buf, sizeof(buf), "%s\\n%s %llu", k->name,
-				 f->u.cycle.is_class ? "class" : "lock", (unsigned long long)k->uid);
+				 f->u.cycle.is_class ? "class" : "lock",
+				 (unsigned long long)k->uid);
 		fprintf(out, "    \"f%zu_%s\" [label=\"", n, k->name);
 		/* buf carries a DOT line break (\n): only quotes need care */
 		for (const char *s = buf; *s; s++)

@@ -127,8 +127,8 @@ static int rt_flag(struct run *r, int argc, char **argv, int *i)
 			return err ? err : 1;
 		case RT_INT:
 			if (parse_int(v, o->lo, o->hi, &x)) {
-				fprintf(stderr, "deadbolt: error: bad value '%s' for --%s (%ld..%ld)\n",
-					v, name, o->lo, o->hi);
+				fprintf(stderr, "deadbolt: error: bad value '%s' for --%s "
+					"(%ld..%ld)\n", v, name, o->lo, o->hi);
 				return -EINVAL;
 			}
 			snprintf(num, sizeof(num), "%ld", x);
