@@ -9,7 +9,8 @@
  *
  * Module map: MODULE and MODULE_UNLOAD records keep `loaded` current while
  * reading, and each STACK record binds its pcs to the modules loaded at that
- * point of the log, since an address can belong to another module later.
+ * point of the log, since an address can belong to another module later
+ * (a pc in no loaded module goes to the last unloaded one that held it).
  *
  * Adding a record type: a case in read_record(); if it is a finding, an
  * event (tool.h) and a case in report.c.
@@ -295,6 +296,12 @@ static void rec_module_unload(struct dlog *l, const struct rec *r)
 		return;
 	for (size_t i = 0; i < l->nloaded; i++) {
 		if (l->loaded[i]->id == u.id) {
+			struct module **v = realloc(l->unloaded,
+						    (l->nunloaded + 1) * sizeof(*v));
+			if (v) {
+				l->unloaded = v;
+				v[l->nunloaded++] = l->loaded[i];
+			}
 			memmove(&l->loaded[i], &l->loaded[i + 1],
 				(l->nloaded - i - 1) * sizeof(l->loaded[0]));
 			l->nloaded--;
@@ -305,11 +312,18 @@ static void rec_module_unload(struct dlog *l, const struct rec *r)
 		 (unsigned long long)u.id);
 }
 
-/* The module holding addr among those loaded now; the latest load wins. */
+/* The module holding addr among those loaded now; the latest load wins.
+ * Else the last unloaded one that held it: a stack recorded late, after
+ * its module was dlclose'd, still belongs to it when nothing replaced it. */
 static struct module *module_at(struct dlog *l, uint64_t addr)
 {
 	for (size_t i = l->nloaded; i-- > 0;) {
 		struct module *m = l->loaded[i];
+		if (addr >= m->lo && addr < m->hi)
+			return m;
+	}
+	for (size_t i = l->nunloaded; i-- > 0;) {
+		struct module *m = l->unloaded[i];
 		if (addr >= m->lo && addr < m->hi)
 			return m;
 	}
@@ -974,8 +988,9 @@ int log_read(const char *path, struct dlog **out)
 	}
 	free(buf);
 	free(l->loaded);	/* only needed while reading */
-	l->loaded = NULL;
-	l->nloaded = l->loaded_cap = 0;
+	free(l->unloaded);
+	l->loaded = l->unloaded = NULL;
+	l->nloaded = l->loaded_cap = l->nunloaded = 0;
 	if (tool_oom) {
 		log_free(l);
 		fprintf(stderr, "deadbolt: error: %s: out of memory\n", path);
@@ -1047,6 +1062,7 @@ void log_free(struct dlog *l)
 		free(l->argv[i]);
 	free(l->argv);
 	free(l->loaded);
+	free(l->unloaded);
 	free(l->exe);
 	free(l->options);
 	free(l->path);

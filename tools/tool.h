@@ -234,6 +234,8 @@ struct dlog {
 	struct module *modules;	/* every MODULE record, by id */
 	struct module **loaded;	/* currently loaded, while reading */
 	size_t nloaded, loaded_cap;
+	struct module **unloaded;	/* in unload order, while reading */
+	size_t nunloaded;
 	struct stack *stacks;
 	struct thread *threads;
 	struct lock *locks;
