@@ -1,20 +1,19 @@
 /* tar and gzip under `deadbolt run`, as a shell pipeline: `tar -cf - |
  * gzip -6` of a generated tree, then `tar -xzf` (tar starting gzip -d as
- * its own child) into a fresh directory.  Every process is traced
- * (LD_PRELOAD is inherited).  Healthy code: nothing is reported, the
- * archive is byte-identical to a native one (--sort, --mtime and owner
- * options make it deterministic; gzip -n leaves out name and time), and
- * the extracted tree equals the original.
+ * its own child) into a fresh directory, all from one traced shell (every
+ * process is traced: LD_PRELOAD is inherited).  Healthy code: nothing is
+ * reported, the archive is byte-identical to a native one (--sort, --mtime
+ * and owner options make it deterministic; gzip -n leaves out name and
+ * time), and the extracted tree equals the original.
  * The program below writes the tree: ARGS directory, 20 directories of 15
  * files of pseudo-random text (a fixed LCG).
  * TIMEOUT: 60
  * RUN: %prog %t/tree || exit 2
  * RUN: TAROPTS="--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner"
  * RUN: tar -C %t $TAROPTS -cf - tree | gzip -6 -n > %t/native.tgz || exit 3
- * RUN: deadbolt run --json %t/c.json -- sh -c "tar -C %t $TAROPTS -cf - tree | gzip -6 -n > %t/traced.tgz" || exit 4
- * RUN: cmp %t/native.tgz %t/traced.tgz || exit 1
  * RUN: mkdir %t/out
- * RUN: deadbolt run --json %json -- tar -C %t/out -xzf %t/traced.tgz; status=$?
+ * RUN: deadbolt run --json %json -- sh -c "tar -C %t $TAROPTS -cf - tree | gzip -6 -n > %t/traced.tgz && tar -C %t/out -xzf %t/traced.tgz"; status=$?
+ * RUN: cmp %t/native.tgz %t/traced.tgz || exit 1
  * RUN: diff -r %t/tree %t/out/tree || exit 1
  * RUN: exit $status
  * EXPECT: clean
