@@ -361,11 +361,27 @@ struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mo
 			       const struct db_held **held);
 
 /* ---- stack.c ------------------------------------------------------------ */
+/* > 0 while this thread is inside dlopen/dlclose (the loader holds its
+ * lock): allocation stacks are not unwound then. */
+extern __thread int db_in_dl;
 void db_stack_init(void);
 /* Unwind the calling thread, skipping deadbolt's own frames. */
 void db_stack_capture(struct db_frames *f, int depth);
+/* The allocation path's unwinder: return addresses only, cached per pc,
+ * never the loader's lock for registered modules; n frames into pc. */
+int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated);
+/* The caller of the function starting at fn on this thread's stack: its
+ * stack pointer and callee-saved registers (rbx, rbp, r12-r15). */
+bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6]);
+/* Register loaded modules' unwind tables with libunwind (after dlopen,
+ * dlclose; never from the allocation path). */
+void db_stack_modules_sync(void);
 /* Deduplicate a stack into the depot; returns its id (0: depot full). */
 uint64_t db_stack_put(const uintptr_t *pc, int n, unsigned flags);
+/* The same, without writing the "depot full" note (allocation path). */
+uint64_t db_stack_put_quiet(const uintptr_t *pc, int n, unsigned flags);
+/* Write the "depot full" note if it is due. */
+void db_stack_note_full(void);
 /* Make sure stack id's record is in the current log (before referring to it). */
 void db_stack_log(uint64_t id);
 void db_stack_atfork_prepare(void);

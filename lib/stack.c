@@ -1,16 +1,33 @@
 /* stack.c - call stacks: capture with libunwind, and the stack depot that
  * turns a stack into a small id (one copy per unique stack).
  *
- * Capture happens only on slow paths (a new lock-order edge, a new thread).
+ * Two captures.  db_stack_capture() walks unw_step and records SPs too: for
+ * slow paths (a new lock-order edge, a new thread).  db_stack_capture_fast()
+ * is for every allocation: unw_backtrace(), whose per-thread cache of frame
+ * shapes (UNW_CACHE_PER_THREAD) makes a known pc a few loads.  A pc it has
+ * not seen needs its FDE, which libunwind finds with dl_iterate_phdr (the
+ * loader's lock, plus two sigprocmask calls); to keep the allocation path
+ * away from the loader, every module's .eh_frame_hdr search table is
+ * registered with libunwind as dynamic unwind info (_U_dyn_register),
+ * which libunwind consults first: registered modules are found without
+ * dl_iterate_phdr.  Registration follows dlopen/dlclose (mod_lock); a
+ * cancelled registration stays allocated, as an unwinder may be reading it.
+ * While the thread is inside dlopen/dlclose (db_in_dl, set by the shims),
+ * allocations get no stack at all: the loader's own allocations, made with
+ * its lock held, never reach libunwind.
+ *
  * The depot is an open-addressing table of node pointers: lookups read it
  * without a lock (acquire loads; nodes are immutable once published and
  * never freed); inserts take depot_lock.  Ids index by_id[] for logging.
  */
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <link.h>
 #include <string.h>
 
 #include "internal.h"
+
+__thread int db_in_dl;
 
 #define DB_STACK_SLOTS	(1u << 19)	/* depot hash slots (pointers) */
 #define DB_MAX_STACKS	(DB_STACK_SLOTS / 2)	/* unique stacks kept; beyond:
@@ -36,6 +53,7 @@ void db_stack_init(void)
 	if (!by_id)
 		by_id = db_mem_map((DB_MAX_STACKS + 1) * sizeof(*by_id));
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	db_stack_modules_sync();
 }
 
 void db_stack_capture(struct db_frames *f, int depth)
@@ -84,7 +102,12 @@ static bool same(const struct stack_node *s, uint64_t h, const uintptr_t *pc,
 	       !memcmp(s->pc, pc, (size_t)n * sizeof(*pc));
 }
 
-uint64_t db_stack_put(const uintptr_t *pc, int n, unsigned flags)
+static atomic_int depot_full;
+
+/* quiet: do not write the "depot full" note now (the allocation path may
+ * run inside a dl_iterate_phdr callback, where the log lock could wait on
+ * the loader's); db_stack_note_full() writes it later. */
+static uint64_t put(const uintptr_t *pc, int n, unsigned flags, bool quiet)
 {
 	if (!slots || !by_id || n <= 0)
 		return 0;
@@ -123,13 +146,31 @@ uint64_t db_stack_put(const uintptr_t *pc, int n, unsigned flags)
 		}
 	}
 	db_spin_unlock(&depot_lock);
-	if (!id) {
-		static atomic_int once;
-		if (!atomic_exchange(&once, 1))
-			db_note(DB_NOTE_WARN, "stack depot full (%u stacks): further stacks "
-				"are not recorded; reports are partial", DB_MAX_STACKS);
+	if (!id && !atomic_load_explicit(&depot_full, memory_order_relaxed)) {
+		atomic_store(&depot_full, 1);
+		if (!quiet)
+			db_stack_note_full();
 	}
 	return id;
+}
+
+uint64_t db_stack_put(const uintptr_t *pc, int n, unsigned flags)
+{
+	return put(pc, n, flags, false);
+}
+
+uint64_t db_stack_put_quiet(const uintptr_t *pc, int n, unsigned flags)
+{
+	return put(pc, n, flags, true);
+}
+
+void db_stack_note_full(void)
+{
+	static atomic_int once;
+
+	if (atomic_load(&depot_full) && !atomic_exchange(&once, 1))
+		db_note(DB_NOTE_WARN, "stack depot full (%u stacks): further stacks "
+			"are not recorded; reports are partial", DB_MAX_STACKS);
 }
 
 void db_stack_log(uint64_t id)
@@ -155,19 +196,216 @@ void db_stack_log(uint64_t id)
 	db_log_write_once(&s->logged_gen, &rec);
 }
 
+static db_spin_t mod_lock;
+
 void db_stack_atfork_prepare(void)
 {
+	db_spin_lock(&mod_lock);
 	db_spin_lock(&depot_lock);
 }
 
 void db_stack_atfork_parent(void)
 {
 	db_spin_unlock(&depot_lock);
+	db_spin_unlock(&mod_lock);
 }
 
 void db_stack_atfork_child(void)
 {
 	db_spin_unlock(&depot_lock);
+	db_spin_unlock(&mod_lock);
+}
+
+/* The frame that called the function starting at fn, on this thread's stack
+ * (the leak scan's use: the caller of exit(), so that exit's own frames,
+ * which reuse the stack the program ran on, add no stale pointers): its
+ * stack pointer at the call and its callee-saved registers then (rbx, rbp,
+ * r12-r15).  False when fn is not among the first frames. */
+bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6])
+{
+	static const int saved[6] = { UNW_X86_64_RBX, UNW_X86_64_RBP, UNW_X86_64_R12,
+				      UNW_X86_64_R13, UNW_X86_64_R14, UNW_X86_64_R15 };
+	unw_context_t uc;
+	unw_cursor_t c;
+
+	if (!fn || unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0)
+		return false;
+	for (int depth = 0; depth < 16 && unw_step(&c) > 0; depth++) {
+		unw_proc_info_t pi;
+		if (unw_get_proc_info(&c, &pi) != 0 || pi.start_ip != fn)
+			continue;
+		unw_word_t v;
+		if (unw_step(&c) <= 0 || unw_get_reg(&c, UNW_REG_SP, &v) != 0)
+			return false;
+		*sp = v;
+		for (int i = 0; i < 6; i++)
+			regs[i] = unw_get_reg(&c, saved[i], &v) == 0 ? v : 0;
+		return true;
+	}
+	return false;
+}
+
+/* ---- allocation stacks ----------------------------------------------------- */
+
+#define DB_OWN_FRAMES	6	/* deadbolt frames unw_backtrace may report above
+				 * the program's: this, alloc.c, the shim */
+
+int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
+{
+	void *buf[DB_MAX_FRAMES + DB_OWN_FRAMES];
+	int want, n, k = 0;
+
+	*truncated = false;
+	if (depth <= 0 || db_in_dl)
+		return 0;
+	if (depth > DB_MAX_FRAMES)
+		depth = DB_MAX_FRAMES;
+	want = depth + DB_OWN_FRAMES;
+	n = unw_backtrace(buf, want);
+	for (int i = 0; i < n; i++) {
+		uintptr_t ip = (uintptr_t)buf[i];
+		if (db_log_own_pc(ip))	/* the shim, alloc.c, us; a trampoline */
+			continue;
+		if (k == depth) {
+			*truncated = true;
+			break;
+		}
+		pc[k++] = ip;
+	}
+	if (n == want)	/* libunwind stopped at our limit: maybe deeper */
+		*truncated = true;
+	return k;
+}
+
+/* ---- unwind tables registered with libunwind ------------------------------ */
+/* One registration per executable segment of a module that has a binary
+ * search table in its PT_GNU_EH_FRAME (what gcc and clang always emit);
+ * modules without one are left to libunwind's own dl_iterate_phdr search. */
+
+#define DB_MAX_UNW_MODULES	2048	/* modules looked at per sync; more: the
+					 * rest stay with libunwind's own search */
+#define DW_EH_PE_datarel_sdata4	0x3b
+
+struct unw_reg {
+	uintptr_t base, hdr, start;	/* identity: module bias, its eh_frame_hdr,
+					 * the segment */
+	bool live;
+	unw_dyn_info_t di;
+	struct unw_reg *next;
+};
+
+struct unw_seen {
+	uintptr_t base, hdr, start, end;
+	uintptr_t table;
+	uint64_t nfde;
+	const char *name;
+};
+
+static struct unw_reg *regs;		/* every registration ever made */
+static struct unw_seen seen[DB_MAX_UNW_MODULES];
+static int nseen;
+
+/* Size of a DWARF pointer encoding's value; 0: not a fixed size. */
+static int enc_size(uint8_t enc)
+{
+	switch (enc & 0x0f) {
+	case 0x00: case 0x04: case 0x0c: return 8;	/* absptr, udata8, sdata8 */
+	case 0x02: case 0x0a: return 2;
+	case 0x03: case 0x0b: return 4;
+	default: return 0;
+	}
+}
+
+static int seen_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+	const ElfW(Phdr) *eh = NULL;
+
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_GNU_EH_FRAME)
+			eh = &info->dlpi_phdr[i];
+	if (!eh)
+		return 0;
+	const uint8_t *h = (const uint8_t *)(info->dlpi_addr + eh->p_vaddr);
+	int ps = enc_size(h[1]), cs = enc_size(h[2]);
+	/* version 1, a fixed-size eh_frame_ptr, an absolute fde_count, and the
+	 * (datarel, sdata4) table libunwind's binary search reads */
+	if (h[0] != 1 || h[1] == 0xff || !ps || !cs || (h[2] & 0x70) != 0 ||
+	    h[3] != DW_EH_PE_datarel_sdata4)
+		return 0;
+	const uint8_t *q = h + 4 + ps;
+	uint64_t nfde = 0;
+	memcpy(&nfde, q, (size_t)cs);	/* little-endian: the low bytes */
+	if (cs == 2 && (h[2] & 0x08))
+		nfde = (uint64_t)(int64_t)(int16_t)nfde;
+	for (int i = 0; i < info->dlpi_phnum && nseen < DB_MAX_UNW_MODULES; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		struct unw_seen *s = &seen[nseen++];
+		s->base = info->dlpi_addr;
+		s->hdr = (uintptr_t)h;
+		s->start = info->dlpi_addr + ph->p_vaddr;
+		s->end = s->start + ph->p_memsz;
+		s->table = (uintptr_t)(q + cs);
+		s->nfde = nfde;
+		s->name = info->dlpi_name;
+	}
+	return 0;
+}
+
+/* Called at init and after every dlopen/dlclose that went through the shims,
+ * never from the allocation path (dl_iterate_phdr). */
+void db_stack_modules_sync(void)
+{
+	bool gone = false;
+
+	db_spin_lock(&mod_lock);
+	nseen = 0;
+	dl_iterate_phdr(seen_one, NULL);
+	for (struct unw_reg *r = regs; r; r = r->next) {
+		if (!r->live)
+			continue;
+		bool still = false;
+		for (int i = 0; i < nseen && !still; i++)
+			if (seen[i].base == r->base && seen[i].hdr == r->hdr &&
+			    seen[i].start == r->start) {
+				still = true;
+				seen[i].base = seen[i].hdr = 0;	/* already registered */
+			}
+		if (!still) {
+			_U_dyn_cancel(&r->di);
+			r->live = false;
+			gone = true;
+		}
+	}
+	for (int i = 0; i < nseen; i++) {
+		struct unw_seen *s = &seen[i];
+		if (!s->hdr)
+			continue;
+		struct unw_reg *r = db_mem_alloc(sizeof(*r));
+		if (!r)
+			break;
+		r->base = s->base;
+		r->hdr = s->hdr;
+		r->start = s->start;
+		r->live = true;
+		r->di.start_ip = s->start;
+		r->di.end_ip = s->end;
+		r->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+		r->di.u.rti.name_ptr = (unw_word_t)(uintptr_t)s->name;
+		r->di.u.rti.segbase = s->hdr;
+		r->di.u.rti.table_data = s->table;
+		/* in words: each entry is two int32 (start pc, FDE), datarel */
+		r->di.u.rti.table_len = s->nfde * 8 / sizeof(unw_word_t);
+		_U_dyn_register(&r->di);
+		r->next = regs;
+		regs = r;
+	}
+	db_spin_unlock(&mod_lock);
+	if (gone)	/* a module went: frame shapes cached for its pcs are stale */
+		unw_flush_cache(unw_local_addr_space, 0, 0);
 }
 
 /* The stack of an acquisition made earlier by this same thread at pc, with
