@@ -1,6 +1,6 @@
 /* deadbolt.h - the public API of deadbolt: annotations for locks deadbolt
  * cannot see on its own (locks built on futexes or atomics, lock wrappers of
- * other libraries).
+ * other libraries), and blocks a program leaks on purpose.
  *
  * Every entry point is a weak reference: a program built with these
  * annotations runs unchanged without deadbolt (the macros do nothing), and
@@ -14,6 +14,10 @@
  *   DEADBOLT_LOCK_RELEASED(&l);                     before releasing it
  *   DEADBOLT_LOCK_DESTROYED(&l);                    before destroying it
  * flags: DEADBOLT_LOCK_READ for a shared (reader) hold.
+ *
+ *   DEADBOLT_IGNORE_LEAK(p);                        p (as malloc returned it)
+ *                                                   is never reported as leaked,
+ *                                                   nor what only it points to
  */
 #ifndef DEADBOLT_H
 #define DEADBOLT_H
@@ -35,6 +39,7 @@ extern void deadbolt_lock_acquire(const void *lock, int flags) __attribute__((we
 extern void deadbolt_lock_acquired(const void *lock, int flags) __attribute__((weak));
 extern void deadbolt_lock_released(const void *lock) __attribute__((weak));
 extern void deadbolt_lock_destroyed(const void *lock) __attribute__((weak));
+extern void deadbolt_ignore_leak(const void *block) __attribute__((weak));
 /* The API version of the loaded runtime (0 when not loaded). */
 extern int deadbolt_api_version(void) __attribute__((weak));
 
@@ -48,6 +53,7 @@ extern int deadbolt_api_version(void) __attribute__((weak));
 #define DEADBOLT_LOCK_ACQUIRED(l, fl)	DEADBOLT_CALL_(deadbolt_lock_acquired, ((l), (fl)))
 #define DEADBOLT_LOCK_RELEASED(l)	DEADBOLT_CALL_(deadbolt_lock_released, (l))
 #define DEADBOLT_LOCK_DESTROYED(l)	DEADBOLT_CALL_(deadbolt_lock_destroyed, (l))
+#define DEADBOLT_IGNORE_LEAK(p)		DEADBOLT_CALL_(deadbolt_ignore_leak, (p))
 #define DEADBOLT_LOADED()		(deadbolt_api_version ? deadbolt_api_version() : 0)
 
 #endif /* DEADBOLT_H */

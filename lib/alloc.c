@@ -1,40 +1,1579 @@
-/* alloc.c - the program's heap blocks.
+/* alloc.c - the program's heap blocks: the allocation table, frees of
+ * blocks already freed or never allocated, and the leak scan at exit.
  *
- * For now: a freed (or moved) block ends the identity of the locks inside
- * it, so a reused address never aliases an old lock.  The block's size
- * comes from the allocator (malloc_usable_size).
+ * The table.  Every block the real allocator returns to the program is a
+ * 16-byte slot in one of DB_ALLOC_SHARDS open-addressing tables (linear
+ * probing, backward-shift deletion, no tombstones), picked by a hash of the
+ * address; each shard has its own spinlock, held for a probe or a rehash,
+ * never across a call that can block or run program code.  Tables come from
+ * mem.c and double when three quarters full.  A slot packs the address, the
+ * allocation stack id, the size, the allocating thread, the fork generation
+ * and the ignored flag (see SLOT_*): 16 bytes per block at any count.
+ *
+ * What is not in the table: blocks allocated before deadbolt started, while
+ * the reentrancy guard was held (deadbolt's own callers: dlsym, libunwind;
+ * a signal handler that interrupted deadbolt), unaligned or above the 47-bit
+ * user space.  A free of such a block is passed to the real free: a pointer
+ * missing from the table proves nothing by itself.  A free is a misuse only
+ * when that is certain: the pointer was freed through the table and nothing
+ * allocated since could have returned it without the table knowing (each
+ * allocation deadbolt could not record bumps untracked_epoch; a recent free
+ * remembers the epoch it happened in), or it cannot be a heap block at all
+ * (unaligned, inside a loaded module, unmapped).  Those are reported and
+ * not passed on: glibc would abort, or worse.
+ *
+ * fork: the child keeps the table; its blocks from before the fork carry
+ * the parent's generation (SLOT_GEN), so the child's leak report leaves
+ * them to the parent.
+ *
+ * The leak scan runs once, at exit, after everything else the program does
+ * at exit: its handler is registered with __cxa_atexit and no DSO at start,
+ * before __libc_start_main registers the loader's destructor pass, so it
+ * runs after the atexit handlers and after every ELF destructor.  It stops
+ * the other threads (a real-time signal; each waits in the handler, its
+ * registers saved on its stack), collects and sorts the blocks, marks what
+ * the roots reach (writable memory that is neither heap nor deadbolt's own:
+ * modules' data, anonymous mappings the program or its libraries made;
+ * each thread's stack from its stack pointer up, its registers, its DTV),
+ * then classifies the rest like Valgrind: a leaked block no other leaked
+ * block reaches is definite, the blocks it reaches indirect (in a cycle of
+ * leaked blocks with nothing outside pointing in, the first in address
+ * order is the definite one).  It never calls malloc: its memory is mapped.
  */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
 #include <malloc.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
+#define DB_ALLOC_SHARDS	256	/* tables, each with its own lock */
+#define SHARD_MIN	64	/* slots of a shard's first table */
+#define DB_FREE_RING	32	/* recent frees remembered per shard, to tell a
+				 * double free for sure */
+
+/* A slot.  w0: address >> 3 (44 bits: user addresses are below 2^47) and the
+ * stack id above it; w1: size (40 bits, clamped), thread id + 1 (16 bits, 0:
+ * unknown or too large), fork generation (4 bits), ignored flag. */
+struct slot {
+	uint64_t w0, w1;
+};
+
+#define SLOT_ADDR_BITS	44
+#define SLOT_ADDR_MASK	((1ull << SLOT_ADDR_BITS) - 1)
+#define SLOT_STACK_MAX	((1ull << (64 - SLOT_ADDR_BITS)) - 1)
+#define SLOT_SIZE_MASK	((1ull << 40) - 1)
+#define SLOT_TID_SHIFT	40
+#define SLOT_TID_MAX	0xffffu
+#define SLOT_GEN_SHIFT	56
+#define SLOT_GEN_MASK	0xfu
+#define SLOT_IGNORED	(1ull << 60)
+
+static inline uintptr_t slot_addr(const struct slot *e)
+{
+	return (uintptr_t)((e->w0 & SLOT_ADDR_MASK) << 3);
+}
+
+static inline uint64_t slot_stack(const struct slot *e)
+{
+	return e->w0 >> SLOT_ADDR_BITS;
+}
+
+static inline size_t slot_size(const struct slot *e)
+{
+	return (size_t)(e->w1 & SLOT_SIZE_MASK);
+}
+
+static inline uint32_t slot_tid(const struct slot *e)
+{
+	uint32_t v = (uint32_t)(e->w1 >> SLOT_TID_SHIFT) & SLOT_TID_MAX;
+
+	return v ? v - 1 : UINT32_MAX;
+}
+
+static inline unsigned slot_gen(const struct slot *e)
+{
+	return (unsigned)(e->w1 >> SLOT_GEN_SHIFT) & SLOT_GEN_MASK;
+}
+
+struct shard {
+	db_spin_t lock;		/* guards everything below */
+	uint32_t mask;		/* slots - 1; the table is NULL until first use */
+	uint32_t count;
+	struct slot *tab;
+	uint32_t ring_at;
+	uint32_t ring_epoch[DB_FREE_RING];
+	uintptr_t ring[DB_FREE_RING];	/* addresses freed through the table */
+} __attribute__((aligned(64)));
+
+static struct shard shards[DB_ALLOC_SHARDS];
+
+/* Allocations deadbolt returned to someone without recording them. */
+static atomic_uint untracked_epoch;
+/* 1 while blocks are recorded: leak_check is on and the scan has not run. */
+static atomic_int tracking;
+/* At exit: allocations get no stack (freeres, the scan). */
+static atomic_int exiting;
+static unsigned fork_gen;	/* this process's generation (SLOT_GEN_MASK bits) */
+
+static int (*find_object)(void *, struct dl_find_object *);	/* glibc >= 2.35 */
+static void (*libc_freeres)(void);
+static void (*tls_static_info)(size_t *, size_t *);
+static const unsigned *sizeof_pthread;
+static const uint32_t *pthread_tid;	/* libthread_db's {bits, count, offset} */
+
+static void leak_atexit(void *arg);
+extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+
 void db_alloc_init(void)
 {
+	if (!db_opt.leak_check)
+		return;
+	*(void **)&find_object = dlsym(RTLD_DEFAULT, "_dl_find_object");
+	*(void **)&libc_freeres = dlsym(RTLD_DEFAULT, "__libc_freeres");
+	*(void **)&tls_static_info = dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info");
+	sizeof_pthread = dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread");
+	pthread_tid = dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid");
+	atomic_store(&tracking, 1);
+	/* no DSO handle: run by exit() itself, not by our own destructors */
+	__cxa_atexit(leak_atexit, NULL, NULL);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static inline uint64_t addr_hash(uintptr_t a)
+{
+	return db_hash64(a);
+}
+
+static inline struct shard *shard_of(uint64_t h)
+{
+	return &shards[h >> 56];
+}
+
+static inline uint32_t home(uint64_t w0, uint32_t mask)
+{
+	return (uint32_t)addr_hash((uintptr_t)((w0 & SLOT_ADDR_MASK) << 3)) & mask;
+}
+
+/* Place a slot in a table with room (no duplicate of its key). */
+static void place(struct slot *tab, uint32_t mask, const struct slot *e)
+{
+	for (uint32_t i = home(e->w0, mask);; i = (i + 1) & mask)
+		if (!tab[i].w0) {
+			tab[i] = *e;
+			return;
+		}
+}
+
+/* Double the table (or make the first).  Caller holds s->lock. */
+static DB_NOINLINE bool grow(struct shard *s)
+{
+	uint32_t old = s->tab ? s->mask + 1 : 0;
+	uint32_t cap = old ? old * 2 : SHARD_MIN;
+
+	if (cap > (1u << 31))
+		return false;
+	struct slot *tab = db_mem_alloc((size_t)cap * sizeof(*tab));
+	if (!tab)
+		return false;
+	for (uint32_t i = 0; i < old; i++)
+		if (s->tab[i].w0)
+			place(tab, cap - 1, &s->tab[i]);
+	if (old)
+		db_mem_free(s->tab, (size_t)old * sizeof(*tab));
+	s->tab = tab;
+	s->mask = cap - 1;
+	return true;
+}
+
+/* Caller holds s->lock.  A slot already holding the address is stale (its
+ * block was freed where deadbolt could not see it): overwritten. */
+static bool insert(struct shard *s, const struct slot *e, uint64_t h)
+{
+	if ((!s->tab || s->count >= (s->mask + 1) / 4 * 3) && !grow(s))
+		return false;
+	uint64_t key = e->w0 & SLOT_ADDR_MASK;
+	for (uint32_t i = (uint32_t)h & s->mask;; i = (i + 1) & s->mask) {
+		struct slot *x = &s->tab[i];
+		if (!x->w0) {
+			*x = *e;
+			s->count++;
+			return true;
+		}
+		if ((x->w0 & SLOT_ADDR_MASK) == key) {
+			*x = *e;
+			return true;
+		}
+	}
+}
+
+static struct slot *lookup(struct shard *s, uintptr_t a, uint64_t h)
+{
+	uint64_t key = (uint64_t)a >> 3;
+
+	if (!s->tab)
+		return NULL;
+	for (uint32_t i = (uint32_t)h & s->mask;; i = (i + 1) & s->mask) {
+		struct slot *x = &s->tab[i];
+		if (!x->w0)
+			return NULL;
+		if ((x->w0 & SLOT_ADDR_MASK) == key)
+			return x;
+	}
+}
+
+/* Remove a's slot into *out; false if a is not in the table.  Caller holds
+ * s->lock.  Backward shift: later slots of the cluster that may live here
+ * move up, so a probe never stops early. */
+static bool take(struct shard *s, uintptr_t a, uint64_t h, struct slot *out)
+{
+	struct slot *x = lookup(s, a, h);
+
+	if (!x)
+		return false;
+	*out = *x;
+	uint32_t mask = s->mask, i = (uint32_t)(x - s->tab), j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!s->tab[j].w0)
+			break;
+		uint32_t k = home(s->tab[j].w0, mask);
+		/* slot j stays unless its home lies cyclically outside (i, j] */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			s->tab[i] = s->tab[j];
+			i = j;
+		}
+	}
+	s->tab[i].w0 = s->tab[i].w1 = 0;
+	s->count--;
+	return true;
+}
+
+/* Caller holds s->lock. */
+static void remember_free(struct shard *s, uintptr_t a)
+{
+	uint32_t i = s->ring_at++ % DB_FREE_RING;
+
+	s->ring[i] = a;
+	s->ring_epoch[i] = atomic_load_explicit(&untracked_epoch, memory_order_relaxed);
+}
+
+void db_alloc_untracked(void)
+{
+	atomic_fetch_add_explicit(&untracked_epoch, 1, memory_order_relaxed);
+}
+
+static DB_NOINLINE DB_COLD void table_full(void)
+{
+	static atomic_int once;
+
+	db_alloc_untracked();
+	if (!atomic_exchange(&once, 1))
+		db_warn("out of memory for the allocation table: blocks allocated from "
+			"now on are not checked for leaks");
+}
+
+/* The slot for a block just allocated by t (DB_THREAD_DEAD: a thread in its
+ * last TLS destructors: no tid, no stack). */
+static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct slot *e)
+{
+	uint64_t stack = 0;
+	uint32_t tid = 0;
+
+	if (DB_LIKELY(t != DB_THREAD_DEAD)) {
+		tid = t->tid < SLOT_TID_MAX - 1 ? t->tid + 1 : 0;
+		int depth = (int)db_opt.malloc_stack_depth;
+		if (depth > 0 && !atomic_load_explicit(&exiting, memory_order_relaxed)) {
+			uintptr_t pc[DB_MAX_FRAMES];
+			bool trunc;
+			int k = db_stack_capture_fast(pc, depth, &trunc);
+			stack = db_stack_put_quiet(pc, k, trunc ? DB_STACKF_TRUNCATED : 0);
+			if (stack > SLOT_STACK_MAX)
+				stack = 0;
+		}
+	}
+	e->w0 = ((uint64_t)a >> 3) | (stack << SLOT_ADDR_BITS);
+	e->w1 = (n < SLOT_SIZE_MASK ? (uint64_t)n : SLOT_SIZE_MASK) |
+		((uint64_t)tid << SLOT_TID_SHIFT) | ((uint64_t)fork_gen << SLOT_GEN_SHIFT);
+}
+
+/* Not 8-aligned or beyond 47 bits: not a block the table can hold. */
+static inline bool odd_addr(uintptr_t a)
+{
+	return (a & 7) || (a >> 47);
+}
+
+static void add(struct db_thread *t, uintptr_t a, size_t n)
+{
+	struct slot e;
+
+	if (DB_UNLIKELY(odd_addr(a))) {
+		db_alloc_untracked();
+		return;
+	}
+	make_slot(t, a, n, &e);
+	uint64_t h = addr_hash(a);
+	struct shard *s = shard_of(h);
+	db_spin_lock(&s->lock);
+	bool ok = insert(s, &e, h);
+	db_spin_unlock(&s->lock);
+	if (DB_UNLIKELY(!ok))
+		table_full();
 }
 
 void db_alloc_add(struct db_thread *t, void *p, size_t n)
 {
-	(void)t;
-	(void)p;
-	(void)n;
+	if (DB_UNLIKELY(!atomic_load_explicit(&tracking, memory_order_relaxed)))
+		return;
+	int e = errno;
+	add(t, (uintptr_t)p, n);
+	errno = e;
+}
+
+/* Could a be a block some allocator returned?  False only when certain. */
+static bool maybe_heap(uintptr_t a)
+{
+	struct dl_find_object dlfo;
+	unsigned char v;
+
+	if (odd_addr(a))
+		return false;
+	if (find_object && find_object((void *)a, &dlfo) == 0)
+		return false;	/* inside a loaded module's image */
+	if (mincore((void *)(a & ~(uintptr_t)4095), 1, &v) != 0 && errno == ENOMEM)
+		return false;	/* nothing mapped there */
+	return true;
+}
+
+/* a is not in the table: report it and answer true if it is certainly not
+ * a live block (then it must not reach the real allocator). */
+static DB_NOINLINE bool bad_free(struct db_thread *t, uintptr_t a)
+{
+	uint64_t h = addr_hash(a);
+	struct shard *s = shard_of(h);
+	unsigned kind = 0;
+	uint32_t ep = atomic_load(&untracked_epoch);
+
+	db_spin_lock(&s->lock);
+	for (int i = 0; i < DB_FREE_RING && !kind; i++)
+		if (s->ring[i] == a && s->ring_epoch[i] == ep)
+			kind = DB_MISUSE_DOUBLE_FREE;
+	db_spin_unlock(&s->lock);
+	if (!kind && !maybe_heap(a))
+		kind = DB_MISUSE_FREE_UNKNOWN;
+	if (!kind)
+		return false;
+	if (t != DB_THREAD_DEAD)
+		db_misuse(t, kind, a, 0, UINT32_MAX, 0, 0);
+	return true;
 }
 
 void db_alloc_free(struct db_thread *t, void *p)
 {
-	(void)t;
-	db_lock_forget_range((uintptr_t)p, malloc_usable_size(p));
+	uintptr_t a = (uintptr_t)p;
+	int e = errno;
+	struct slot old;
+	bool found = false;
+
+	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
+		uint64_t h = addr_hash(a);
+		struct shard *s = shard_of(h);
+		db_spin_lock(&s->lock);
+		found = take(s, a, h, &old);
+		if (found)
+			remember_free(s, a);
+		db_spin_unlock(&s->lock);
+		if (!found && bad_free(t, a)) {
+			errno = e;
+			return;
+		}
+	}
+	db_lock_forget_range(a, found ? slot_size(&old) : malloc_usable_size(p));
 	db_real.free(p);
+	errno = e;
 }
 
 void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
 {
-	size_t old = p ? malloc_usable_size(p) : 0;
+	uintptr_t a = (uintptr_t)p;
+	bool on = atomic_load_explicit(&tracking, memory_order_relaxed);
+	struct slot old;
+	bool found = false;
+	uint64_t h = addr_hash(a);
+	struct shard *s = shard_of(h);
 
-	(void)t;
-	if (old > n)	/* the tail is gone whether or not the block moves */
-		db_lock_forget_range((uintptr_t)p + n, old - n);
+	if (!p) {
+		void *q = db_real.realloc(p, n);
+		if (q)
+			db_alloc_add(t, q, n);
+		return q;
+	}
+	if (on) {
+		db_spin_lock(&s->lock);
+		found = take(s, a, h, &old);
+		db_spin_unlock(&s->lock);
+		if (!found) {
+			int e = errno;
+			if (bad_free(t, a)) {
+				errno = ENOMEM;	/* what the program can handle */
+				return NULL;
+			}
+			errno = e;
+		}
+	}
+	size_t was = found ? slot_size(&old) : malloc_usable_size(p);
+	if (was > n)	/* the tail is gone whether or not the block moves */
+		db_lock_forget_range(a + n, was - n);
 	void *q = db_real.realloc(p, n);
-	if (q && q != p && old)
-		db_lock_forget_range((uintptr_t)p, old < n ? old : n);
+	int e = errno;
+	if (!q && n != 0) {	/* failed: p is still the program's */
+		if (found) {
+			db_spin_lock(&s->lock);
+			bool ok = insert(s, &old, h);
+			db_spin_unlock(&s->lock);
+			if (!ok)
+				table_full();
+		}
+		errno = e;
+		return NULL;
+	}
+	if (q != p) {	/* p was freed (moved, or realloc(p, 0)) */
+		db_lock_forget_range(a, was < n ? was : n);
+		if (found) {
+			db_spin_lock(&s->lock);
+			remember_free(s, a);
+			db_spin_unlock(&s->lock);
+		}
+	}
+	if (q && on)
+		add(t, (uintptr_t)q, n);
+	errno = e;
 	return q;
+}
+
+void db_alloc_ignore(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	uint64_t h = addr_hash(a);
+	struct shard *s = shard_of(h);
+
+	if (!p || odd_addr(a))
+		return;
+	db_spin_lock(&s->lock);
+	struct slot *x = lookup(s, a, h);
+	if (x)
+		x->w1 |= SLOT_IGNORED;
+	db_spin_unlock(&s->lock);
+}
+
+void db_alloc_atfork_prepare(void)
+{
+	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
+		db_spin_lock(&shards[i].lock);
+}
+
+void db_alloc_atfork_parent(void)
+{
+	for (int i = DB_ALLOC_SHARDS - 1; i >= 0; i--)
+		db_spin_unlock(&shards[i].lock);
+}
+
+void db_alloc_atfork_child(void)
+{
+	fork_gen = (fork_gen + 1) & SLOT_GEN_MASK;
+	db_alloc_atfork_parent();
+}
+
+/* ---- the leak scan: memory and maps ----------------------------------------- */
+
+#define DB_MAX_MAPS	65536	/* mappings looked at; more: the rest are not roots */
+#define DB_MAX_STOP	8192	/* other threads stopped; more: not stopped, their
+				 * stacks scanned whole and unsynchronised */
+#define STOP_WAIT_MS	1000	/* longest wait for the threads to stop */
+#define STOP_SIGNAL_BELOW_MAX	4	/* SIGRTMAX - 4 stops threads for the scan
+					 * (SIGRTMAX - 3 is the hang dump's) */
+#define UNIT_SHIFT	10	/* lookup index granularity: 1 KiB */
+#define BIG_BLOCK	(64u << 10)	/* blocks this large are looked up apart */
+
+static void *map_mem(size_t n)
+{
+	return n ? db_mem_map((n + 4095) & ~(size_t)4095) : NULL;
+}
+
+static void unmap_mem(void *p, size_t n)
+{
+	if (p)
+		munmap(p, (n + 4095) & ~(size_t)4095);
+}
+
+enum { MF_R = 1, MF_W = 2, MF_SHARED = 4, MF_ANON = 8, MF_NORES = 16,
+       MF_SPECIAL = 32, MF_HEAP = 64, MF_STACK = 128,
+       MF_DONE = 256 };	/* a thread's stack, scanned from its sp */
+
+struct map {
+	uintptr_t lo, hi;
+	unsigned flags;
+};
+
+static struct map *maps;
+static size_t nmaps;
+
+static bool hexdig(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static uintptr_t parse_hex(const char **s)
+{
+	uintptr_t v = 0;
+
+	while (hexdig(**s)) {
+		char c = *(*s)++;
+		v = v * 16 + (uintptr_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return v;
+}
+
+/* One line of /proc/self/smaps (without its newline). */
+static void smaps_line(const char *l, size_t len)
+{
+	if (len && hexdig(l[0])) {	/* "lo-hi perms offset dev inode path" */
+		if (nmaps == DB_MAX_MAPS)
+			return;
+		struct map *m = &maps[nmaps++];
+		const char *s = l, *end = l + len;
+		m->lo = parse_hex(&s);
+		s++;
+		m->hi = parse_hex(&s);
+		s++;
+		m->flags = 0;
+		if (s + 4 <= end) {
+			m->flags |= s[0] == 'r' ? MF_R : 0;
+			m->flags |= s[1] == 'w' ? MF_W : 0;
+			m->flags |= s[3] == 's' ? MF_SHARED : 0;
+		}
+		/* skip perms, offset, dev; then inode and the path */
+		for (int f = 0; f < 3 && s < end; f++) {
+			while (s < end && *s != ' ')
+				s++;
+			while (s < end && *s == ' ')
+				s++;
+		}
+		bool inode0 = s < end && s[0] == '0' && (s + 1 == end || s[1] == ' ');
+		while (s < end && *s != ' ')
+			s++;
+		while (s < end && *s == ' ')
+			s++;
+		size_t plen = (size_t)(end - s);
+		if (inode0 && (plen == 0 || (plen >= 6 && !memcmp(s, "[anon:", 6))))
+			m->flags |= MF_ANON;
+		else if (plen == 6 && !memcmp(s, "[heap]", 6))
+			m->flags |= MF_HEAP;
+		else if (plen == 7 && !memcmp(s, "[stack]", 7))
+			m->flags |= MF_STACK | MF_ANON;
+		else if (plen && s[0] == '[')
+			m->flags |= MF_SPECIAL;	/* [vvar], [vdso], [vsyscall]... */
+	} else if (len > 8 && !memcmp(l, "VmFlags:", 8) && nmaps) {
+		/* "nr": mapped MF_NORESERVE: deadbolt's own memory (mem.c), and
+		 * glibc's thread arenas */
+		for (size_t i = 8; i + 2 <= len; i++)
+			if (l[i] == 'n' && l[i + 1] == 'r' && l[i - 1] == ' ' &&
+			    (i + 2 == len || l[i + 2] == ' '))
+				maps[nmaps - 1].flags |= MF_NORES;
+	}
+}
+
+static void read_maps(void)
+{
+	char buf[16384];
+	size_t have = 0;
+	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+
+	nmaps = 0;
+	if (fd < 0)
+		return;
+	for (;;) {
+		ssize_t k = read(fd, buf + have, sizeof(buf) - have);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		have += (size_t)k;
+		size_t at = 0;
+		for (size_t i = 0; i < have; i++)
+			if (buf[i] == '\n') {
+				smaps_line(buf + at, i - at);
+				at = i + 1;
+			}
+		if (at == 0 && have == sizeof(buf))	/* a line longer than buf */
+			at = have;
+		memmove(buf, buf + at, have - at);
+		have -= at;
+	}
+	close(fd);
+}
+
+static struct map *map_of(uintptr_t a)
+{
+	size_t lo = 0, hi = nmaps;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (maps[mid].hi <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nmaps && maps[lo].lo <= a ? &maps[lo] : NULL;
+}
+
+/* ---- the leak scan: stopping the other threads ------------------------------ */
+
+struct stopped {
+	pid_t tid;
+	atomic_int state;	/* 0 signalled, 1 stopped, 2 resumed, 3 gone, 4 unstoppable */
+	uintptr_t sp, tp;
+};
+
+static struct stopped *stop;
+static atomic_int nstop;
+static atomic_int world_active;	/* the stop handler is ours to run */
+static atomic_int world_go;	/* futex: 1 when the stopped threads may go */
+static int stop_sig;
+static struct sigaction stop_old;
+
+static inline uintptr_t thread_pointer(void)
+{
+	uintptr_t tp;
+
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
+	return tp;
+}
+
+static void stop_handler(int sig, siginfo_t *si, void *uc)
+{
+	int e = errno;
+	pid_t me = (pid_t)syscall(SYS_gettid);
+	struct stopped *slot = NULL;
+
+	if (atomic_load(&world_active) && si->si_code == SI_TKILL && si->si_pid == getpid()) {
+		int n = atomic_load(&nstop);
+		for (int i = 0; i < n && !slot; i++)
+			if (stop[i].tid == me)
+				slot = &stop[i];
+	}
+	if (!slot) {	/* not ours: the program's own use of this signal */
+		if ((stop_old.sa_flags & SA_SIGINFO) && stop_old.sa_sigaction)
+			stop_old.sa_sigaction(sig, si, uc);
+		else if (!(stop_old.sa_flags & SA_SIGINFO) && stop_old.sa_handler != SIG_DFL &&
+			 stop_old.sa_handler != SIG_IGN)
+			stop_old.sa_handler(sig);
+		errno = e;
+		return;
+	}
+	/* everything from here up is this thread's stack: the signal frame
+	 * with its registers, then the frames it was running */
+	volatile uintptr_t here = 0;
+	slot->sp = (uintptr_t)&here;
+	slot->tp = thread_pointer();
+	atomic_store(&slot->state, 1);
+	while (!atomic_load(&world_go))
+		syscall(SYS_futex, &world_go, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	atomic_store(&slot->state, 2);
+	errno = e;
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Call fn for every thread of the process (from /proc/self/task). */
+static int each_task(void (*fn)(pid_t, void *), void *arg)
+{
+	char buf[8192];
+	int n = 0, fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+		if (k <= 0)
+			break;
+		for (long at = 0; at < k;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + at);
+			at += d->d_reclen;
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			pid_t tid = 0;
+			for (const char *c = d->d_name; *c >= '0' && *c <= '9'; c++)
+				tid = tid * 10 + (*c - '0');
+			n++;
+			if (fn)
+				fn(tid, arg);
+		}
+	}
+	close(fd);
+	return n;
+}
+
+static void signal_task(pid_t tid, void *arg)
+{
+	int *fresh = arg;
+	pid_t self = (pid_t)syscall(SYS_gettid);
+	int n = atomic_load(&nstop);
+
+	if (tid == self || n == DB_MAX_STOP)
+		return;
+	for (int i = 0; i < n; i++)
+		if (stop[i].tid == tid)
+			return;
+	stop[n].tid = tid;
+	atomic_store(&stop[n].state, 0);
+	atomic_store(&nstop, n + 1);	/* the slot is visible before the signal */
+	if (syscall(SYS_tgkill, getpid(), tid, stop_sig) != 0)
+		atomic_store(&stop[n].state, 3);
+	(*fresh)++;
+}
+
+/* Does thread tid block sig?  (Then it would never come.) */
+static bool blocks_signal(pid_t tid, int sig)
+{
+	char path[64], buf[4096];
+	int fd;
+	ssize_t k;
+
+	db_fmt(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return true;	/* gone */
+	k = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (k <= 0)
+		return true;
+	buf[k] = '\0';
+	const char *s = strstr(buf, "SigBlk:");
+	if (!s)
+		return false;
+	s += 7;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	uint64_t mask = parse_hex(&s);
+	return (mask >> (sig - 1)) & 1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void stop_world(void)
+{
+	struct sigaction sa;
+
+	stop_sig = SIGRTMAX - STOP_SIGNAL_BELOW_MAX;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = stop_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);	/* nothing else runs on a stopped thread */
+	atomic_store(&world_go, 0);
+	atomic_store(&nstop, 0);
+	atomic_store(&world_active, 1);
+	if (sigaction(stop_sig, &sa, &stop_old) != 0)
+		return;
+	/* threads started meanwhile appear on a later pass */
+	for (int round = 0; round < 64; round++) {
+		int fresh = 0;
+		if (each_task(signal_task, &fresh) < 0 || !fresh)
+			break;
+	}
+	for (long waited = 0; waited < STOP_WAIT_MS; waited++) {
+		int n = atomic_load(&nstop), pending = 0;
+		for (int i = 0; i < n; i++) {
+			if (atomic_load(&stop[i].state) != 0)
+				continue;
+			if (waited == 20 && blocks_signal(stop[i].tid, stop_sig))
+				atomic_store(&stop[i].state, 4);
+			else
+				pending++;
+		}
+		if (!pending)
+			break;
+		sleep_ms(1);
+	}
+}
+
+static void resume_world(void)
+{
+	int n = atomic_load(&nstop);
+	bool all = true;
+
+	atomic_store(&world_go, 1);
+	syscall(SYS_futex, &world_go, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+	for (int waited = 0; waited < 200; waited++) {
+		all = true;
+		for (int i = 0; i < n && all; i++) {
+			int st = atomic_load(&stop[i].state);
+			all = st != 0 && st != 1;
+		}
+		if (all)
+			break;
+		sleep_ms(1);
+	}
+	atomic_store(&world_active, 0);
+	/* a signal still on its way would find the old (maybe default: fatal)
+	 * action: keep ours, which passes foreign signals on */
+	if (all)
+		sigaction(stop_sig, &stop_old, NULL);
+}
+
+/* ---- the leak scan: marking -------------------------------------------------- */
+
+enum { M_NONE, M_REACH, M_DEF, M_IND, M_KIND = 3,
+       M_IGN = 4,	/* deadbolt_ignore_leak: a root, counted as suppressed */
+       M_INH = 8,	/* from before fork: a root, the parent's to report */
+       M_SKIP = 16 };	/* not mapped readable: freed behind our back; ignored */
+
+struct unit {
+	uint64_t key;	/* unit number + 1; 0: empty */
+	uint32_t idx;	/* first small block touching the unit */
+	uint32_t pad;
+};
+
+static struct slot *blk;	/* all blocks, by address */
+static uint8_t *mk;
+static size_t nblk;
+static uint32_t *work;
+static size_t nwork;
+static struct unit *units;
+static uint64_t unit_mask;
+static uint32_t *bigs;		/* indexes of blocks >= BIG_BLOCK, by address */
+static size_t nbig;
+static uintptr_t span_lo, span_len;
+static uint32_t leader;		/* the clique being flooded (leak phase) */
+static bool leak_phase;
+
+static sigjmp_buf scan_jmp;
+static volatile int scan_guarded;
+static pid_t scan_tid;
+static struct sigaction segv_old, bus_old;
+static unsigned long scan_faults;
+
+static void scan_fault(int sig, siginfo_t *si, void *uc)
+{
+	if (scan_guarded && (pid_t)syscall(SYS_gettid) == scan_tid)
+		siglongjmp(scan_jmp, 1);
+	/* not the scan: as if we were not here */
+	struct sigaction *old = sig == SIGSEGV ? &segv_old : &bus_old;
+	if (old->sa_flags & SA_SIGINFO)
+		old->sa_sigaction(sig, si, uc);
+	else if (old->sa_handler != SIG_IGN && old->sa_handler != SIG_DFL)
+		old->sa_handler(sig);
+	else {
+		sigaction(sig, old, NULL);	/* default: let it kill us */
+		raise(sig);
+	}
+}
+
+static inline uintptr_t baddr(size_t i)
+{
+	return slot_addr(&blk[i]);
+}
+
+static inline uintptr_t bend(size_t i)
+{
+	size_t n = slot_size(&blk[i]);
+
+	return baddr(i) + (n ? n : 1);	/* a pointer to a 0-byte block counts */
+}
+
+static inline uint64_t unit_hash(uint64_t u)
+{
+	return db_hash64(u);
+}
+
+static void unit_put(uint64_t u, uint32_t idx)
+{
+	for (uint64_t i = unit_hash(u) & unit_mask;; i = (i + 1) & unit_mask)
+		if (!units[i].key) {
+			units[i].key = u + 1;
+			units[i].idx = idx;
+			return;
+		}
+}
+
+/* The block containing v, or -1. */
+static inline int64_t find_block(uintptr_t v)
+{
+	uint64_t u = v >> UNIT_SHIFT;
+
+	for (uint64_t i = unit_hash(u) & unit_mask;; i = (i + 1) & unit_mask) {
+		uint64_t k = units[i].key;
+		if (!k)
+			break;
+		if (k != u + 1)
+			continue;
+		size_t j = units[i].idx;
+		if (baddr(j) > v)
+			break;	/* before the first small block here: maybe a big one */
+		while (j + 1 < nblk && baddr(j + 1) <= v)
+			j++;
+		return v < bend(j) ? (int64_t)j : -1;
+	}
+	size_t lo = 0, hi = nbig;	/* the last big block starting at or below v */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (baddr(bigs[mid]) <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && v < bend(bigs[lo - 1]) ? (int64_t)bigs[lo - 1] : -1;
+}
+
+/* glibc's arena (in libc's data) points at the headers of free chunks; the
+ * header of the chunk after block j lies in j's last bytes when j's size is
+ * near its chunk's (request2size: 8 bytes of header, 16-byte chunks, 32 at
+ * least).  A pointer there is the allocator's, not the program's. */
+static inline bool next_chunk_header(size_t j, uintptr_t v)
+{
+	size_t n = slot_size(&blk[j]);
+	size_t chunk = (n + 8 + 15) & ~(size_t)15;
+
+	if (chunk < 32)
+		chunk = 32;
+	return v == baddr(j) + chunk - 16 && v != baddr(j);
+}
+
+static inline void reach(size_t j)
+{
+	uint8_t m = mk[j];
+
+	if (!leak_phase) {
+		if ((m & M_KIND) == M_NONE) {
+			mk[j] = (uint8_t)((m & ~M_KIND) | M_REACH);
+			work[nwork++] = (uint32_t)j;
+		}
+	} else if ((m & M_KIND) == M_NONE) {
+		mk[j] = (uint8_t)((m & ~M_KIND) | M_IND);
+		work[nwork++] = (uint32_t)j;
+	} else if ((m & M_KIND) == M_DEF && j != leader) {
+		mk[j] = (uint8_t)((m & ~M_KIND) | M_IND);	/* an earlier clique's head */
+	}
+}
+
+static void scan_words(uintptr_t b, uintptr_t e)
+{
+	b = (b + 7) & ~(uintptr_t)7;
+	for (; b + 8 <= e; b += 8) {
+		uintptr_t v = *(const uintptr_t *)b;
+		if (v - span_lo >= span_len)
+			continue;
+		int64_t j = find_block(v);
+		if (j >= 0 && !next_chunk_header((size_t)j, v))
+			reach((size_t)j);
+	}
+}
+
+/* Scan [b, e); a fault (memory gone or protected meanwhile) skips the rest. */
+static void scan(uintptr_t b, uintptr_t e)
+{
+	if (b >= e)
+		return;
+	if (sigsetjmp(scan_jmp, 0)) {
+		scan_guarded = 0;
+		scan_faults++;
+		return;
+	}
+	scan_guarded = 1;
+	scan_words(b, e);
+	scan_guarded = 0;
+}
+
+/* A pointer value found outside the scanned ranges (a DTV entry). */
+static void root_value(uintptr_t v)
+{
+	if (v - span_lo < span_len) {
+		int64_t j = find_block(v);
+		if (j >= 0 && !next_chunk_header((size_t)j, v))
+			reach((size_t)j);
+	}
+}
+
+/* Scan what the work list holds, until it is empty. */
+static void flood(void)
+{
+	while (nwork) {
+		size_t j = work[--nwork];
+		if (!(mk[j] & M_SKIP))
+			scan(baddr(j), baddr(j) + slot_size(&blk[j]));
+	}
+}
+
+/* First block at or above a. */
+static size_t first_at(uintptr_t a)
+{
+	size_t lo = 0, hi = nblk;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (baddr(mid) < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Scan [lo, hi) except the blocks in it (a block is scanned when reached). */
+static void scan_gaps(uintptr_t lo, uintptr_t hi)
+{
+	size_t i = first_at(lo);
+
+	if (i > 0 && bend(i - 1) > lo)
+		lo = bend(i - 1);
+	for (; lo < hi; i++) {
+		if (i < nblk && baddr(i) < hi) {
+			scan(lo, baddr(i));
+			if (bend(i) > lo)
+				lo = bend(i);
+		} else {
+			scan(lo, hi);
+			break;
+		}
+	}
+}
+
+/* ---- the leak scan: sorting and indexing ------------------------------------- */
+
+static void sort_blocks(struct slot *a, struct slot *tmp, size_t n)
+{
+	static size_t cnt[2048];
+	struct slot *src = a, *dst = tmp;
+
+	for (int shift = 0; shift < SLOT_ADDR_BITS; shift += 11) {
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i].w0 >> shift) & 2047]++;
+		bool one = false;
+		for (int d = 0; d < 2048 && !one; d++)
+			one = cnt[d] == n;
+		if (one)
+			continue;	/* every key has the same digit here */
+		size_t sum = 0;
+		for (int d = 0; d < 2048; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[(src[i].w0 >> shift) & 2047]++] = src[i];
+		struct slot *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+/* Units and big blocks, the span; blocks not inside a readable mapping are
+ * stale (freed without deadbolt seeing it, their memory gone): M_SKIP. */
+static bool build_index(void)
+{
+	size_t nunits = 0;
+	uint64_t last = 0;
+	bool any = false;
+
+	span_lo = nblk ? baddr(0) : 0;
+	span_len = 0;
+	nbig = 0;
+	for (size_t i = 0; i < nblk; i++) {
+		uintptr_t b = baddr(i), e = bend(i);
+		struct map *m = map_of(b);
+		if (!m || !(m->flags & MF_R) || e > m->hi)
+			mk[i] |= M_SKIP;
+		if (e - span_lo > span_len)
+			span_len = e - span_lo;
+		if (slot_size(&blk[i]) >= BIG_BLOCK) {
+			nbig++;
+			continue;
+		}
+		uint64_t u0 = b >> UNIT_SHIFT, u1 = (e - 1) >> UNIT_SHIFT;
+		if (any && u0 <= last)
+			u0 = last + 1;
+		if (u1 >= u0)
+			nunits += u1 - u0 + 1;
+		if (!any || u1 > last)
+			last = u1;
+		any = true;
+	}
+	uint64_t cap = 16;
+	while (cap < 2 * nunits)
+		cap *= 2;
+	unit_mask = cap - 1;
+	units = map_mem(cap * sizeof(*units));
+	bigs = map_mem(nbig * sizeof(*bigs));
+	if (!units || (nbig && !bigs))
+		return false;
+	nbig = 0;
+	any = false;
+	for (size_t i = 0; i < nblk; i++) {
+		uintptr_t b = baddr(i), e = bend(i);
+		if (slot_size(&blk[i]) >= BIG_BLOCK) {
+			bigs[nbig++] = (uint32_t)i;
+			continue;
+		}
+		uint64_t u0 = b >> UNIT_SHIFT, u1 = (e - 1) >> UNIT_SHIFT;
+		if (any && u0 <= last)
+			u0 = last + 1;
+		for (uint64_t u = u0; u <= u1; u++)
+			unit_put(u, (uint32_t)i);
+		if (!any || u1 > last)
+			last = u1;
+		any = true;
+	}
+	return true;
+}
+
+/* ---- the leak scan: reporting ---------------------------------------------- */
+
+struct group {
+	uint64_t key;		/* stack << 2 | kind; 0: empty */
+	uint64_t bytes, blocks;
+	uint32_t tid;
+	uint32_t kind;
+};
+
+static struct group *groups;
+static uint64_t group_mask;
+
+static void count(const struct slot *e, unsigned kind)
+{
+	uint64_t key = (slot_stack(e) << 2 | kind) + 1;
+
+	for (uint64_t i = db_hash64(key) & group_mask;; i = (i + 1) & group_mask) {
+		struct group *g = &groups[i];
+		if (!g->key) {
+			g->key = key;
+			g->kind = kind;
+			g->tid = slot_tid(e);
+		}
+		if (g->key == key) {
+			g->bytes += slot_size(e);
+			g->blocks++;
+			return;
+		}
+	}
+}
+
+static bool group_before(const struct group *a, const struct group *b)
+{
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes;
+	if (a->kind != b->kind)
+		return a->kind < b->kind;
+	return a->key < b->key;
+}
+
+/* Heapsort the used groups (moved to the front) by bytes, largest first. */
+static void sift(struct group *g, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && group_before(&g[c + 1], &g[c]))
+			c++;
+		if (!group_before(&g[c], &g[i]))
+			return;
+		struct group t = g[i];
+		g[i] = g[c];
+		g[c] = t;
+		i = c;
+	}
+}
+
+static void sort_groups(struct group *g, size_t n)
+{
+	/* a heap whose root comes first in the order; popped to the back, so
+	 * the array ends last-first: reversed after */
+	for (size_t i = n / 2; i-- > 0;)
+		sift(g, i, n);
+	for (size_t k = n; k > 1; k--) {
+		struct group t = g[0];
+		g[0] = g[k - 1];
+		g[k - 1] = t;
+		sift(g, 0, k - 1);
+	}
+	for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+		struct group t = g[i];
+		g[i] = g[j];
+		g[j] = t;
+	}
+}
+
+/* ---- the leak scan ------------------------------------------------------------ */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Read n bytes at a, or false if that faults. */
+static bool peek(uintptr_t a, void *out, size_t n)
+{
+	if (sigsetjmp(scan_jmp, 0)) {
+		scan_guarded = 0;
+		scan_faults++;
+		return false;
+	}
+	scan_guarded = 1;
+	memcpy(out, (const void *)a, n);
+	scan_guarded = 0;
+	return true;
+}
+
+/* The DTV of the thread whose TCB is at tp: its dynamic TLS blocks, which
+ * glibc may have allocated while deadbolt's guard was up (untracked). */
+static void scan_dtv(uintptr_t tp)
+{
+	uintptr_t dtv, len, ent[2];
+
+	/* tcbhead_t: tcb, dtv, self; the dtv points past its length and
+	 * generation slots (16 bytes each) */
+	if (!peek(tp + 8, &dtv, sizeof(dtv)) || !dtv || !map_of(dtv - 32) ||
+	    !peek(dtv - 16, &len, sizeof(len)))
+		return;
+	for (uintptr_t k = 1; k <= len && k < 65536; k++) {
+		if (!peek(dtv + 16 * k, ent, sizeof(ent)))
+			return;
+		root_value(ent[0]);	/* val */
+		root_value(ent[1]);	/* to_free */
+	}
+}
+
+static size_t tls_size, tls_align = 64;
+static unsigned tcb_size, tid_offset;
+
+/* The struct pthread glibc puts at the top of the stacks it allocates, if
+ * m is such a stack: there, tcb and self point to the struct itself. */
+static uintptr_t stack_tcb(const struct map *m)
+{
+	uintptr_t pd, w[3];
+
+	if (!tcb_size || m->hi - m->lo < tcb_size + 4096)
+		return 0;
+	pd = (m->hi - tcb_size) & ~(uintptr_t)(tls_align - 1);
+	if (!peek(pd, w, sizeof(w)) || w[0] != pd || w[2] != pd)
+		return 0;
+	return pd;
+}
+
+/* The threads' stacks (from their stack pointers up: the registers the stop
+ * handler's signal frame saved are there), TLS and DTVs. */
+static void scan_threads(uintptr_t self_sp, uintptr_t self_tp)
+{
+	int n = atomic_load(&nstop);
+
+	for (int i = -1; i < n; i++) {
+		uintptr_t sp = self_sp, tp = self_tp;
+		if (i >= 0) {
+			if (atomic_load(&stop[i].state) != 1)
+				continue;
+			sp = stop[i].sp;
+			tp = stop[i].tp;
+		}
+		/* a stack the program allocated from the heap: that block */
+		int64_t j = sp - span_lo < span_len ? find_block(sp) : -1;
+		struct map *m = map_of(sp);
+		if (j >= 0) {
+			reach((size_t)j);	/* scanned whole: conservative */
+		} else if (m) {
+			scan(sp, m->hi);
+			m->flags |= MF_DONE;
+		}
+		m = map_of(tp);
+		if (!tp || !m)
+			continue;
+		if (tls_size && tp - tls_size >= m->lo)	/* static TLS, below the TCB */
+			scan(tp - tls_size, tp);
+		if (tcb_size && tp + tcb_size <= m->hi)
+			scan(tp, tp + tcb_size);
+		scan_dtv(tp);
+	}
+}
+
+/* Every mapping that may hold the program's pointers, minus heap blocks:
+ * not the heap, not deadbolt's own (MAP_NORESERVE, our module), a running
+ * thread's stack only above its stack pointer (scan_threads), the stack of
+ * a thread that ended (glibc caches them) not at all, but its struct
+ * pthread (the result a join would collect). */
+static void scan_maps(uintptr_t own_lo, uintptr_t own_hi)
+{
+	for (size_t i = 0; i < nmaps; i++) {
+		struct map *m = &maps[i];
+		unsigned f = m->flags;
+		if (!(f & MF_R) || (f & (MF_SHARED | MF_NORES | MF_SPECIAL | MF_HEAP | MF_DONE)))
+			continue;
+		if (!(f & MF_W) && !(f & MF_ANON))
+			continue;	/* code, read-only data of files */
+		uintptr_t pd = (f & MF_ANON) ? stack_tcb(m) : 0;
+		int tid = 1;
+		if (pd && tid_offset && peek(pd + tid_offset, &tid, sizeof(tid)) && tid == 0) {
+			scan(pd, pd + tcb_size);	/* ended: the kernel cleared tid */
+			continue;
+		}
+		if (pd)
+			scan_dtv(pd);	/* running, not stopped: all of it */
+		uintptr_t lo = m->lo, hi = m->hi;
+		if (own_lo < hi && lo < own_hi) {	/* deadbolt's data and bss */
+			if (lo < own_lo)
+				scan_gaps(lo, own_lo);
+			lo = own_hi;
+		}
+		if (lo < hi)
+			scan_gaps(lo, hi);
+	}
+}
+
+static void write_leaks(uint64_t t0, const uint64_t tot[8])
+{
+	size_t ng = 0;
+
+	for (uint64_t i = 0; i <= group_mask; i++)
+		if (groups[i].key)
+			groups[ng++] = groups[i];
+	sort_groups(groups, ng);
+	db_stack_note_full();
+	for (size_t i = 0; i < ng; i++) {
+		struct group *g = &groups[i];
+		uint64_t stack = (g->key - 1) >> 2;
+		struct db_rec_leak r = {
+			.h = { DB_REC_LEAK, sizeof(r) },
+			.kind = g->kind == M_DEF ? DB_LEAK_DEFINITE :
+				g->kind == M_IND ? DB_LEAK_INDIRECT : DB_LEAK_REACHABLE,
+			.tid = g->tid, .stack = stack, .bytes = g->bytes, .blocks = g->blocks,
+		};
+		db_stack_log(stack);
+		db_log_write(&r);
+	}
+	struct db_rec_leak_summary s = {
+		.h = { DB_REC_LEAK_SUMMARY, sizeof(s) },
+		.definite_bytes = tot[0], .definite_blocks = tot[1],
+		.indirect_bytes = tot[2], .indirect_blocks = tot[3],
+		.reachable_bytes = tot[4], .reachable_blocks = tot[5],
+		.suppressed_bytes = tot[6], .suppressed_blocks = tot[7],
+		.scan_ms = now_ms() - t0,
+	};
+	db_log_write(&s);
+	if (scan_faults)
+		db_note(DB_NOTE_INFO, "leak scan: %lu ranges became unreadable while "
+			"scanned and were skipped", scan_faults);
+	if (db_opt.summary && (tot[1] || tot[3])) {
+		const char *path = db_log_path();
+		db_warn("%llu bytes leaked in %llu blocks (%llu definite, %llu indirect)%s%s",
+			(unsigned long long)(tot[0] + tot[2]),
+			(unsigned long long)(tot[1] + tot[3]), (unsigned long long)tot[1],
+			(unsigned long long)tot[3], path ? "; report: deadbolt report " : "",
+			path ? path : "");
+	}
+}
+
+static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
+{
+	uint64_t t0 = now_ms();
+	uint64_t tot[8] = { 0 };	/* def, ind, reach, suppressed: bytes, blocks */
+	size_t total = 0;
+	struct slot *tmp = NULL;
+
+	/* everything that may take the loader's lock, before anyone stops */
+	db_log_modules_sync(false);
+	stop = map_mem(DB_MAX_STOP * sizeof(*stop));
+	maps = map_mem(DB_MAX_MAPS * sizeof(*maps));
+	if (!stop || !maps)
+		goto out_mem;
+	scan_tid = (pid_t)syscall(SYS_gettid);
+
+	/* No thread may be stopped inside one of these locks: take them first. */
+	db_stack_atfork_prepare();	/* in fork's order: stack, log, table */
+	db_log_lock();
+	db_alloc_atfork_prepare();
+	stop_world();
+	db_log_unlock();
+	db_stack_atfork_parent();
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = scan_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGSEGV, &sa, &segv_old);
+	sigaction(SIGBUS, &sa, &bus_old);
+
+	read_maps();
+	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
+		total += shards[i].count;
+	blk = map_mem(total * sizeof(*blk));
+	tmp = map_mem(total * sizeof(*tmp));
+	mk = map_mem(total);
+	work = map_mem(total * sizeof(*work));
+	if (total && (!blk || !tmp || !mk || !work))
+		goto out;
+	nblk = 0;
+	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
+		for (uint32_t k = 0; shards[i].tab && k <= shards[i].mask; k++)
+			if (shards[i].tab[k].w0)
+				blk[nblk++] = shards[i].tab[k];
+	sort_blocks(blk, tmp, nblk);
+	unmap_mem(tmp, total * sizeof(*tmp));
+	tmp = NULL;
+	if (!build_index())
+		goto out;
+
+	/* roots */
+	nwork = 0;
+	leak_phase = false;
+	for (size_t i = 0; i < nblk; i++) {
+		if (blk[i].w1 & SLOT_IGNORED)
+			mk[i] |= M_IGN;
+		else if (slot_gen(&blk[i]) != fork_gen)
+			mk[i] |= M_INH;
+		if (mk[i] & (M_IGN | M_INH))
+			reach(i);
+	}
+	uintptr_t own_lo = 0, own_hi = 0;
+	struct dl_find_object dlfo;
+	if (find_object && find_object((void *)(uintptr_t)&leak_check, &dlfo) == 0) {
+		own_lo = (uintptr_t)dlfo.dlfo_map_start;
+		own_hi = (uintptr_t)dlfo.dlfo_map_end;
+	}
+	if (tls_static_info)
+		tls_static_info(&tls_size, &tls_align);
+	if (tls_align < 64 || (tls_align & (tls_align - 1)))
+		tls_align = 64;
+	tcb_size = sizeof_pthread ? *sizeof_pthread : 0;
+	tid_offset = pthread_tid && pthread_tid[0] == 32 ? pthread_tid[2] : 0;
+	for (int i = 0; regs && i < 6; i++)
+		root_value(regs[i]);
+	scan_threads(self_sp, thread_pointer());
+	scan_maps(own_lo, own_hi);
+	flood();
+
+	/* what is left leaked: cliques, each headed by a definite block */
+	leak_phase = true;
+	for (size_t i = 0; i < nblk; i++) {
+		if ((mk[i] & M_KIND) != M_NONE || (mk[i] & M_SKIP))
+			continue;
+		leader = (uint32_t)i;
+		mk[i] = (uint8_t)((mk[i] & ~M_KIND) | M_DEF);
+		work[nwork++] = (uint32_t)i;
+		flood();
+	}
+
+	/* per stack and kind */
+	uint64_t cap = 16, want = 0;
+	for (size_t i = 0; i < nblk; i++)
+		want += (mk[i] & M_SKIP) == 0;
+	if (want > 3u * (1u << 19))
+		want = 3u * (1u << 19);	/* at most three kinds per depot stack */
+	while (cap < 2 * want)
+		cap *= 2;
+	group_mask = cap - 1;
+	groups = map_mem(cap * sizeof(*groups));
+	if (!groups)
+		goto out;
+	for (size_t i = 0; i < nblk; i++) {
+		unsigned m = mk[i], kind = m & M_KIND;
+		const struct slot *e = &blk[i];
+		if (m & (M_SKIP | M_INH))
+			continue;
+		if (m & M_IGN) {
+			tot[6] += slot_size(e);
+			tot[7]++;
+		} else if (kind == M_REACH) {
+			tot[4] += slot_size(e);
+			tot[5]++;
+			if (db_opt.report_reachable)
+				count(e, kind);
+		} else {
+			tot[kind == M_DEF ? 0 : 2] += slot_size(e);
+			tot[kind == M_DEF ? 1 : 3]++;
+			count(e, kind);
+		}
+	}
+	write_leaks(t0, tot);
+	unmap_mem(groups, cap * sizeof(*groups));
+out:
+	sigaction(SIGSEGV, &segv_old, NULL);
+	sigaction(SIGBUS, &bus_old, NULL);
+	atomic_store(&tracking, 0);
+	db_alloc_atfork_parent();
+	resume_world();
+	unmap_mem(units, (unit_mask + 1) * sizeof(*units));
+	unmap_mem(bigs, nbig * sizeof(*bigs));
+	unmap_mem(work, total * sizeof(*work));
+	unmap_mem(mk, total);
+	unmap_mem(blk, total * sizeof(*blk));
+	unmap_mem(tmp, total * sizeof(*tmp));
+	unmap_mem(maps, DB_MAX_MAPS * sizeof(*maps));
+	return;
+out_mem:
+	db_warn("out of memory for the leak scan: no leak report");
+	atomic_store(&tracking, 0);
+}
+
+/* glibc's and libstdc++'s lifetime allocations go back first, as under
+ * Valgrind; only when no other thread runs (freeres pulls libc's state from
+ * under them).  The guard is down: its frees leave the table. */
+static void free_lifetime_allocations(void)
+{
+	void (*cxx_freeres)(void);
+
+	if (each_task(NULL, NULL) != 1)
+		return;
+	*(void **)&cxx_freeres = dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv");
+	db_level = 0;
+	if (cxx_freeres)
+		cxx_freeres();
+	if (libc_freeres)
+		libc_freeres();
+	db_level = 1;
+}
+
+static void leak_atexit(void *arg)
+{
+	static atomic_int done;
+
+	(void)arg;
+	/* registers of the program saved in this frame: scanned with the stack */
+	__builtin_unwind_init();
+	if (atomic_load(&db_ready) != 1 || !atomic_load(&tracking) || db_level != 0 ||
+	    atomic_exchange(&done, 1))
+		return;
+	db_level = 1;
+	atomic_store(&exiting, 1);
+	/* The program's stack starts at exit()'s caller: exit's own frames
+	 * (where the program's returned frames were) hold stale pointers.
+	 * Failing that, from this frame up (its saved registers included). */
+	uintptr_t sp, regs[6];
+	if (!db_stack_caller_of((uintptr_t)db_real.exit, &sp, regs))
+		sp = (uintptr_t)__builtin_frame_address(0) - 128;
+	free_lifetime_allocations();
+	leak_check(sp, sp == (uintptr_t)__builtin_frame_address(0) - 128 ? NULL : regs);
+	db_level = 0;
 }

@@ -312,7 +312,22 @@ uint64_t db_lock_log_addr(uintptr_t addr);
 uint64_t db_stack_splice(uintptr_t pc, uintptr_t sp, const struct db_frames *f);
 
 /* ---- alloc.c ------------------------------------------------------------ */
+/* The allocation table starts; the leak scan will run at exit. */
 void db_alloc_init(void);
+/* The guard of the allocation shims: db_thread_enter(), except that a
+ * thread whose state is gone (TLS destructors running after deadbolt's)
+ * still has its blocks counted: t is DB_THREAD_DEAD then. */
+static inline struct db_thread *db_alloc_enter(void)
+{
+	struct db_thread *t = db_self;
+
+	if (DB_UNLIKELY(db_level != 0))
+		return NULL;
+	if (DB_UNLIKELY(t <= DB_THREAD_DEAD) && t != DB_THREAD_DEAD && !(t = db_thread_slow()))
+		return NULL;
+	db_level = 1;
+	return t;
+}
 /* [p, p + n) was just returned to the program by the real allocator. */
 void db_alloc_add(struct db_thread *t, void *p, size_t n);
 /* The program frees p: forget it (and the locks inside it), then pass it to
@@ -320,6 +335,13 @@ void db_alloc_add(struct db_thread *t, void *p, size_t n);
 void db_alloc_free(struct db_thread *t, void *p);
 /* The whole of realloc(p, n), through db_real.realloc. */
 void *db_alloc_realloc(struct db_thread *t, void *p, size_t n);
+/* A block went to someone without being recorded (the guard was up). */
+void db_alloc_untracked(void);
+/* deadbolt_ignore_leak(p): p (a block's start) is never reported. */
+void db_alloc_ignore(const void *p);
+void db_alloc_atfork_prepare(void);
+void db_alloc_atfork_parent(void);
+void db_alloc_atfork_child(void);
 
 /* ---- waitfor.c ---------------------------------------------------------- */
 /* One timed attempt to take a lock: 0 or an errno; ETIMEDOUT at deadline

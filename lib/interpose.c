@@ -532,6 +532,16 @@ DB_EXPORT void deadbolt_lock_released(const void *l)
 	}
 }
 
+DB_EXPORT void deadbolt_ignore_leak(const void *p)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_alloc_ignore(p);
+		db_thread_leave(t);
+	}
+}
+
 /* ---- threads ------------------------------------------------------------- */
 
 DB_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
@@ -630,13 +640,16 @@ static bool resolve_alloc(void)
 
 #define ALLOC_READY()	(DB_LIKELY(db_real.malloc != NULL) || resolve_alloc())
 
-/* Record a block the real allocator just returned. */
+/* Record a block the real allocator just returned (one returned while the
+ * guard was up goes unrecorded: alloc.c must know that it happened). */
 #define ALLOC_RECORD(p, n)						\
 	do {								\
 		struct db_thread *t_;					\
-		if (DB_LIKELY(p) && (t_ = db_thread_enter())) {		\
+		if (DB_LIKELY(p) && (t_ = db_alloc_enter())) {		\
 			db_alloc_add(t_, (p), (n));			\
 			db_thread_leave(t_);				\
+		} else if ((p) && db_level) {				\
+			db_alloc_untracked();				\
 		}							\
 	} while (0)
 
@@ -668,7 +681,7 @@ DB_EXPORT void free(void *p)
 		return;
 	if (!ALLOC_READY())
 		return;		/* cannot happen for a block the real malloc made */
-	struct db_thread *t = db_thread_enter();
+	struct db_thread *t = db_alloc_enter();
 	if (!t) {
 		db_real.free(p);
 		return;
@@ -688,9 +701,13 @@ DB_EXPORT void *realloc(void *p, size_t n)
 			memcpy(q, p, old < n ? old : n);
 		return q;
 	}
-	struct db_thread *t = db_thread_enter();
-	if (!t)
-		return db_real.realloc(p, n);
+	struct db_thread *t = db_alloc_enter();
+	if (!t) {
+		void *q = db_real.realloc(p, n);
+		if (q && db_level)
+			db_alloc_untracked();
+		return q;
+	}
 	void *q = db_alloc_realloc(t, p, n);
 	db_thread_leave(t);
 	return q;
@@ -937,13 +954,18 @@ DB_EXPORT int close(int fd)
 
 /* ---- modules and process end --------------------------------------------- */
 
+/* db_in_dl: allocations the loader makes meanwhile, with its lock held,
+ * get no stack (see stack.c). */
 DB_EXPORT void *dlopen(const char *file, int mode)
 {
+	db_in_dl++;
 	void *h = REAL(dlopen)(file, mode);
+	db_in_dl--;
 	struct db_thread *t;
 
 	if (h && (t = db_thread_enter())) {
 		db_log_modules_sync(false);
+		db_stack_modules_sync();
 		db_thread_leave(t);
 	}
 	return h;
@@ -951,11 +973,14 @@ DB_EXPORT void *dlopen(const char *file, int mode)
 
 DB_EXPORT int dlclose(void *h)
 {
+	db_in_dl++;
 	int r = REAL(dlclose)(h);
+	db_in_dl--;
 	struct db_thread *t;
 
 	if (r == 0 && (t = db_thread_enter())) {
 		db_log_modules_sync(false);
+		db_stack_modules_sync();
 		db_thread_leave(t);
 	}
 	return r;

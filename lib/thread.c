@@ -170,12 +170,14 @@ static void atfork_prepare(void)
 	db_stack_atfork_prepare();
 	db_log_atfork_prepare();
 	db_spin_lock(&thread_lock);
+	db_alloc_atfork_prepare();	/* its holders take mem_lock */
 	db_mem_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
 	db_mem_atfork_parent();
+	db_alloc_atfork_parent();
 	db_spin_unlock(&thread_lock);
 	db_log_atfork_parent();
 	db_stack_atfork_parent();
@@ -188,6 +190,7 @@ static void atfork_child(void)
 	struct db_thread *t = db_self;
 
 	db_mem_atfork_child();
+	db_alloc_atfork_child();
 	/* locks other threads held stay locked in the child for good */
 	db_wait_fork_reset();
 	for (struct db_thread *u = threads; u; u = u->next)
@@ -254,6 +257,7 @@ void db_init(void)
 	}
 	db_options_init();
 	init_unwinder();
+	db_alloc_init();
 	db_lockgraph_init();
 	pthread_key_create(&exit_key, exit_key_destructor);
 	db_log_open(false);

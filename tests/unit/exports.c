@@ -12,6 +12,7 @@ static const char *const allowed[] = {
 	"_Exit", "__libc_start_main", "_exit", "exit",
 	"deadbolt_api_version", "deadbolt_lock_acquire", "deadbolt_lock_acquired",
 	"deadbolt_lock_created", "deadbolt_lock_destroyed", "deadbolt_lock_released",
+	"deadbolt_ignore_leak",
 	"accept", "accept4", "close", "creat", "dup", "dup2", "dup3", "epoll_create1",
 	"eventfd", "fclose", "fopen", "fopen64", "memfd_create", "open", "open64", "openat",
 	"openat64", "pipe", "pipe2", "socket", "socketpair",
