@@ -17,6 +17,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* malloc then free; through a volatile pointer, or the compiler drops both. */
+static void alloc_free(size_t n)
+{
+	void *volatile p = malloc(n);
+
+	free(p);
+}
+
 #define PER_THREAD 10
 
 extern char **environ;
@@ -30,7 +38,7 @@ static void work(int n)
 {
 	pthread_mutex_lock(&a);
 	pthread_mutex_lock(&b);
-	free(malloc(32 + n % 256));
+	alloc_free(32 + n % 256);
 	pthread_mutex_unlock(&b);
 	pthread_mutex_unlock(&a);
 }

@@ -20,6 +20,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* malloc then free; through a volatile pointer, or the compiler drops both. */
+static void alloc_free(size_t n)
+{
+	void *volatile p = malloc(n);
+
+	free(p);
+}
+
 #define WORKERS 2
 #define WARM 20000
 
@@ -34,7 +42,7 @@ static void *worker(void *arg)
 	for (long n = 0;; n++) {
 		pthread_mutex_lock(&a);
 		pthread_mutex_lock(&b);
-		free(malloc(48 + n % 200));
+		alloc_free(48 + n % 200);
 		pthread_mutex_unlock(&b);
 		pthread_mutex_unlock(&a);
 		atomic_store(&done[id], n);

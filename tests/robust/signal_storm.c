@@ -24,6 +24,14 @@
 #include <string.h>
 #include <sys/time.h>
 
+/* malloc then free; through a volatile pointer, or the compiler drops both. */
+static void alloc_free(size_t n)
+{
+	void *volatile p = malloc(n);
+
+	free(p);
+}
+
 #define THREADS 3
 #define ITERS 20000		/* per thread, at least */
 #define MAX_ITERS 20000000	/* per thread, at most */
@@ -60,8 +68,8 @@ static void warm_up_and_unblock(void)
 {
 	sigset_t set;
 
-	free(malloc(40));
-	free(malloc(200));
+	alloc_free(40);
+	alloc_free(200);
 	sigemptyset(&set);
 	sigaddset(&set, SIGALRM);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

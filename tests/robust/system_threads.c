@@ -17,6 +17,14 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+/* malloc then free; through a volatile pointer, or the compiler drops both. */
+static void alloc_free(size_t n)
+{
+	void *volatile p = malloc(n);
+
+	free(p);
+}
+
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int stop;
@@ -28,7 +36,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		pthread_mutex_lock(&a);
 		pthread_mutex_lock(&b);
-		free(malloc(32 + n++ % 256));
+		alloc_free(32 + n++ % 256);
 		pthread_mutex_unlock(&b);
 		pthread_mutex_unlock(&a);
 	}

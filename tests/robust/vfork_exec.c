@@ -18,6 +18,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* malloc then free; through a volatile pointer, or the compiler drops both. */
+static void alloc_free(size_t n)
+{
+	void *volatile p = malloc(n);
+
+	free(p);
+}
+
 #define CHILDREN 20
 
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
@@ -28,7 +36,7 @@ static void work(int n)
 {
 	pthread_mutex_lock(&a);
 	pthread_mutex_lock(&b);
-	free(malloc(32 + n % 256));
+	alloc_free(32 + n % 256);
 	pthread_mutex_unlock(&b);
 	pthread_mutex_unlock(&a);
 }
