@@ -3,9 +3,12 @@
  *
  * The table.  Every block the real allocator returns to the program is a
  * 16-byte slot in one of DB_ALLOC_SHARDS open-addressing tables (linear
- * probing, backward-shift deletion, no tombstones), picked by a hash of the
- * address; each shard has its own spinlock, held for a probe or a rehash,
- * never across a call that can block or run program code.  Tables come from
+ * probing, backward-shift deletion, no tombstones).  The shard is chosen by
+ * the block's 64 MiB region first (glibc gives each thread an arena of its
+ * own, so threads mostly keep to their own shards and their lock and table
+ * lines stay in their own core's cache), then by a hash of the address;
+ * each shard has its own spinlock, held for a probe or a rehash, never
+ * across a call that can block or run program code.  Tables come from
  * mem.c and double when three quarters full.  A slot packs the address, the
  * allocation stack id, the size, the allocating thread, the fork generation
  * and the ignored flag (see SLOT_*): 16 bytes per block at any count.
@@ -55,7 +58,10 @@
 
 #include "internal.h"
 
-#define DB_ALLOC_SHARDS	256	/* tables, each with its own lock */
+#define GROUP_BITS	6	/* 64 groups of shards, by 64 MiB region */
+#define SUB_BITS	4	/* 16 shards a group, by address hash */
+#define DB_ALLOC_SHARDS	(1 << (GROUP_BITS + SUB_BITS))	/* tables, each with its lock */
+#define REGION_SHIFT	26
 #define SHARD_MIN	64	/* slots of a shard's first table */
 #define DB_FREE_RING	32	/* recent frees remembered per shard, to tell a
 				 * double free for sure */
@@ -107,6 +113,7 @@ static inline unsigned slot_gen(const struct slot *e)
 struct shard {
 	db_spin_t lock;		/* guards everything below */
 	uint32_t mask;		/* slots - 1; the table is NULL until first use */
+	uint32_t bits;		/* log2(slots) */
 	uint32_t count;
 	struct slot *tab;
 	uint32_t ring_at;
@@ -149,25 +156,34 @@ void db_alloc_init(void)
 
 /* ---- the table ------------------------------------------------------------ */
 
+/* Fibonacci hashing: one multiply; the top bits pick the shard in its group
+ * (SUB_BITS), the next ones the slot. */
 static inline uint64_t addr_hash(uintptr_t a)
 {
-	return db_hash64(a);
+	return (uint64_t)(a >> 3) * 0x9e3779b97f4a7c15ull;
 }
 
-static inline struct shard *shard_of(uint64_t h)
+static inline struct shard *shard_of(uintptr_t a, uint64_t h)
 {
-	return &shards[h >> 56];
+	uint64_t g = ((uint64_t)(a >> REGION_SHIFT) * 0xc2b2ae3d27d4eb4full) >> (64 - GROUP_BITS);
+
+	return &shards[g << SUB_BITS | h >> (64 - SUB_BITS)];
 }
 
-static inline uint32_t home(uint64_t w0, uint32_t mask)
+static inline uint32_t index_of(uint64_t h, uint32_t bits)
 {
-	return (uint32_t)addr_hash((uintptr_t)((w0 & SLOT_ADDR_MASK) << 3)) & mask;
+	return (uint32_t)((h << SUB_BITS) >> (64 - bits));
+}
+
+static inline uint32_t home(uint64_t w0, uint32_t bits)
+{
+	return index_of((w0 & SLOT_ADDR_MASK) * 0x9e3779b97f4a7c15ull, bits);
 }
 
 /* Place a slot in a table with room (no duplicate of its key). */
-static void place(struct slot *tab, uint32_t mask, const struct slot *e)
+static void place(struct slot *tab, uint32_t mask, uint32_t bits, const struct slot *e)
 {
-	for (uint32_t i = home(e->w0, mask);; i = (i + 1) & mask)
+	for (uint32_t i = home(e->w0, bits);; i = (i + 1) & mask)
 		if (!tab[i].w0) {
 			tab[i] = *e;
 			return;
@@ -178,20 +194,22 @@ static void place(struct slot *tab, uint32_t mask, const struct slot *e)
 static DB_NOINLINE bool grow(struct shard *s)
 {
 	uint32_t old = s->tab ? s->mask + 1 : 0;
-	uint32_t cap = old ? old * 2 : SHARD_MIN;
+	uint32_t bits = old ? s->bits + 1 : (uint32_t)__builtin_ctz(SHARD_MIN);
 
-	if (cap > (1u << 31))
+	if (bits > 31)
 		return false;
+	uint32_t cap = 1u << bits;
 	struct slot *tab = db_mem_alloc((size_t)cap * sizeof(*tab));
 	if (!tab)
 		return false;
 	for (uint32_t i = 0; i < old; i++)
 		if (s->tab[i].w0)
-			place(tab, cap - 1, &s->tab[i]);
+			place(tab, cap - 1, bits, &s->tab[i]);
 	if (old)
 		db_mem_free(s->tab, (size_t)old * sizeof(*tab));
 	s->tab = tab;
 	s->mask = cap - 1;
+	s->bits = bits;
 	return true;
 }
 
@@ -202,7 +220,7 @@ static bool insert(struct shard *s, const struct slot *e, uint64_t h)
 	if ((!s->tab || s->count >= (s->mask + 1) / 4 * 3) && !grow(s))
 		return false;
 	uint64_t key = e->w0 & SLOT_ADDR_MASK;
-	for (uint32_t i = (uint32_t)h & s->mask;; i = (i + 1) & s->mask) {
+	for (uint32_t i = index_of(h, s->bits);; i = (i + 1) & s->mask) {
 		struct slot *x = &s->tab[i];
 		if (!x->w0) {
 			*x = *e;
@@ -222,7 +240,7 @@ static struct slot *lookup(struct shard *s, uintptr_t a, uint64_t h)
 
 	if (!s->tab)
 		return NULL;
-	for (uint32_t i = (uint32_t)h & s->mask;; i = (i + 1) & s->mask) {
+	for (uint32_t i = index_of(h, s->bits);; i = (i + 1) & s->mask) {
 		struct slot *x = &s->tab[i];
 		if (!x->w0)
 			return NULL;
@@ -246,7 +264,7 @@ static bool take(struct shard *s, uintptr_t a, uint64_t h, struct slot *out)
 		j = (j + 1) & mask;
 		if (!s->tab[j].w0)
 			break;
-		uint32_t k = home(s->tab[j].w0, mask);
+		uint32_t k = home(s->tab[j].w0, s->bits);
 		/* slot j stays unless its home lies cyclically outside (i, j] */
 		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
 			s->tab[i] = s->tab[j];
@@ -322,7 +340,7 @@ static void add(struct db_thread *t, uintptr_t a, size_t n)
 	}
 	make_slot(t, a, n, &e);
 	uint64_t h = addr_hash(a);
-	struct shard *s = shard_of(h);
+	struct shard *s = shard_of(a, h);
 	db_spin_lock(&s->lock);
 	bool ok = insert(s, &e, h);
 	db_spin_unlock(&s->lock);
@@ -330,7 +348,9 @@ static void add(struct db_thread *t, uintptr_t a, size_t n)
 		table_full();
 }
 
-void db_alloc_add(struct db_thread *t, void *p, size_t n)
+/* flatten: make_slot and the unwinder's entry inlined here, so the stack
+ * libunwind walks has one frame of ours above the shim, not five */
+__attribute__((flatten)) void db_alloc_add(struct db_thread *t, void *p, size_t n)
 {
 	if (DB_UNLIKELY(!atomic_load_explicit(&tracking, memory_order_relaxed)))
 		return;
@@ -359,7 +379,7 @@ static bool maybe_heap(uintptr_t a)
 static DB_NOINLINE bool bad_free(struct db_thread *t, uintptr_t a)
 {
 	uint64_t h = addr_hash(a);
-	struct shard *s = shard_of(h);
+	struct shard *s = shard_of(a, h);
 	unsigned kind = 0;
 	uint32_t ep = atomic_load(&untracked_epoch);
 
@@ -386,7 +406,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 
 	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
 		uint64_t h = addr_hash(a);
-		struct shard *s = shard_of(h);
+		struct shard *s = shard_of(a, h);
 		db_spin_lock(&s->lock);
 		found = take(s, a, h, &old);
 		if (found)
@@ -409,7 +429,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
 	struct slot old;
 	bool found = false;
 	uint64_t h = addr_hash(a);
-	struct shard *s = shard_of(h);
+	struct shard *s = shard_of(a, h);
 
 	if (!p) {
 		void *q = db_real.realloc(p, n);
@@ -464,7 +484,7 @@ void db_alloc_ignore(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	uint64_t h = addr_hash(a);
-	struct shard *s = shard_of(h);
+	struct shard *s = shard_of(a, h);
 
 	if (!p || odd_addr(a))
 		return;

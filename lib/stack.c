@@ -86,13 +86,17 @@ void db_stack_capture(struct db_frames *f, int depth)
 	}
 }
 
+/* One multiply per frame, a full mix at the end: every allocation hashes
+ * its stack. */
 static uint64_t hash_stack(const uintptr_t *pc, int n, unsigned flags)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ flags ^ ((uint64_t)n << 32);
 
-	for (int i = 0; i < n; i++)
-		h = db_hash64(h ^ pc[i]);
-	return h | 1;	/* never 0 */
+	for (int i = 0; i < n; i++) {
+		h = (h ^ pc[i]) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	return db_hash64(h) | 1;	/* never 0 */
 }
 
 static bool same(const struct stack_node *s, uint64_t h, const uintptr_t *pc,
