@@ -1,20 +1,27 @@
 /* bash under `deadbolt run` with a script of coreutils pipelines: seq,
- * sort -n/-r/-u, head, tail, tr, cut, paste, uniq -c, wc, md5sum, xargs -P2
- * (two children at once), a process substitution, a subshell, a here
- * document and a function; bash itself forks for every pipeline stage and
- * waits for them under its SIGCHLD handler.  Every process is traced.
- * Healthy code: nothing is reported, and the output is byte-identical to
- * a native run.
+ * head, paste, cut, uniq -c, md5sum, nl, fold, od, join, comm, wc, rev,
+ * diff, xargs -P 2 (two children at once), process substitutions, a
+ * subshell, a here document and a function; bash forks for every pipeline
+ * stage and waits for them under its SIGCHLD handler; stages may end by
+ * SIGPIPE when head stops reading.  Every process is traced.  Healthy
+ * code: nothing is reported, and the output is byte-identical to a native
+ * run.  (Debian 12's sort, tr, tail, tac, sed and grep are left out: each
+ * has a small real leak at exit, which valgrind --leak-check=full reports
+ * too; sort is covered, leak included, by sort_parallel.c.)
  * The program below is one of the pipeline's stages: it reads numbers on
  * stdin and prints their sum and count, summing in two threads under a
  * mutex.
  * TIMEOUT: 60
- * RUN: printf '%s\n' 'set -eu' 'f() { seq 1 "$1" | sort -rn | head -n 3 | tr "\n" " "; echo; }' > %t/script.sh
- * RUN: printf '%s\n' 'f 5000; f 20; seq 1 3000 | paste -d, - - - | cut -d, -f2 | tail -n 2' >> %t/script.sh
- * RUN: printf '%s\n' 'seq 1 20000 | tr 0-9 a-j | sort | uniq -c | sort -k1,1nr -k2,2 | head -n 4' >> %t/script.sh
- * RUN: printf '%s\n' 'seq 1 100 | xargs -n 10 -P 2 echo | sort | md5sum' >> %t/script.sh
- * RUN: printf '%s\n' 'diff <(seq 1 50) <(seq 1 50 | sort -n) && echo same' >> %t/script.sh
- * RUN: printf '%s\n' '( cd / && pwd ); seq 1 1000 | "$1"; wc -l <<EOF' 'a' 'b' 'EOF' >> %t/script.sh
+ * RUN: printf '%s\n' 'set -eu' 'f() { seq "$1" -1 1 | head -n 3 | paste -s -d" "; }' > %t/script.sh
+ * RUN: printf '%s\n' 'f 5000; f 20; seq 1 3000 | paste -d, - - - | cut -d, -f2 | head -n 2' >> %t/script.sh
+ * RUN: printf '%s\n' 'seq 1 20000 | cut -c1-2 | uniq -c | head -n 4' >> %t/script.sh
+ * RUN: printf '%s\n' 'seq 1 20000 | cut -c1-2 | uniq -c | md5sum' >> %t/script.sh
+ * RUN: printf '%s\n' 'seq 1 100 | xargs -n 10 -P 2 echo | wc -lw' >> %t/script.sh
+ * RUN: printf '%s\n' 'diff <(seq 1 50) <(seq 1 50 | cat) && echo same' >> %t/script.sh
+ * RUN: printf '%s\n' 'seq 1 12 | nl | fold -w 6 | od -c | md5sum' >> %t/script.sh
+ * RUN: printf '%s\n' 'join <(seq 1 9) <(seq 3 9) | comm -12 - <(seq 5 9)' >> %t/script.sh
+ * RUN: printf '%s\n' '( cd / && pwd ); seq 1 1000 | rev | head -n 2' >> %t/script.sh
+ * RUN: printf '%s\n' 'seq 1 1000 | "$1"; wc -l <<EOF' 'a' 'b' 'EOF' >> %t/script.sh
  * RUN: bash %t/script.sh %prog > %t/native.out || exit 2
  * RUN: deadbolt run --json %json -- bash %t/script.sh %prog > %t/deadbolt.out; status=$?
  * RUN: cmp %t/native.out %t/deadbolt.out || exit 1

@@ -101,6 +101,6 @@ with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
 print('children', ' '.join(o.strip() for o in outs))
 
 # A shell pipeline through subprocess.
-p = subprocess.run('seq 1 1000 | sort -r | head -n 3', shell=True,
+p = subprocess.run('seq 1000 -1 1 | head -n 3', shell=True,
                    capture_output=True, check=True, text=True)
 print('pipeline', p.stdout.split())

@@ -1,7 +1,7 @@
 /* Debian's python3 under `deadbolt run`: threads over a queue.Queue,
  * RLock, Condition, Event, BoundedSemaphore, Barrier, ThreadPoolExecutor,
  * and subprocesses started from pool threads (this program, below, and a
- * sh pipeline: all traced).  CPython's locks are pthread mutexes,
+ * sh pipeline of seq and head: all traced).  CPython's locks are pthread mutexes,
  * condition variables and semaphores; its GIL is taken and dropped from
  * every thread all the time.  Healthy code: nothing is reported, and the
  * output is byte-identical to a native run.

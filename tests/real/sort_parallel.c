@@ -2,8 +2,10 @@
  * generated lines held in one buffer (sort starts a second thread only for
  * at least 2 x 128 Ki lines): the threads merge through a tree of nodes,
  * each with its own pthread mutex, and wait on a condition variable.
- * Healthy code: nothing is reported, and the output is byte-identical to a
- * native run.
+ * Healthy code but for one real leak: GNU sort 9.1 (Debian 12) loses one
+ * 72-byte block allocated in its main (valgrind --leak-check=full reports
+ * the same block, same call site, as definitely lost); that is the one
+ * finding, and the output is byte-identical to a native run.
  * The program below writes the input: ARGS lines of pseudo-random words
  * and numbers (a fixed LCG, the same every run).
  * TIMEOUT: 60
@@ -13,7 +15,8 @@
  * RUN: cmp %t/native.out %t/deadbolt.out || exit 1
  * RUN: [ $(wc -l < %t/deadbolt.out) -eq 300000 ] || exit 1
  * RUN: exit $status
- * EXPECT: clean
+ * EXPECT: leak 1
+ * EXPECT-JSON: [(f['leak_kind'], f['bytes'], f['stack'][0]['module']) for f in F('leak')] == [('definite', 72, '/usr/bin/sort')]
  */
 #include <stdint.h>
 #include <stdio.h>

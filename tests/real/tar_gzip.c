@@ -1,10 +1,15 @@
 /* tar and gzip under `deadbolt run`, as a shell pipeline: `tar -cf - |
  * gzip -6` of a generated tree, then `tar -xzf` (tar starting gzip -d as
  * its own child) into a fresh directory, all from one traced shell (every
- * process is traced: LD_PRELOAD is inherited).  Healthy code: nothing is
- * reported, the archive is byte-identical to a native one (--sort, --mtime
- * and owner options make it deterministic; gzip -n leaves out name and
- * time), and the extracted tree equals the original.
+ * process is traced: LD_PRELOAD is inherited).  Healthy code but for the
+ * real leaks of GNU tar 1.34 (Debian 12) when it extracts: a 56-byte block
+ * allocated while parsing options (argp_parse) and a 96-byte block holding
+ * a 1-byte one, never freed and no longer pointed to at exit; valgrind
+ * --leak-check=full reports the same blocks as lost.  Those three are the
+ * findings, all in the extracting tar; nothing else (tar creating, gzip,
+ * sh).  The archive is byte-identical to a native one (--sort, --mtime and
+ * owner options make it deterministic; gzip -n leaves out name and time),
+ * and the extracted tree equals the original.
  * The program below writes the tree: ARGS directory, 20 directories of 15
  * files of pseudo-random text (a fixed LCG).
  * TIMEOUT: 60
@@ -16,7 +21,9 @@
  * RUN: cmp %t/native.tgz %t/traced.tgz || exit 1
  * RUN: diff -r %t/tree %t/out/tree || exit 1
  * RUN: exit $status
- * EXPECT: clean
+ * EXPECT: leak 3
+ * EXPECT-JSON: sorted((f['leak_kind'], f['bytes']) for f in F('leak')) == [('definite', 56), ('definite', 96), ('indirect', 1)]
+ * EXPECT-JSON: all('-xzf' in p['argv'] for p in j['processes'] if p['pid'] in {q for f in F('leak') for q in f['pids']})
  */
 #include <stdint.h>
 #include <stdio.h>

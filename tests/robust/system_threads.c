@@ -1,5 +1,5 @@
 /* system() from the main thread, ten times, while a thread keeps taking A
- * then B and allocating.  Each command is a small shell pipeline (sh, tr,
+ * then B and allocating.  Each command is a small shell pipeline (sh, rev,
  * wc: traced too, LD_PRELOAD is inherited) writing to the program's stdout;
  * one more command's exit status (3) must come back through system().  Under
  * `deadbolt run` stdout is byte-identical to a native run, and nothing is
@@ -53,7 +53,7 @@ int main(void)
 		char cmd[128];
 
 		snprintf(cmd, sizeof(cmd),
-			 "printf 'line %d of ten\\n' | tr a-z A-Z; echo %d | wc -c", i, i * 1000);
+			 "printf 'line %d of ten\\n' | rev; echo %d | wc -c", i, i * 1000);
 		fflush(stdout);
 		if (system(cmd) != 0)
 			return 1;
