@@ -1,12 +1,14 @@
 /* Threads on the smallest stack allowed (PTHREAD_STACK_MIN: 16 KiB here,
  * of which about 8.5 KiB are left for the start routine's frames once glibc
  * has placed the thread's descriptor and TLS), each already using 4 KiB,
- * form the A/B inversion (joined in between, no hang), allocate and free.
- * The runtime's work on the program's thread (new edge, stack capture,
- * cycle search, log write, an allocation's stack) must fit in the half that
- * is left, as any library call the thread makes would have to: natively
- * the threads run fine, under the runtime they must not overflow, and the
- * inversion is reported.
+ * form the A/B inversion (joined in between, no hang), allocate and free;
+ * theirs are the program's first allocations.  The runtime's work on the
+ * program's thread (new edge, stack capture, cycle search, log write, an
+ * allocation's stack, and any one-time set-up of its own machinery, which
+ * belongs at start-up) must fit in the half that is left, as any library
+ * call the thread makes would have to: natively the threads run fine,
+ * under the runtime they must not overflow, and the inversion is
+ * reported.
  * EXPECT: lock-order-inversion 1
  * EXPECT-FUNC: lock-order-inversion take_ab take_ba
  */
