@@ -1079,34 +1079,69 @@ static void scan_gaps(uintptr_t lo, uintptr_t hi)
 
 /* ---- the leak scan: sorting and indexing ------------------------------------- */
 
-static void sort_blocks(struct slot *a, struct slot *tmp, size_t n)
-{
-	static size_t cnt[2048];
-	struct slot *src = a, *dst = tmp;
+/* In place, most significant 11-bit digit of the key (address >> 3) first
+ * (American flag sort): no second array of every block at exit. */
+#define SORT_DIGIT	11
+#define SORT_LEVELS	((SLOT_ADDR_BITS + SORT_DIGIT - 1) / SORT_DIGIT)
 
-	for (int shift = 0; shift < SLOT_ADDR_BITS; shift += 11) {
-		memset(cnt, 0, sizeof(cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i].w0 >> shift) & 2047]++;
-		bool one = false;
-		for (int d = 0; d < 2048 && !one; d++)
-			one = cnt[d] == n;
-		if (one)
-			continue;	/* every key has the same digit here */
-		size_t sum = 0;
-		for (int d = 0; d < 2048; d++) {
-			size_t c = cnt[d];
-			cnt[d] = sum;
-			sum += c;
+static size_t sort_cnt[SORT_LEVELS][1 << SORT_DIGIT];
+static size_t sort_next[1 << SORT_DIGIT];
+
+static inline unsigned digit(const struct slot *e, int level)
+{
+	int shift = SLOT_ADDR_BITS - SORT_DIGIT * (level + 1);
+
+	return (unsigned)(((e->w0 & SLOT_ADDR_MASK) >> (shift > 0 ? shift : 0)) &
+			  ((1u << SORT_DIGIT) - 1));
+}
+
+static void sort_blocks(struct slot *a, size_t n, int level)
+{
+	if (n < 32) {		/* small: insertion sort on the whole key */
+		for (size_t i = 1; i < n; i++) {
+			struct slot v = a[i];
+			size_t j = i;
+			for (; j && (a[j - 1].w0 & SLOT_ADDR_MASK) > (v.w0 & SLOT_ADDR_MASK); j--)
+				a[j] = a[j - 1];
+			a[j] = v;
 		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[(src[i].w0 >> shift) & 2047]++] = src[i];
-		struct slot *t = src;
-		src = dst;
-		dst = t;
+		return;
 	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
+	size_t *cnt = sort_cnt[level];
+	memset(cnt, 0, sizeof(sort_cnt[0]));
+	for (size_t i = 0; i < n; i++)
+		cnt[digit(&a[i], level)]++;
+	size_t sum = 0;
+	for (unsigned d = 0; d < (1u << SORT_DIGIT); d++) {
+		sort_next[d] = sum;
+		sum += cnt[d];
+	}
+	/* each slot goes to its bucket; what was there moves on in turn */
+	size_t start = 0;
+	for (unsigned d = 0; d < (1u << SORT_DIGIT); d++) {
+		size_t end = start + cnt[d];
+		while (sort_next[d] < end) {
+			struct slot v = a[sort_next[d]];
+			unsigned dv = digit(&v, level);
+			while (dv != d) {
+				struct slot t = a[sort_next[dv]];
+				a[sort_next[dv]++] = v;
+				v = t;
+				dv = digit(&v, level);
+			}
+			a[sort_next[d]++] = v;
+		}
+		start = end;
+	}
+	if (level + 1 == SORT_LEVELS)
+		return;
+	start = 0;
+	for (unsigned d = 0; d < (1u << SORT_DIGIT); d++) {
+		size_t c = cnt[d];
+		if (c > 1)
+			sort_blocks(a + start, c, level + 1);
+		start += c;
+	}
 }
 
 /* Units and big blocks, the span; blocks not inside a readable mapping are
@@ -1180,16 +1215,48 @@ struct group {
 static struct group *groups;
 static uint64_t group_mask;
 
+static uint64_t ngroups;
+static bool groups_failed;
+
+/* Double the group table when half full (groups are few: one per stack and
+ * kind, not per block). */
+static bool grow_groups(void)
+{
+	uint64_t cap = groups ? (group_mask + 1) * 2 : 1024;
+	struct group *g = map_mem(cap * sizeof(*g));
+
+	if (!g)
+		return false;
+	for (uint64_t i = 0; groups && i <= group_mask; i++) {
+		if (!groups[i].key)
+			continue;
+		uint64_t j = db_hash64(groups[i].key) & (cap - 1);
+		while (g[j].key)
+			j = (j + 1) & (cap - 1);
+		g[j] = groups[i];
+	}
+	if (groups)
+		unmap_mem(groups, (group_mask + 1) * sizeof(*groups));
+	groups = g;
+	group_mask = cap - 1;
+	return true;
+}
+
 static void count(const struct slot *e, unsigned kind)
 {
 	uint64_t key = (slot_stack(e) << 2 | kind) + 1;
 
+	if ((!groups || 2 * (ngroups + 1) > group_mask + 1) && !grow_groups()) {
+		groups_failed = true;
+		return;
+	}
 	for (uint64_t i = db_hash64(key) & group_mask;; i = (i + 1) & group_mask) {
 		struct group *g = &groups[i];
 		if (!g->key) {
 			g->key = key;
 			g->kind = kind;
 			g->tid = slot_tid(e);
+			ngroups++;
 		}
 		if (g->key == key) {
 			g->bytes += slot_size(e);
@@ -1376,7 +1443,7 @@ static void write_leaks(uint64_t t0, const uint64_t tot[8])
 {
 	size_t ng = 0;
 
-	for (uint64_t i = 0; i <= group_mask; i++)
+	for (uint64_t i = 0; groups && i <= group_mask; i++)
 		if (groups[i].key)
 			groups[ng++] = groups[i];
 	sort_groups(groups, ng);
@@ -1420,7 +1487,6 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 	uint64_t t0 = now_ms();
 	uint64_t tot[8] = { 0 };	/* def, ind, reach, suppressed: bytes, blocks */
 	size_t total = 0;
-	struct slot *tmp = NULL;
 
 	/* everything that may take the loader's lock, before anyone stops */
 	db_log_modules_sync(false);
@@ -1449,19 +1515,16 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
 		total += shards[i].count;
 	blk = map_mem(total * sizeof(*blk));
-	tmp = map_mem(total * sizeof(*tmp));
 	mk = map_mem(total);
 	work = map_mem(total * sizeof(*work));
-	if (total && (!blk || !tmp || !mk || !work))
+	if (total && (!blk || !mk || !work))
 		goto out;
 	nblk = 0;
 	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
 		for (uint32_t k = 0; shards[i].tab && k <= shards[i].mask; k++)
 			if (shards[i].tab[k].w0)
 				blk[nblk++] = shards[i].tab[k];
-	sort_blocks(blk, tmp, nblk);
-	unmap_mem(tmp, total * sizeof(*tmp));
-	tmp = NULL;
+	sort_blocks(blk, nblk, 0);
 	if (!build_index())
 		goto out;
 
@@ -1506,17 +1569,9 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 	}
 
 	/* per stack and kind */
-	uint64_t cap = 16, want = 0;
-	for (size_t i = 0; i < nblk; i++)
-		want += (mk[i] & M_SKIP) == 0;
-	if (want > 3u * (1u << 19))
-		want = 3u * (1u << 19);	/* at most three kinds per depot stack */
-	while (cap < 2 * want)
-		cap *= 2;
-	group_mask = cap - 1;
-	groups = map_mem(cap * sizeof(*groups));
-	if (!groups)
-		goto out;
+	groups = NULL;
+	ngroups = 0;
+	groups_failed = false;
 	for (size_t i = 0; i < nblk; i++) {
 		unsigned m = mk[i], kind = m & M_KIND;
 		const struct slot *e = &blk[i];
@@ -1536,8 +1591,10 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 			count(e, kind);
 		}
 	}
+	if (groups_failed)
+		db_warn("out of memory for the leak report: some leaks are not listed");
 	write_leaks(t0, tot);
-	unmap_mem(groups, cap * sizeof(*groups));
+	unmap_mem(groups, groups ? (group_mask + 1) * sizeof(*groups) : 0);
 out:
 	sigaction(SIGSEGV, &segv_old, NULL);
 	sigaction(SIGBUS, &bus_old, NULL);
@@ -1549,7 +1606,6 @@ out:
 	unmap_mem(work, total * sizeof(*work));
 	unmap_mem(mk, total);
 	unmap_mem(blk, total * sizeof(*blk));
-	unmap_mem(tmp, total * sizeof(*tmp));
 	unmap_mem(maps, DB_MAX_MAPS * sizeof(*maps));
 	return;
 out_mem:
