@@ -1033,13 +1033,54 @@ static void root_value(uintptr_t v)
 	}
 }
 
+#define TOUCH_MIN	(16 * 4096)	/* ranges this long are checked page by page */
+
+static int pagemap_fd = -1;
+
+/* Scan [b, e) but not its pages that were never touched (/proc/self/pagemap:
+ * neither present nor swapped): they hold zeros, and reading them would map
+ * them (memory, time; a reserved heap of gigabytes). */
+static void scan_touched(uintptr_t b, uintptr_t e)
+{
+	uint64_t ent[512];
+
+	if (pagemap_fd < 0 || e - b < TOUCH_MIN) {
+		scan(b, e);
+		return;
+	}
+	for (uintptr_t pg = b & ~(uintptr_t)4095; pg < e;) {
+		size_t np = (e - pg + 4095) / 4096;
+		if (np > DB_ARRAY_SIZE(ent))
+			np = DB_ARRAY_SIZE(ent);
+		ssize_t k = pread(pagemap_fd, ent, np * 8, (off_t)(pg / 4096 * 8));
+		if (k < 8) {
+			scan(pg > b ? pg : b, e);
+			return;
+		}
+		np = (size_t)k / 8;
+		for (size_t i = 0; i < np;) {
+			if (!(ent[i] >> 62)) {	/* bit 63 present, bit 62 swapped */
+				i++;
+				continue;
+			}
+			size_t j = i;
+			while (j < np && (ent[j] >> 62))
+				j++;
+			uintptr_t rb = pg + i * 4096, re = pg + j * 4096;
+			scan(rb > b ? rb : b, re < e ? re : e);
+			i = j;
+		}
+		pg += np * 4096;
+	}
+}
+
 /* Scan what the work list holds, until it is empty. */
 static void flood(void)
 {
 	while (nwork) {
 		size_t j = work[--nwork];
 		if (!(mk[j] & M_SKIP))
-			scan(baddr(j), baddr(j) + slot_size(&blk[j]));
+			scan_touched(baddr(j), baddr(j) + slot_size(&blk[j]));
 	}
 }
 
@@ -1067,11 +1108,11 @@ static void scan_gaps(uintptr_t lo, uintptr_t hi)
 		lo = bend(i - 1);
 	for (; lo < hi; i++) {
 		if (i < nblk && baddr(i) < hi) {
-			scan(lo, baddr(i));
+			scan_touched(lo, baddr(i));
 			if (bend(i) > lo)
 				lo = bend(i);
 		} else {
-			scan(lo, hi);
+			scan_touched(lo, hi);
 			break;
 		}
 	}
@@ -1512,6 +1553,7 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 	sigaction(SIGBUS, &sa, &bus_old);
 
 	read_maps();
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
 		total += shards[i].count;
 	blk = map_mem(total * sizeof(*blk));
@@ -1596,6 +1638,9 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 	write_leaks(t0, tot);
 	unmap_mem(groups, groups ? (group_mask + 1) * sizeof(*groups) : 0);
 out:
+	if (pagemap_fd >= 0)
+		close(pagemap_fd);
+	pagemap_fd = -1;
 	sigaction(SIGSEGV, &segv_old, NULL);
 	sigaction(SIGBUS, &bus_old, NULL);
 	atomic_store(&tracking, 0);
