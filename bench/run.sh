@@ -16,6 +16,12 @@
 #      blocks), so they show the cost of being preloaded (start-up, malloc,
 #      threads); sqlite3 takes ~2.5 million (its mutexes guard every
 #      allocation and API call), the lock fast path in a real program.
+#   3. bench/mallocbench.c: 2 threads allocating small mixed sizes, with
+#      reallocs and a tail of blocks live at exit (the allocation table,
+#      an allocation stack per block, the leak scan at exit): wall time and
+#      peak RSS, and the same under LeakSanitizer (liblsan), heaptrack and
+#      valgrind --leak-check=full when installed (memcheck on a run scaled
+#      down to mc_scale of the allocations, against native at that scale).
 #
 # Environment:
 #   DEADBOLT_LIB  runtime to preload (default: lib/libdeadbolt.so); set and
@@ -42,6 +48,10 @@ slow=20
 # helgrind runs the microbenchmark at this fraction of its counts: helgrind
 # costs ~500x on lock calls, so this keeps it near 10 s.
 hg_scale=0.03
+# mallocbench: allocations per thread; memcheck gets mc_ops (~100x slower)
+mb_ops=2000000
+mc_ops=100000
+lsan=/usr/lib/x86_64-linux-gnu/liblsan.so.0
 
 if [ -n "$lib" ] && [ ! -f "$lib" ]; then
 	echo "bench: $lib not found: run make first" >&2
@@ -67,6 +77,8 @@ mkdir -p "$bin" || exit 1
 cflags='-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror'
 # shellcheck disable=SC2086
 $cc $cflags -pthread -o "$bin/lockbench" bench/lockbench.c || exit 1
+# shellcheck disable=SC2086
+$cc $cflags -pthread -o "$bin/mallocbench" bench/mallocbench.c || exit 1
 # shellcheck disable=SC2086
 $cc $cflags -o "$bin/rusage" bench/rusage.c || exit 1
 
@@ -373,6 +385,111 @@ while read -r id label; do
 		"$(ratio "$td" "$tn")" "$(num 0 "$mn")" "$(num 0 "$md")" \
 		"$(ratio "$md" "$mn")"
 done <"$tmp/progs"
+
+# --- 3. malloc microbenchmark ------------------------------------------------
+
+# tmr CMD...: run CMD, its "seconds kilobytes" to $tmp/time
+tmr() {
+	if [ -n "$gnutime" ]; then
+		"$gnutime" -f '%e %M' -o "$tmp/time" "$@"
+	else
+		"$bin/rusage" -o "$tmp/time" "$@"
+	fi
+}
+
+# mbrun TOOL: one timed run of mallocbench under TOOL (native, deadbolt,
+# lsan, heaptrack; memcheck and native-mc at the small scale); appends
+# "seconds kilobytes" to $tmp/m.TOOL.  Its checksum line must match the
+# native one: no tool may change the program's work.
+mbrun() {
+	tool=$1
+	n=$mb_ops
+	case $tool in
+	native | deadbolt) set -- side "$tool" time ;;
+	native-mc) n=$mc_ops; set -- side native time ;;
+	lsan) set -- tmr timeout 120 env LD_PRELOAD="$lsan" LSAN_OPTIONS=exitcode=0 ;;
+	heaptrack) set -- tmr timeout 300 env -u LD_PRELOAD heaptrack -o "$tmp/heaptrack" ;;
+	memcheck) n=$mc_ops
+		set -- tmr timeout 600 env -u LD_PRELOAD valgrind --leak-check=full -q ;;
+	esac
+	"$@" "$bin/mallocbench" -n "$n" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	preloaded "$tool" mallocbench
+	rm -f "$tmp"/heaptrack*
+	sum=$(grep 'allocations, checksum' "$tmp/out")
+	if [ "$st" != 0 ] || [ -z "$sum" ]; then
+		echo "error: mallocbench under $tool failed (status $st):" \
+			"$(head -c 300 "$tmp/err")" >>"$tmp/notes"
+		return
+	fi
+	ref=$(cat "$tmp/mb.ref.$n" 2>/dev/null)
+	if [ -z "$ref" ]; then
+		echo "$sum" >"$tmp/mb.ref.$n"
+	elif [ "$sum" != "$ref" ]; then
+		echo "error: mallocbench under $tool: output differs from native" >>"$tmp/notes"
+	fi
+	tail -n 1 "$tmp/time" >>"$tmp/m.$tool"
+}
+
+progress "mallocbench, warm-up"
+mbrun native-mc
+: >"$tmp/m.native-mc"
+mbrun native
+: >"$tmp/m.native"
+rep=1
+while [ "$rep" -le "$reps" ]; do
+	progress "mallocbench, run $rep of $reps"
+	for mode in $(order "$rep"); do
+		mbrun "$mode"
+	done
+	[ -f "$lsan" ] && mbrun lsan
+	rep=$((rep + 1))
+done
+[ -f "$lsan" ] || echo "note: $lsan not found: no LeakSanitizer column" >>"$tmp/notes"
+if command -v heaptrack >/dev/null 2>&1; then
+	progress "mallocbench under heaptrack"
+	mbrun heaptrack
+else
+	echo "note: heaptrack not installed: no heaptrack column" >>"$tmp/notes"
+fi
+if command -v valgrind >/dev/null 2>&1; then
+	progress "mallocbench under memcheck (-n $mc_ops)"
+	mbrun native-mc
+	mbrun memcheck
+	mbrun native-mc
+else
+	echo "note: valgrind not installed: no memcheck column" >>"$tmp/notes"
+fi
+
+echo
+echo "3. malloc microbenchmark (bench/mallocbench.c, 2 threads x $mb_ops allocations):"
+echo "   wall time (s) and peak RSS (MB); ratio = tool / native"
+mfmt='%-22s %7s %7s %7s %7s\n'
+# shellcheck disable=SC2059
+printf "$mfmt" tool time ratio rss ratio
+mcol() {	# mcol TOOL FIELD: median of one field, seconds or MB
+	awk -v f="$2" '{ print (f == 2 ? $2 / 1024 : $1) }' "$tmp/m.$1" 2>/dev/null | median
+}
+mtn=$(mcol native 1)
+mmn=$(mcol native 2)
+for tool in native deadbolt lsan heaptrack memcheck; do
+	[ -s "$tmp/m.$tool" ] || continue
+	bt=$mtn
+	bm=$mmn
+	label=$tool
+	case $tool in
+	memcheck) bt=$(mcol native-mc 1); bm=$(mcol native-mc 2)
+		label="memcheck (-n $mc_ops)" ;;
+	lsan) label="LeakSanitizer" ;;
+	esac
+	t=$(mcol "$tool" 1)
+	m=$(mcol "$tool" 2)
+	# shellcheck disable=SC2059
+	printf "$mfmt" "$label" "$(num 2 "$t")" "$(ratio "$t" "$bt")" "$(num 0 "$m")" \
+		"$(ratio "$m" "$bm")"
+done
+echo "(deadbolt and LeakSanitizer: medians of $reps runs; heaptrack: one run;"
+echo " memcheck: one run against native at the same scale)"
 
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
