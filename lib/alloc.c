@@ -33,8 +33,8 @@
  * at exit: its handler is registered with __cxa_atexit and no DSO at start,
  * before __libc_start_main registers the loader's destructor pass, so it
  * runs after the atexit handlers and after every ELF destructor.  It stops
- * the other threads (a real-time signal; each waits in the handler, its
- * registers saved on its stack), collects and sorts the blocks, marks what
+ * the other threads (ptrace from a helper process, so no signal reaches the
+ * program), collects and sorts the blocks, marks what
  * the roots reach (writable memory that is neither heap nor deadbolt's own:
  * modules' data, anonymous mappings the program or its libraries made;
  * each thread's stack from its stack pointer up, its registers, its DTV),
@@ -48,11 +48,16 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <malloc.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -310,8 +315,11 @@ static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct slot *e
 	if (DB_LIKELY(t != DB_THREAD_DEAD)) {
 		tid = t->tid < SLOT_TID_MAX - 1 ? t->tid + 1 : 0;
 		int depth = (int)db_opt.malloc_stack_depth;
+		if (depth > DB_MAX_FRAMES)
+			depth = DB_MAX_FRAMES;
 		if (depth > 0 && !atomic_load_explicit(&exiting, memory_order_relaxed)) {
-			uintptr_t pc[DB_MAX_FRAMES];
+			uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the
+						 * program's stack may be */
 			bool trunc;
 			int k = db_stack_capture_fast(pc, depth, &trunc);
 			stack = db_stack_put_quiet(pc, k, trunc ? DB_STACKF_TRUNCATED : 0);
@@ -518,9 +526,6 @@ void db_alloc_atfork_child(void)
 #define DB_MAX_MAPS	65536	/* mappings looked at; more: the rest are not roots */
 #define DB_MAX_STOP	8192	/* other threads stopped; more: not stopped, their
 				 * stacks scanned whole and unsynchronised */
-#define STOP_WAIT_MS	1000	/* longest wait for the threads to stop */
-#define STOP_SIGNAL_BELOW_MAX	4	/* SIGRTMAX - 4 stops threads for the scan
-					 * (SIGRTMAX - 3 is the hang dump's) */
 #define UNIT_SHIFT	10	/* lookup index granularity: 1 KiB */
 #define BIG_BLOCK	(64u << 10)	/* blocks this large are looked up apart */
 
@@ -657,19 +662,30 @@ static struct map *map_of(uintptr_t a)
 }
 
 /* ---- the leak scan: stopping the other threads ------------------------------ */
+/* With ptrace, from a helper process that shares our memory (clone with
+ * CLONE_VM, not a thread of ours: a process cannot trace its own threads),
+ * as LeakSanitizer does.  PTRACE_INTERRUPT stops a thread without a signal
+ * the program could see: a poll() or nanosleep() it was in is restarted
+ * when it is let go, a sigwait() gets nothing.  The helper reads each
+ * thread's registers (the stack pointer; all sixteen as roots), waits
+ * until the scan is done, and detaches.  It runs on our thread's TLS, so it
+ * makes raw system calls only.  When tracing is refused (a debugger already
+ * traces us, a set-uid program, a seccomp policy), the other threads run
+ * on during the scan: their whole stacks are scanned, their registers are
+ * not, and the log says so. */
 
 struct stopped {
 	pid_t tid;
-	atomic_int state;	/* 0 signalled, 1 stopped, 2 resumed, 3 gone, 4 unstoppable */
+	atomic_int state;	/* 0 not yet, 1 stopped, 2 let go, 3 gone, 4 untraceable */
+	int pending;		/* a signal that arrived meanwhile: given back */
 	uintptr_t sp, tp;
+	uintptr_t regs[16];
 };
 
 static struct stopped *stop;
 static atomic_int nstop;
-static atomic_int world_active;	/* the stop handler is ours to run */
-static atomic_int world_go;	/* futex: 1 when the stopped threads may go */
-static int stop_sig;
-static struct sigaction stop_old;
+static atomic_int tracer_phase;	/* 0 wait, 1 go, 2 all stopped, 3 let go, 4 done */
+static pid_t tracee_pid;
 
 static inline uintptr_t thread_pointer(void)
 {
@@ -677,39 +693,6 @@ static inline uintptr_t thread_pointer(void)
 
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
 	return tp;
-}
-
-static void stop_handler(int sig, siginfo_t *si, void *uc)
-{
-	int e = errno;
-	pid_t me = (pid_t)syscall(SYS_gettid);
-	struct stopped *slot = NULL;
-
-	if (atomic_load(&world_active) && si->si_code == SI_TKILL && si->si_pid == getpid()) {
-		int n = atomic_load(&nstop);
-		for (int i = 0; i < n && !slot; i++)
-			if (stop[i].tid == me)
-				slot = &stop[i];
-	}
-	if (!slot) {	/* not ours: the program's own use of this signal */
-		if ((stop_old.sa_flags & SA_SIGINFO) && stop_old.sa_sigaction)
-			stop_old.sa_sigaction(sig, si, uc);
-		else if (!(stop_old.sa_flags & SA_SIGINFO) && stop_old.sa_handler != SIG_DFL &&
-			 stop_old.sa_handler != SIG_IGN)
-			stop_old.sa_handler(sig);
-		errno = e;
-		return;
-	}
-	/* everything from here up is this thread's stack: the signal frame
-	 * with its registers, then the frames it was running */
-	volatile uintptr_t here = 0;
-	slot->sp = (uintptr_t)&here;
-	slot->tp = thread_pointer();
-	atomic_store(&slot->state, 1);
-	while (!atomic_load(&world_go))
-		syscall(SYS_futex, &world_go, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-	atomic_store(&slot->state, 2);
-	errno = e;
 }
 
 struct linux_dirent64 {
@@ -720,12 +703,15 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* Call fn for every thread of the process (from /proc/self/task). */
-static int each_task(void (*fn)(pid_t, void *), void *arg)
+/* Call fn for every thread of process pid (from /proc/PID/task), with raw
+ * system calls (the tracer has no TLS of its own); the number of threads. */
+static int each_task(pid_t pid, void (*fn)(pid_t, void *), void *arg)
 {
-	char buf[8192];
-	int n = 0, fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[4096], path[64];
+	int n = 0;
 
+	db_fmt(path, sizeof(path), "/proc/%d/task", (int)pid);
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	for (;;) {
@@ -745,119 +731,168 @@ static int each_task(void (*fn)(pid_t, void *), void *arg)
 				fn(tid, arg);
 		}
 	}
-	close(fd);
+	syscall(SYS_close, fd);
 	return n;
-}
-
-static void signal_task(pid_t tid, void *arg)
-{
-	int *fresh = arg;
-	pid_t self = (pid_t)syscall(SYS_gettid);
-	int n = atomic_load(&nstop);
-
-	if (tid == self || n == DB_MAX_STOP)
-		return;
-	for (int i = 0; i < n; i++)
-		if (stop[i].tid == tid)
-			return;
-	stop[n].tid = tid;
-	atomic_store(&stop[n].state, 0);
-	atomic_store(&nstop, n + 1);	/* the slot is visible before the signal */
-	if (syscall(SYS_tgkill, getpid(), tid, stop_sig) != 0)
-		atomic_store(&stop[n].state, 3);
-	(*fresh)++;
-}
-
-/* Does thread tid block sig?  (Then it would never come.) */
-static bool blocks_signal(pid_t tid, int sig)
-{
-	char path[64], buf[4096];
-	int fd;
-	ssize_t k;
-
-	db_fmt(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return true;	/* gone */
-	k = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (k <= 0)
-		return true;
-	buf[k] = '\0';
-	const char *s = strstr(buf, "SigBlk:");
-	if (!s)
-		return false;
-	s += 7;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	uint64_t mask = parse_hex(&s);
-	return (mask >> (sig - 1)) & 1;
 }
 
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-	nanosleep(&ts, NULL);
+	syscall(SYS_nanosleep, &ts, NULL);
 }
+
+/* Attach to one thread and stop it (in the tracer). */
+static void trace_one(pid_t tid, void *arg)
+{
+	pid_t scanner = *(pid_t *)arg;
+	int n = atomic_load(&nstop), status;
+	struct user_regs_struct r;
+
+	if (tid == scanner || n == DB_MAX_STOP)
+		return;
+	for (int i = 0; i < n; i++)
+		if (stop[i].tid == tid)
+			return;
+	struct stopped *s = &stop[n];
+	s->tid = tid;
+	s->pending = 0;
+	atomic_store(&s->state, 0);
+	atomic_store(&nstop, n + 1);
+	if (syscall(SYS_ptrace, PTRACE_SEIZE, tid, NULL, NULL) != 0) {
+		atomic_store(&s->state, 4);
+		return;
+	}
+	if (syscall(SYS_ptrace, PTRACE_INTERRUPT, tid, NULL, NULL) != 0) {
+		atomic_store(&s->state, 3);	/* gone meanwhile */
+		return;
+	}
+	for (;;) {
+		long w = syscall(SYS_wait4, tid, &status, __WALL, NULL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w != tid || !WIFSTOPPED(status)) {
+			atomic_store(&s->state, 3);	/* it exited */
+			return;
+		}
+		if ((status >> 16) == PTRACE_EVENT_STOP)
+			break;
+		/* a signal for the program arrived first: keep it for later,
+		 * let the thread go on to our stop */
+		s->pending = WSTOPSIG(status);
+		syscall(SYS_ptrace, PTRACE_CONT, tid, NULL, NULL);
+	}
+	if (syscall(SYS_ptrace, PTRACE_GETREGS, tid, NULL, &r) != 0) {
+		atomic_store(&s->state, 4);
+		syscall(SYS_ptrace, PTRACE_DETACH, tid, NULL, (void *)(uintptr_t)s->pending);
+		return;
+	}
+	const uintptr_t v[16] = { r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp, r.rsp,
+				  r.r8, r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15 };
+	memcpy(s->regs, v, sizeof(v));
+	s->sp = r.rsp;
+	s->tp = r.fs_base;
+	atomic_store(&s->state, 1);
+}
+
+static void tracer_wait(int phase)
+{
+	while (atomic_load(&tracer_phase) < phase)
+		syscall(SYS_futex, &tracer_phase, FUTEX_WAIT, atomic_load(&tracer_phase),
+			NULL, NULL, 0);
+}
+
+static void tracer_set(int phase)
+{
+	atomic_store(&tracer_phase, phase);
+	syscall(SYS_futex, &tracer_phase, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
+/* The tracer: our memory, not our process. */
+static int tracer_main(void *arg)
+{
+	tracer_wait(1);		/* until the scanner allowed us (PR_SET_PTRACER) */
+	/* threads started meanwhile appear on a later pass */
+	for (int round = 0; round < 64; round++) {
+		int before = atomic_load(&nstop);
+		if (each_task(tracee_pid, trace_one, arg) < 0 || atomic_load(&nstop) == before)
+			break;
+	}
+	tracer_set(2);
+	tracer_wait(3);
+	int n = atomic_load(&nstop);
+	for (int i = 0; i < n; i++)
+		if (atomic_load(&stop[i].state) == 1) {
+			syscall(SYS_ptrace, PTRACE_DETACH, stop[i].tid, NULL,
+				(void *)(uintptr_t)stop[i].pending);
+			atomic_store(&stop[i].state, 2);
+		}
+	tracer_set(4);
+	return 0;
+}
+
+#define TRACER_STACK	(64 << 10)
+#define TRACER_WAIT_MS	3000	/* longest wait for the threads to stop */
+
+static pid_t tracer;
+static void *tracer_stack;
+static pid_t scanner_tid;
+static int untraced;		/* threads left running during the scan */
 
 static void stop_world(void)
 {
-	struct sigaction sa;
-
-	stop_sig = SIGRTMAX - STOP_SIGNAL_BELOW_MAX;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = stop_handler;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigfillset(&sa.sa_mask);	/* nothing else runs on a stopped thread */
-	atomic_store(&world_go, 0);
 	atomic_store(&nstop, 0);
-	atomic_store(&world_active, 1);
-	if (sigaction(stop_sig, &sa, &stop_old) != 0)
+	atomic_store(&tracer_phase, 0);
+	tracee_pid = getpid();
+	scanner_tid = (pid_t)syscall(SYS_gettid);
+	tracer = -1;
+	untraced = 0;
+	if (each_task(tracee_pid, NULL, NULL) <= 1)
+		return;		/* nobody else to stop */
+	tracer_stack = map_mem(TRACER_STACK);
+	if (tracer_stack)
+		tracer = clone(tracer_main, (char *)tracer_stack + TRACER_STACK,
+			       CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED, &scanner_tid);
+	if (tracer <= 0) {
+		tracer = -1;
+		untraced = each_task(tracee_pid, NULL, NULL) - 1;
 		return;
-	/* threads started meanwhile appear on a later pass */
-	for (int round = 0; round < 64; round++) {
-		int fresh = 0;
-		if (each_task(signal_task, &fresh) < 0 || !fresh)
-			break;
 	}
-	for (long waited = 0; waited < STOP_WAIT_MS; waited++) {
-		int n = atomic_load(&nstop), pending = 0;
-		for (int i = 0; i < n; i++) {
-			if (atomic_load(&stop[i].state) != 0)
-				continue;
-			if (waited == 20 && blocks_signal(stop[i].tid, stop_sig))
-				atomic_store(&stop[i].state, 4);
-			else
-				pending++;
-		}
-		if (!pending)
+	prctl(PR_SET_PTRACER, tracer, 0, 0, 0);	/* Yama: may trace us */
+	tracer_set(1);
+	for (int waited = 0; atomic_load(&tracer_phase) < 2; waited++) {
+		int st;
+		if (waited == TRACER_WAIT_MS ||
+		    syscall(SYS_wait4, tracer, &st, __WALL | WNOHANG, NULL) == tracer) {
+			tracer = -1;	/* it died, or cannot get them stopped */
 			break;
+		}
 		sleep_ms(1);
 	}
+	int n = atomic_load(&nstop);
+	for (int i = 0; i < n; i++)
+		untraced += atomic_load(&stop[i].state) == 4;
 }
 
 static void resume_world(void)
 {
-	int n = atomic_load(&nstop);
-	bool all = true;
+	int st;
 
-	atomic_store(&world_go, 1);
-	syscall(SYS_futex, &world_go, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
-	for (int waited = 0; waited < 200; waited++) {
-		all = true;
-		for (int i = 0; i < n && all; i++) {
-			int st = atomic_load(&stop[i].state);
-			all = st != 0 && st != 1;
-		}
-		if (all)
-			break;
+	if (tracer <= 0)
+		goto out;
+	tracer_set(3);
+	for (int waited = 0; waited < TRACER_WAIT_MS && atomic_load(&tracer_phase) < 4; waited++)
 		sleep_ms(1);
-	}
-	atomic_store(&world_active, 0);
-	/* a signal still on its way would find the old (maybe default: fatal)
-	 * action: keep ours, which passes foreign signals on */
-	if (all)
-		sigaction(stop_sig, &stop_old, NULL);
+	while (syscall(SYS_wait4, tracer, &st, __WALL, NULL) < 0 && errno == EINTR)
+		;		/* its exit detaches whatever it still held */
+out:
+	unmap_mem(tracer_stack, TRACER_STACK);
+	tracer_stack = NULL;
+	prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+	if (untraced)
+		db_note(DB_NOTE_INFO, "leak scan: %d thread%s could not be stopped (ptrace "
+			"refused): scanned as they ran, registers not read", untraced,
+			untraced == 1 ? "" : "s");
 }
 
 /* ---- the leak scan: marking -------------------------------------------------- */
@@ -1413,8 +1448,8 @@ static uintptr_t stack_tcb(const struct map *m)
 	return pd;
 }
 
-/* The threads' stacks (from their stack pointers up: the registers the stop
- * handler's signal frame saved are there), TLS and DTVs. */
+/* The threads' stacks (from their stack pointers up), registers, TLS and
+ * DTVs. */
 static void scan_threads(uintptr_t self_sp, uintptr_t self_tp)
 {
 	int n = atomic_load(&nstop);
@@ -1424,8 +1459,12 @@ static void scan_threads(uintptr_t self_sp, uintptr_t self_tp)
 		if (i >= 0) {
 			if (atomic_load(&stop[i].state) != 1)
 				continue;
-			sp = stop[i].sp;
+			/* stopped anywhere: the 128-byte red zone below its sp
+			 * may hold a leaf function's locals */
+			sp = stop[i].sp - 128;
 			tp = stop[i].tp;
+			for (int k = 0; k < 16; k++)
+				root_value(stop[i].regs[k]);
 		}
 		/* a stack the program allocated from the heap: that block */
 		int64_t j = sp - span_lo < span_len ? find_block(sp) : -1;
@@ -1665,7 +1704,7 @@ static void free_lifetime_allocations(void)
 {
 	void (*cxx_freeres)(void);
 
-	if (each_task(NULL, NULL) != 1)
+	if (each_task(getpid(), NULL, NULL) != 1)
 		return;
 	*(void **)&cxx_freeres = dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv");
 	db_level = 0;

@@ -390,7 +390,9 @@ void db_stack_init(void);
 /* Unwind the calling thread, skipping deadbolt's own frames. */
 void db_stack_capture(struct db_frames *f, int depth);
 /* The allocation path's unwinder: return addresses only, cached per pc,
- * never the loader's lock for registered modules; n frames into pc. */
+ * never the loader's lock for registered modules; n frames into pc, which
+ * has room for depth + DB_STACK_OWN_FRAMES. */
+#define DB_STACK_OWN_FRAMES	6	/* deadbolt's frames above the program's */
 int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated);
 /* The caller of the function starting at fn on this thread's stack: its
  * stack pointer and callee-saved registers (rbx, rbp, r12-r15). */

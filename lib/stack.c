@@ -54,6 +54,12 @@ void db_stack_init(void)
 		by_id = db_mem_map((DB_MAX_STACKS + 1) * sizeof(*by_id));
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	db_stack_modules_sync();
+	/* unw_backtrace's one-time set-up (its per-thread cache key, lazily
+	 * bound symbols: _dl_runtime_resolve saves every vector register) here
+	 * at start-up, not on the first allocation of a thread whose stack is
+	 * small */
+	uintptr_t pc[8];
+	unw_backtrace((void **)pc, 8);
 }
 
 void db_stack_capture(struct db_frames *f, int depth)
@@ -251,12 +257,11 @@ bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6])
 
 /* ---- allocation stacks ----------------------------------------------------- */
 
-#define DB_OWN_FRAMES	6	/* deadbolt frames unw_backtrace may report above
-				 * the program's: this, alloc.c, the shim */
-
+/* pc has room for depth + DB_STACK_OWN_FRAMES: unw_backtrace fills it, our
+ * own frames are squeezed out in place (one buffer: this runs on the
+ * program's stack, which may be small). */
 int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 {
-	void *buf[DB_MAX_FRAMES + DB_OWN_FRAMES];
 	int want, n, k = 0;
 
 	*truncated = false;
@@ -264,10 +269,10 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 		return 0;
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
-	want = depth + DB_OWN_FRAMES;
-	n = unw_backtrace(buf, want);
+	want = depth + DB_STACK_OWN_FRAMES;
+	n = unw_backtrace((void **)pc, want);
 	for (int i = 0; i < n; i++) {
-		uintptr_t ip = (uintptr_t)buf[i];
+		uintptr_t ip = pc[i];
 		if (db_log_own_pc(ip))	/* the shim, alloc.c, us; a trampoline */
 			continue;
 		if (k == depth) {
