@@ -221,6 +221,7 @@ struct db_thread {
 	_Atomic uintptr_t wait_addr;	/* lock address, or pthread_t joined; 0: none */
 	_Atomic uint32_t wait_kind;	/* enum db_wait_kind */
 	uint32_t wait_mode;		/* DB_MODE_* */
+	_Atomic uint32_t wait_timed;	/* the wait has its own deadline: it ends */
 	_Atomic uint64_t wait_seq;	/* changes with every new wait */
 	_Atomic uint64_t wait_stack;	/* stack id once captured, else 0 */
 	struct db_frames *wait_frames;	/* the same stack with SPs, for splices */
