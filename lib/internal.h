@@ -409,6 +409,7 @@ uint64_t db_stack_put_quiet(const uintptr_t *pc, int n, unsigned flags);
 void db_stack_note_full(void);
 /* Make sure stack id's record is in the current log (before referring to it). */
 void db_stack_log(uint64_t id);
+void db_stack_log_range(uintptr_t lo, uintptr_t hi);
 void db_stack_atfork_prepare(void);
 void db_stack_atfork_parent(void);
 void db_stack_atfork_child(void);
@@ -425,6 +426,7 @@ void db_log_lock(void);
 void db_log_unlock(void);
 /* Record newly loaded and unloaded modules. */
 void db_log_modules_sync(bool force);
+void db_log_modules_forget_locks(void);
 bool db_log_own_pc(uintptr_t pc);
 void db_log_exit(int status);
 const char *db_log_path(void);

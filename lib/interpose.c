@@ -396,12 +396,11 @@ DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 	if (cond_check(t, c, m))					\
 		db_lock_released(t, m);					\
 	db_thread_leave(t);						\
-	int r = call;							\
-	db_thread_reenter(t);						\
-	cond_done(c);							\
-	db_lock_before(t, &a);						\
-	db_lock_after(t, &a, false);					\
-	db_thread_leave(t);						\
+	struct cond_wake w = { t, c, &a };				\
+	int r;								\
+	pthread_cleanup_push(cond_woken, &w);				\
+	r = call;							\
+	pthread_cleanup_pop(1);						\
 	return r
 
 /* Which mutex each waited-on cond is used with, while it has waiters: a
@@ -442,6 +441,25 @@ static void cond_done(pthread_cond_t *c)
 
 	if (atomic_load(&conds[i].cond) == (uintptr_t)c && atomic_load(&conds[i].waiters) > 0)
 		atomic_fetch_sub(&conds[i].waiters, 1);
+}
+
+/* The wait is over (returned, or cancelled: glibc retakes the mutex
+ * before the cancellation handlers run, so it is held either way). */
+struct cond_wake {
+	struct db_thread *t;
+	pthread_cond_t *c;
+	struct db_acq *a;
+};
+
+static void cond_woken(void *p)
+{
+	struct cond_wake *w = p;
+
+	db_thread_reenter(w->t);
+	cond_done(w->c);
+	db_lock_before(w->t, w->a);
+	db_lock_after(w->t, w->a, false);
+	db_thread_leave(w->t);
 }
 
 DB_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
@@ -981,6 +999,7 @@ DB_EXPORT int dlclose(void *h)
 	if (r == 0 && (t = db_thread_enter())) {
 		db_log_modules_sync(false);
 		db_stack_modules_sync();
+		db_log_modules_forget_locks();
 		db_thread_leave(t);
 	}
 	return r;

@@ -436,6 +436,15 @@ static void log_edge(struct db_edge *e)
 	db_log_write_once(&e->logged_gen, &r);
 }
 
+void db_lock_held_overflow(void)
+{
+	static atomic_int once;
+
+	if (!atomic_exchange(&once, 1))
+		db_note(DB_NOTE_WARN, "a thread holds more than %d locks at once: the locks "
+			"beyond are not checked for lock order; results are partial", DB_MAX_HELD);
+}
+
 uint64_t db_lock_log_addr(uintptr_t addr)
 {
 	struct db_lock *lk = db_lock_find(addr);

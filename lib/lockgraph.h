@@ -65,6 +65,8 @@ extern struct db_lock_table *_Atomic db_lock_tab;
 struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
 	DB_NOINLINE DB_COLD;
 void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NOINLINE DB_COLD;
+/* a thread holds more than DB_MAX_HELD locks: say so, once */
+void db_lock_held_overflow(void) DB_NOINLINE DB_COLD;
 /* misuse.c: t released addr, which it does not hold */
 void db_unlock_unheld(struct db_thread *t, uintptr_t addr) DB_NOINLINE DB_COLD;
 
@@ -150,7 +152,8 @@ static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try
 		}
 	}
 	if (t->nheld == DB_MAX_HELD) {
-		t->overflow++;
+		if (!t->overflow++)
+			db_lock_held_overflow();
 		return;
 	}
 	struct db_held *h = &t->held[t->nheld];

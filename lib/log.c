@@ -55,6 +55,19 @@ const char *db_log_path(void)
 	return log_fd >= 0 ? log_path : NULL;
 }
 
+/* The executable's path, read once per image: /proc/self/exe stops
+ * answering once the main thread has called pthread_exit. */
+static char exe[256];
+
+static const char *exe_path(void)
+{
+	if (!exe[0]) {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+	}
+	return exe;
+}
+
 static bool write_all(int fd, const void *p, size_t n)
 {
 	const char *s = p;
@@ -212,11 +225,12 @@ static void write_process(void)
 	uint32_t argc = 0;
 	for (size_t i = 0; i < alen; i++)
 		argc += rec.data[i] == '\0';
-	ssize_t elen = readlink("/proc/self/exe", rec.data + alen, 512);
-	if (elen < 0)
-		elen = 0;
+	size_t elen = strlen(exe_path());
+	if (elen > 512)
+		elen = 512;
+	memcpy(rec.data + alen, exe_path(), elen);
 	rec.r.h.type = DB_REC_PROCESS;
-	rec.r.h.size = (uint32_t)((sizeof(rec.r) + alen + (size_t)elen + 7) & ~(size_t)7);
+	rec.r.h.size = (uint32_t)((sizeof(rec.r) + alen + elen + 7) & ~(size_t)7);
 	rec.r.pid = (uint64_t)getpid();
 	rec.r.ppid = (uint64_t)getppid();
 	rec.r.argc = argc;
@@ -364,8 +378,7 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *data)
 		db_fmt(name, sizeof(name), "%s", info->dlpi_name);
 	} else {
 		/* the main program has an empty name */
-		ssize_t n = readlink("/proc/self/exe", name, sizeof(name) - 1);
-		name[n > 0 ? n : 0] = '\0';
+		db_fmt(name, sizeof(name), "%s", exe_path());
 	}
 	if (lo <= (uintptr_t)&scan_one && (uintptr_t)&scan_one < hi) {
 		own_lo = lo;
@@ -391,6 +404,13 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+struct range {
+	uintptr_t lo, hi;
+};
+static db_spin_t gone_lock;
+static struct range gone_ranges[64];	/* unloaded, locks not yet forgotten */
+static unsigned ngone_ranges;
+
 void db_log_modules_sync(bool force)
 {
 	struct scan s = { .force = force };
@@ -403,20 +423,57 @@ void db_log_modules_sync(bool force)
 	for (int i = 0; i < nmodules; i++)
 		modules[i].seen = false;
 	dl_iterate_phdr(scan_one, &s);
+	/* small: this runs on the program's threads, whose stacks may be too */
+	struct { uint64_t id; uintptr_t lo, hi; } gone[8];
+	int ngone = 0;
 	if (s.force) {
-		/* a full scan ran: whatever it did not see was unloaded */
-		for (int i = 0; i < nmodules; ) {
+		/* a full scan ran: whatever it did not see was unloaded (more than
+		 * 8 at once: the rest at the next scan, which the counters force) */
+		for (int i = 0; i < nmodules && ngone < (int)DB_ARRAY_SIZE(gone); ) {
 			if (modules[i].seen) {
 				i++;
 				continue;
 			}
-			struct db_rec_module_unload u = {
-				.h = { DB_REC_MODULE_UNLOAD, sizeof(u) }, .id = modules[i].id };
-			write_locked(&u);
+			gone[ngone].id = modules[i].id;
+			gone[ngone].lo = modules[i].lo;
+			gone[ngone++].hi = modules[i].hi;
 			modules[i] = modules[--nmodules];
 		}
+		if (ngone == (int)DB_ARRAY_SIZE(gone))
+			seen_adds--;
 	}
 	db_log_unlock();
+	/* Before saying a module is gone: stacks with frames in it go into the
+	 * log now (later, another module may sit at those addresses). */
+	for (int i = 0; i < ngone; i++) {
+		db_stack_log_range(gone[i].lo, gone[i].hi);
+		struct db_rec_module_unload u = {
+			.h = { DB_REC_MODULE_UNLOAD, sizeof(u) }, .id = gone[i].id };
+		db_log_write(&u);
+		db_spin_lock(&gone_lock);
+		if (ngone_ranges < DB_ARRAY_SIZE(gone_ranges))
+			gone_ranges[ngone_ranges++] = (struct range){ gone[i].lo, gone[i].hi };
+		db_spin_unlock(&gone_lock);
+	}
+}
+
+/* The locks that lived in unloaded modules' data end their identities.
+ * Apart from db_log_modules_sync, which may run with the lock graph held
+ * (a stack capture), so the dlopen/dlclose shims call this after it. */
+void db_log_modules_forget_locks(void)
+{
+	struct range r[8];
+	unsigned n;
+
+	do {
+		db_spin_lock(&gone_lock);
+		n = ngone_ranges < 8 ? ngone_ranges : 8;
+		ngone_ranges -= n;
+		memcpy(r, gone_ranges + ngone_ranges, n * sizeof(r[0]));
+		db_spin_unlock(&gone_lock);
+		for (unsigned i = 0; i < n; i++)
+			db_lock_forget_range(r[i].lo, r[i].hi - r[i].lo);
+	} while (n);
 }
 
 bool db_log_own_pc(uintptr_t pc)

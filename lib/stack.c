@@ -432,3 +432,22 @@ uint64_t db_stack_splice(uintptr_t pc, uintptr_t sp, const struct db_frames *f)
 			pcs[n++] = f->pc[k];
 	return db_stack_put(pcs, n, DB_STACKF_SPLICED);
 }
+
+/* Log every depot stack with a frame in [lo, hi) (a module being unloaded):
+ * their pcs must be read against that module. */
+void db_stack_log_range(uintptr_t lo, uintptr_t hi)
+{
+	uint64_t n = __atomic_load_n(&nstacks, __ATOMIC_ACQUIRE);
+
+	for (uint64_t id = 1; id <= n; id++) {
+		struct stack_node *st = __atomic_load_n(&by_id[id], __ATOMIC_ACQUIRE);
+		if (!st)
+			continue;
+		for (uint32_t k = 0; k < st->n; k++) {
+			if (st->pc[k] >= lo && st->pc[k] < hi) {
+				db_stack_log(id);
+				break;
+			}
+		}
+	}
+}
