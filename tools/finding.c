@@ -629,6 +629,36 @@ static const char *leak_kind_name(uint32_t kind)
 	       "reachable" : "definite";
 }
 
+static char *leak_summary(const struct finding *f)
+{
+	const struct event *ev = f->ev;
+	const struct stack *st = ev->u.leak.stack;
+	char *in = in_functions(&st, 1);
+	char *sum = xasprintf("%s leak: %llu byte%s in %llu block%s%s%s",
+			      ev->u.leak.kind == DB_LEAK_INDIRECT ? "indirect" :
+			      ev->u.leak.kind == DB_LEAK_REACHABLE ? "still reachable, no" :
+			      "definite",
+			      (unsigned long long)f->u.leak.bytes,
+			      f->u.leak.bytes == 1 ? "" : "s",
+			      (unsigned long long)f->u.leak.blocks,
+			      f->u.leak.blocks == 1 ? "" : "s", in ? ", allocated" : "",
+			      in ? in : "");
+	free(in);
+	return sum;
+}
+
+int finding_leak_merge(struct finding *f, const struct finding *more)
+{
+	f->u.leak.bytes += more->u.leak.bytes;
+	f->u.leak.blocks += more->u.leak.blocks;
+	char *sum = leak_summary(f);
+	if (!sum)
+		return -ENOMEM;
+	free(f->summary);
+	f->summary = sum;
+	return 0;
+}
+
 static struct finding *leak_finding(struct dlog *l, const struct event *ev)
 {
 	struct finding *f = new_finding(K_LEAK, l, ev, 0, 1);
@@ -639,17 +669,9 @@ static struct finding *leak_finding(struct dlog *l, const struct event *ev)
 	add_thread(f, l, ev->u.leak.tid);
 	finding_stacks(f, sym_one, l);
 	const struct stack *st = ev->u.leak.stack;
-	char *in = in_functions(&st, 1);
-	f->summary = xasprintf("%s leak: %llu byte%s in %llu block%s%s%s",
-			       ev->u.leak.kind == DB_LEAK_INDIRECT ? "indirect" :
-			       ev->u.leak.kind == DB_LEAK_REACHABLE ? "still reachable, no" :
-			       "definite",
-			       (unsigned long long)ev->u.leak.bytes,
-			       ev->u.leak.bytes == 1 ? "" : "s",
-			       (unsigned long long)ev->u.leak.blocks,
-			       ev->u.leak.blocks == 1 ? "" : "s", in ? ", allocated" : "",
-			       in ? in : "");
-	free(in);
+	f->u.leak.bytes = ev->u.leak.bytes;
+	f->u.leak.blocks = ev->u.leak.blocks;
+	f->summary = leak_summary(f);
 	char *a = stack_key(st);
 	keys[0] = a ? xasprintf("%s[%s]", leak_kind_name(ev->u.leak.kind), a) : NULL;
 	free(a);

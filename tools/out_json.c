@@ -548,9 +548,9 @@ static void leaks(struct jw *w, const struct finding *f)
 		jw_key(w, "leak_kind");
 		jw_str(w, finding_leak_kind(f));
 		jw_key(w, "bytes");
-		jw_u64(w, ev->u.leak.bytes);
+		jw_u64(w, f->u.leak.bytes);
 		jw_key(w, "blocks");
-		jw_u64(w, ev->u.leak.blocks);
+		jw_u64(w, f->u.leak.blocks);
 		jw_key(w, "thread");
 		jw_u64(w, ev->u.leak.tid);
 		jw_key(w, "stack");

@@ -315,8 +315,8 @@ static void reachable(FILE *out, const struct report *r)
 	for (size_t i = 0; i < r->nreachable; i++) {
 		const struct finding *f = r->reachable[i];
 		fprintf(out, "  ==%llu== %llu bytes in %llu blocks, allocated at:\n",
-			(unsigned long long)f->pid, (unsigned long long)f->ev->u.leak.bytes,
-			(unsigned long long)f->ev->u.leak.blocks);
+			(unsigned long long)f->pid, (unsigned long long)f->u.leak.bytes,
+			(unsigned long long)f->u.leak.blocks);
 		stack(out, f->ev->u.leak.stack);
 	}
 	fputc('\n', out);

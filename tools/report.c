@@ -235,7 +235,10 @@ static int keep(struct report *r, struct dedup **seen, struct finding *f)
 
 	HASH_FIND_STR(*seen, f->key, d);
 	if (d) {
-		int err = finding_add_pid(d->f, f->pid);
+		/* in one process, two leak records that read the same are one
+		 * leak; across processes the same leak is counted once */
+		int err = d->f->kind == K_LEAK && d->f->pid == f->pid ?
+			  finding_leak_merge(d->f, f) : finding_add_pid(d->f, f->pid);
 		finding_free(f);
 		return err;
 	}

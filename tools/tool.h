@@ -329,6 +329,9 @@ struct finding {
 			size_t nedges;
 			struct fedge *edges;
 		} cycle;
+		struct {	/* K_LEAK: summed over the records it merges */
+			uint64_t bytes, blocks;
+		} leak;
 	} u;
 };
 
@@ -338,6 +341,9 @@ struct finding {
 int finding_make(struct dlog *l, const struct event *ev, struct finding **out);
 void finding_free(struct finding *f);
 int finding_add_pid(struct finding *f, uint64_t pid);
+/* Another leak record of f's process whose stack symbolizes the same (say,
+ * two return addresses on one line): its bytes and blocks count too. */
+int finding_leak_merge(struct finding *f, const struct finding *more);
 /* Every stack of a finding (suppressions, locations): fn on each. */
 void finding_stacks(const struct finding *f,
 		    void (*fn)(const struct stack *s, void *arg), void *arg);
