@@ -171,6 +171,21 @@ static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try
 	__atomic_store_n(&t->nheld, t->nheld + 1, __ATOMIC_RELEASE);
 }
 
+/* Does thread u (another thread) hold addr?  Its held stack is read
+ * without its cooperation: relaxed loads, bounded; the caller holds the
+ * thread list lock (u stays alive) and confirms what it concludes. */
+static inline const struct db_held *db_lock_held_by(const struct db_thread *u, uintptr_t addr)
+{
+	int n = __atomic_load_n(&u->nheld, __ATOMIC_ACQUIRE);
+
+	if (n > DB_MAX_HELD)
+		n = DB_MAX_HELD;
+	for (int i = 0; i < n; i++)
+		if (__atomic_load_n(&u->held[i].addr, __ATOMIC_RELAXED) == addr)
+			return &u->held[i];
+	return NULL;
+}
+
 /* Is addr on t's held stack? */
 static inline const struct db_held *db_lock_held(const struct db_thread *t, uintptr_t addr)
 {

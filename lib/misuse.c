@@ -21,20 +21,14 @@ struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mo
 			       const struct db_held **held)
 {
 	for (struct db_thread *u = db_threads_first(); u; u = u->next) {
-		if (u == t)
+		const struct db_held *h = u != t ? db_lock_held_by(u, addr) : NULL;
+		if (!h)
 			continue;
-		int n = __atomic_load_n(&u->nheld, __ATOMIC_ACQUIRE);
-		if (n > DB_MAX_HELD)
-			n = DB_MAX_HELD;
-		for (int i = 0; i < n; i++) {
-			if (__atomic_load_n(&u->held[i].addr, __ATOMIC_RELAXED) != addr)
-				continue;
-			if (mode)
-				*mode = u->held[i].mode;
-			if (held)
-				*held = &u->held[i];
-			return u;
-		}
+		if (mode)
+			*mode = h->mode;
+		if (held)
+			*held = h;
+		return u;
 	}
 	return NULL;
 }

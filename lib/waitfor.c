@@ -127,17 +127,10 @@ static int waits_for(struct db_thread *u, struct db_thread **out, int max)
 				out[n++] = v;
 			continue;
 		}
-		int nh = __atomic_load_n(&v->nheld, __ATOMIC_ACQUIRE);
-		if (nh > DB_MAX_HELD)
-			nh = DB_MAX_HELD;
-		for (int i = 0; i < nh; i++) {
-			if (__atomic_load_n(&v->held[i].addr, __ATOMIC_RELAXED) != addr)
-				continue;
-			/* readers do not block readers */
-			if (u->wait_mode == DB_MODE_WRITE || v->held[i].mode == DB_MODE_WRITE)
-				out[n++] = v;
-			break;
-		}
+		const struct db_held *h = db_lock_held_by(v, addr);
+		/* readers do not block readers */
+		if (h && (u->wait_mode == DB_MODE_WRITE || h->mode == DB_MODE_WRITE))
+			out[n++] = v;
 	}
 	return n;
 }
