@@ -123,6 +123,8 @@ struct db_real_fns {
 	int (*pthread_spin_unlock)(pthread_spinlock_t *);
 	int (*pthread_cond_wait)(pthread_cond_t *, pthread_mutex_t *);
 	int (*pthread_cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*pthread_cond_signal)(pthread_cond_t *);
+	int (*pthread_cond_broadcast)(pthread_cond_t *);
 	int (*pthread_cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
 				      const struct timespec *);
 	int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -226,6 +228,11 @@ struct db_thread {
 	_Atomic uint64_t wait_stack;	/* stack id once captured, else 0 */
 	struct db_frames *wait_frames;	/* the same stack with SPs, for splices */
 	atomic_uint_fast64_t dump_asked;	/* hang dump id this thread must write */
+	/* in a cond wait: the cond, its mutex, where; a wake marks it as
+	 * waiting for the mutex (under the thread list lock) */
+	_Atomic uintptr_t cond_wait;
+	uintptr_t cond_mutex, cond_pc;
+	uint64_t last_cycle;		/* key of the last cycle seen, for confirmation */
 };
 
 /* The reentrancy level: > 0 while deadbolt works on this thread. */
@@ -357,6 +364,10 @@ int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
 /* Join: wait for thread th the same way. */
 int db_wait_join(struct db_thread *t, pthread_t th, void **ret);
 void db_wait_thread_gone(struct db_thread *t);
+/* Cond waits: a woken waiter waits for its mutex, which can close a cycle. */
+void db_wait_cond_begin(struct db_thread *t, uintptr_t c, uintptr_t m, uintptr_t pc);
+void db_wait_cond_end(struct db_thread *t);
+void db_wait_cond_wake(uintptr_t c, bool all);
 /* fork: locks other threads held, that no thread of the child will release */
 void db_wait_fork_held(uintptr_t addr);
 void db_wait_fork_reset(void);

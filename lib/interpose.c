@@ -68,6 +68,14 @@ bool db_interpose_resolve(void)
 	if (!db_real.pthread_cond_timedwait)
 		*(void **)&db_real.pthread_cond_timedwait =
 			dlvsym(RTLD_NEXT, "pthread_cond_timedwait", "GLIBC_2.3.2");
+	if (!db_real.pthread_cond_signal)
+		*(void **)&db_real.pthread_cond_signal =
+			dlvsym(RTLD_NEXT, "pthread_cond_signal", "GLIBC_2.3.2");
+	if (!db_real.pthread_cond_broadcast)
+		*(void **)&db_real.pthread_cond_broadcast =
+			dlvsym(RTLD_NEXT, "pthread_cond_broadcast", "GLIBC_2.3.2");
+	RESOLVE(pthread_cond_signal);
+	RESOLVE(pthread_cond_broadcast);
 	RESOLVE(pthread_cond_wait);
 	RESOLVE(pthread_cond_timedwait);
 	RESOLVE(pthread_cond_clockwait);
@@ -395,6 +403,7 @@ DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 			    .mode = DB_MODE_WRITE, .pc = DB_CALLER_PC, .sp = DB_CALLER_SP }; \
 	if (cond_check(t, c, m))					\
 		db_lock_released(t, m);					\
+	db_wait_cond_begin(t, (uintptr_t)c, (uintptr_t)m, a.pc);	\
 	db_thread_leave(t);						\
 	struct cond_wake w = { t, c, &a };				\
 	int r;								\
@@ -456,10 +465,40 @@ static void cond_woken(void *p)
 	struct cond_wake *w = p;
 
 	db_thread_reenter(w->t);
+	db_wait_cond_end(w->t);
 	cond_done(w->c);
 	db_lock_before(w->t, w->a);
 	db_lock_after(w->t, w->a, false);
 	db_thread_leave(w->t);
+}
+
+static bool cond_has_waiters(pthread_cond_t *c)
+{
+	unsigned i = (unsigned)(db_hash64((uintptr_t)c) & (DB_COND_SLOTS - 1));
+
+	return atomic_load(&conds[i].cond) == (uintptr_t)c && atomic_load(&conds[i].waiters) > 0;
+}
+
+DB_EXPORT int pthread_cond_signal(pthread_cond_t *c)
+{
+	struct db_thread *t;
+
+	if (cond_has_waiters(c) && (t = db_thread_enter())) {
+		db_wait_cond_wake((uintptr_t)c, false);
+		db_thread_leave(t);
+	}
+	return REAL(pthread_cond_signal)(c);
+}
+
+DB_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
+{
+	struct db_thread *t;
+
+	if (cond_has_waiters(c) && (t = db_thread_enter())) {
+		db_wait_cond_wake((uintptr_t)c, true);
+		db_thread_leave(t);
+	}
+	return REAL(pthread_cond_broadcast)(c);
 }
 
 DB_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)

@@ -175,6 +175,8 @@ static int find_cycle(struct db_thread *self, struct db_thread **cyc)
 /* A copy of what a report needs from one thread, taken under the list lock. */
 struct snap {
 	uint32_t tid;
+	bool in_cond;			/* a woken cond waiter: confirm before reporting */
+	uintptr_t cond_pc;
 	uint32_t wait_kind, wait_mode, wait_timed;
 	uintptr_t wait_addr;
 	uint32_t wait_tid;		/* join: the thread joined */
@@ -193,7 +195,9 @@ static void snap_thread(struct db_thread *u, struct snap *s)
 	s->wait_timed = atomic_load(&u->wait_timed);
 	s->wait_seq = atomic_load(&u->wait_seq);
 	s->wait_stack = atomic_load_explicit(&u->wait_stack, memory_order_acquire);
-	s->frames = s->wait_stack ? u->wait_frames : NULL;
+	s->in_cond = atomic_load(&u->cond_wait) != 0;
+	s->cond_pc = u->cond_pc;
+	s->frames = s->wait_stack && !s->in_cond ? u->wait_frames : NULL;
 	s->wait_tid = UINT32_MAX;
 	if (s->wait_kind == DB_WAIT_JOIN)
 		for (struct db_thread *v = db_threads_first(); v; v = v->next)
@@ -218,6 +222,8 @@ static void log_snap(uint64_t ws, const struct snap *s, uintptr_t held_only)
 	};
 	uint64_t uids[DB_MAX_REPORT_HELD];
 
+	if (s->in_cond && s->cond_pc)	/* blocked inside libc: where it called the wait */
+		r.stack = db_stack_put(&s->cond_pc, 1, 0);
 	if (s->wait_kind == DB_WAIT_LOCK)
 		r.wait_id = db_lock_log_addr(s->wait_addr);
 	else if (s->wait_kind == DB_WAIT_JOIN)
@@ -305,8 +311,17 @@ static bool check_deadlock(struct db_thread *t)
 		return false;
 	/* the same cycle, however found: its threads and their waits */
 	uint64_t key = 0x5eed;
-	for (int i = 0; i < n; i++)
+	bool cond = false;
+	for (int i = 0; i < n; i++) {
 		key += db_hash64(((uint64_t)s[i].tid << 40) ^ s[i].wait_seq);
+		cond = cond || s[i].in_cond;
+	}
+	/* a cond waiter never runs our wait loop, so nothing showed that its
+	 * wait lasted: see the same cycle twice, a slice apart */
+	if (cond && t->last_cycle != key) {
+		t->last_cycle = key;
+		return false;
+	}
 	if (!first_report(key))
 		return false;
 	if (n == 1 && s[0].wait_kind == DB_WAIT_LOCK)
@@ -580,4 +595,55 @@ void db_wait_hang_init(void)
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(hang_signal(), &sa, NULL);
+}
+
+/* ---- cond waits ------------------------------------------------------------ */
+/* A thread in pthread_cond_wait waits for a signal, not a lock; once woken
+ * it waits (inside libc, where no shim sees it) to retake its mutex.  The
+ * waker marks it so: the mark and its removal happen under the thread list
+ * lock, so a thread that already returned is never marked. */
+
+void db_wait_cond_begin(struct db_thread *t, uintptr_t c, uintptr_t m, uintptr_t pc)
+{
+	t->cond_mutex = m;
+	t->cond_pc = pc;
+	atomic_store_explicit(&t->cond_wait, c, memory_order_release);
+}
+
+void db_wait_cond_end(struct db_thread *t)
+{
+	db_threads_lock();
+	atomic_store(&t->cond_wait, 0);
+	if (atomic_load(&t->wait_kind) != DB_WAIT_NONE)
+		unpublish(t);
+	db_threads_unlock();
+}
+
+/* c is signalled (all: broadcast).  A signal wakes one waiter, which one is
+ * libc's choice: marked only when there is exactly one. */
+void db_wait_cond_wake(uintptr_t c, bool all)
+{
+	struct db_thread *w[DB_MAX_CYCLE_THREADS];
+	int n = 0, total = 0;
+
+	db_threads_lock();
+	for (struct db_thread *u = db_threads_first(); u; u = u->next) {
+		if (atomic_load(&u->cond_wait) != c || atomic_load(&u->wait_kind) != DB_WAIT_NONE)
+			continue;
+		total++;
+		if (n < DB_MAX_CYCLE_THREADS)
+			w[n++] = u;
+	}
+	if (all || total == 1) {
+		for (int i = 0; i < n; i++) {
+			struct db_thread *u = w[i];
+			u->wait_mode = DB_MODE_WRITE;
+			atomic_store(&u->wait_timed, 0);	/* the retake has no deadline */
+			atomic_store(&u->wait_stack, UINT64_MAX);
+			atomic_fetch_add(&u->wait_seq, 1);
+			atomic_store(&u->wait_addr, u->cond_mutex);
+			atomic_store(&u->wait_kind, DB_WAIT_LOCK);
+		}
+	}
+	db_threads_unlock();
 }
