@@ -193,6 +193,34 @@ void db_note(unsigned level, const char *fmt, ...)
 	db_log_write(&rec);
 }
 
+/* ---- once ------------------------------------------------------------------ */
+/* Keys of things already reported (misuse sites, deadlocks, stalls): an
+ * open-addressing set filled with compare-and-swap, no lock.  Full: nothing
+ * new is reported, said once. */
+#define DB_MAX_ONCE	4096	/* distinct reports remembered */
+
+static _Atomic uint64_t once_keys[DB_MAX_ONCE];
+
+bool db_once(uint64_t key)
+{
+	key |= 1;	/* 0 marks a free slot */
+	for (unsigned n = 0, i = (unsigned)(db_hash64(key) & (DB_MAX_ONCE - 1)); n < DB_MAX_ONCE;
+	     n++, i = (i + 1) & (DB_MAX_ONCE - 1)) {
+		uint64_t k = atomic_load_explicit(&once_keys[i], memory_order_acquire);
+		if (k == key)
+			return false;
+		if (!k && atomic_compare_exchange_strong(&once_keys[i], &k, key))
+			return true;
+		if (k == key)	/* another thread just took it for this key */
+			return false;
+	}
+	static atomic_int said;
+	if (!atomic_exchange(&said, 1))
+		db_note(DB_NOTE_WARN, "more than %d distinct reports: new ones are not "
+			"recorded; results are partial", DB_MAX_ONCE);
+	return false;
+}
+
 void db_check_failed(const char *what, const char *file, int line)
 {
 #ifdef DB_DEBUG

@@ -76,6 +76,8 @@ void db_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same line on stderr (if verbosity >= 1) and a NOTE record in the log. */
 void db_note(unsigned level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 DB_COLD void db_check_failed(const char *what, const char *file, int line);
+/* True the first time key is seen: a finding is reported once. */
+bool db_once(uint64_t key);
 
 /* ---- mem.c -------------------------------------------------------------- */
 /* The runtime's own memory: mmap'd arenas with size-class free lists, never
@@ -279,11 +281,8 @@ static inline void db_thread_leave(struct db_thread *t)
 
 void db_init(void);
 int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
-		     void *(*fn)(void *), void *arg, uintptr_t pc, uintptr_t sp);
+		     void *(*fn)(void *), void *arg);
 void db_thread_exiting(struct db_thread *t);
-void db_thread_atfork_prepare(void);
-void db_thread_atfork_parent(void);
-void db_thread_atfork_child(void);
 /* pthread_join/pthread_detach of th by t (thread.c keeps who was joined). */
 int db_thread_join(struct db_thread *t, pthread_t th, void **ret);
 void db_thread_detach(struct db_thread *t, pthread_t th);

@@ -608,7 +608,7 @@ DB_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 
 	if (!t)
 		return REAL(pthread_create)(th, attr, fn, arg);
-	int r = db_thread_create(th, attr, fn, arg, DB_CALLER_PC, DB_CALLER_SP);
+	int r = db_thread_create(th, attr, fn, arg);
 	db_thread_leave(t);
 	return r;
 }

@@ -460,20 +460,29 @@ uint64_t db_lock_log_addr(uintptr_t addr)
 	return uid;
 }
 
-/* Cycle e[0..n-1] with e[k]: L_k -> L_k+1.  Canonical key: the ids rotated to
- * start at the smallest, hashed; the same cycle found from any edge is the
- * same key. */
-static uint64_t cycle_key(struct db_edge **e, int n)
+/* The key of a ring of ids: rotated to start at the smallest, hashed, so
+ * the same cycle found from any of its edges has the same key. */
+static uint64_t ring_key(const uint64_t *ids, int n)
 {
 	int m = 0;
 	uint64_t h = (uint64_t)n;
 
 	for (int k = 1; k < n; k++)
-		if (e[k]->from->id < e[m]->from->id)
+		if (ids[k] < ids[m])
 			m = k;
 	for (int k = 0; k < n; k++)
-		h = db_hash64(h ^ e[(m + k) % n]->from->id);
+		h = db_hash64(h ^ ids[(m + k) % n]);
 	return h;
+}
+
+/* Cycle e[0..n-1] with e[k]: L_k -> L_k+1, keyed by its locks. */
+static uint64_t cycle_key(struct db_edge **e, int n)
+{
+	uint64_t ids[DB_MAX_CYCLE];
+
+	for (int k = 0; k < n; k++)
+		ids[k] = e[k]->from->id;
+	return ring_key(ids, n);
 }
 
 static bool cycle_suppressed(struct db_edge **e, int n)
@@ -541,18 +550,14 @@ static void report_cycle(struct db_edge **e, int n)
 			e[0]->from->is_class ? "lock classes" : "locks");
 	/* the class cycle under a reported lock cycle says nothing new */
 	if (!e[0]->from->is_class && db_opt.lock_classes) {
-		uint64_t h = (uint64_t)n;
-		int cm = 0;
-		struct db_class *cl[DB_MAX_CYCLE];
+		uint64_t ids[DB_MAX_CYCLE];
 		for (int k = 0; k < n; k++) {
-			cl[k] = lock_of(e[k]->from)->cls;
-			if (!cl[k])
+			struct db_class *cl = lock_of(e[k]->from)->cls;
+			if (!cl)
 				return;
-			if (cl[k]->g.id < cl[cm]->g.id)
-				cm = k;
+			ids[k] = cl->g.id;
 		}
-		for (int k = 0; k < n; k++)
-			h = db_hash64(h ^ cl[(cm + k) % n]->g.id);
+		uint64_t h = ring_key(ids, n);
 		HASH_FIND(hh, reported, &h, sizeof(h), r);
 		if (!r && (r = db_mem_alloc(sizeof(*r)))) {
 			r->key = h;

@@ -11,11 +11,6 @@
 
 #include "lockgraph.h"
 
-#define DB_MAX_MISUSE	1024	/* distinct (kind, stack) misuse reports kept */
-
-static db_spin_t misuse_lock;
-static uint64_t reported[DB_MAX_MISUSE];
-static unsigned nreported;
 
 struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mode,
 			       const struct db_held **held)
@@ -43,17 +38,7 @@ void db_misuse(struct db_thread *t, unsigned kind, uintptr_t addr, unsigned lock
 	db_stack_capture(&f, (int)db_opt.stack_depth);
 	uint64_t stack = db_stack_put(f.pc, f.n, f.truncated ? DB_STACKF_TRUNCATED : 0);
 	uint64_t key = db_hash64(((uint64_t)kind << 48) ^ stack ^ (stack ? 0 : addr));
-	bool fresh = true;
-
-	db_spin_lock(&misuse_lock);
-	for (unsigned i = 0; i < nreported && fresh; i++)
-		fresh = reported[i] != key;
-	if (fresh && nreported < DB_MAX_MISUSE)
-		reported[nreported++] = key;
-	else if (fresh)
-		fresh = false;	/* table full: stop reporting new ones */
-	db_spin_unlock(&misuse_lock);
-	if (!fresh)
+	if (!db_once(key))
 		return;
 
 	struct db_rec_misuse r = {

@@ -323,14 +323,12 @@ static void *trampoline(void *p)
 }
 
 int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
-		     void *(*fn)(void *), void *arg, uintptr_t pc, uintptr_t sp)
+		     void *(*fn)(void *), void *arg)
 {
 	struct db_thread *self = db_self;
 	struct start *s = db_mem_alloc(sizeof(*s));
 	struct db_frames f;
 
-	(void)pc;
-	(void)sp;
 	if (!s)
 		return db_real.pthread_create(th, attr, fn, arg);
 	s->fn = fn;

@@ -32,11 +32,7 @@
 #define DB_WAIT_SLICE_MS	50	/* a waiter wakes this often to look around */
 #define DB_MAX_CYCLE_THREADS	16	/* longest wait-for cycle followed */
 #define DB_MAX_REPORT_HELD	16	/* held locks listed per thread in a report */
-#define DB_MAX_WAIT_REPORTS	256	/* deadlocks and stalls remembered as reported */
 
-static db_spin_t report_lock;
-static uint64_t reported[DB_MAX_WAIT_REPORTS];
-static unsigned nreported;
 static atomic_uint_fast64_t next_waitset = 1;
 
 static uint64_t now_ms(void)
@@ -66,20 +62,6 @@ static int ts_cmp(const struct timespec *a, const struct timespec *b)
 	if (a->tv_sec != b->tv_sec)
 		return a->tv_sec < b->tv_sec ? -1 : 1;
 	return a->tv_nsec < b->tv_nsec ? -1 : a->tv_nsec > b->tv_nsec;
-}
-
-/* True if key was not reported yet (and now is). */
-static bool first_report(uint64_t key)
-{
-	bool fresh = true;
-
-	db_spin_lock(&report_lock);
-	for (unsigned i = 0; i < nreported && fresh; i++)
-		fresh = reported[i] != key;
-	if (fresh && nreported < DB_MAX_WAIT_REPORTS)
-		reported[nreported++] = key;
-	db_spin_unlock(&report_lock);
-	return fresh;
 }
 
 static void publish(struct db_thread *t, uint32_t kind, uintptr_t addr, uint32_t mode,
@@ -322,7 +304,7 @@ static bool check_deadlock(struct db_thread *t)
 		t->last_cycle = key;
 		return false;
 	}
-	if (!first_report(key))
+	if (!db_once(key))
 		return false;
 	if (n == 1 && s[0].wait_kind == DB_WAIT_LOCK)
 		db_misuse(t, DB_MISUSE_DOUBLE_LOCK, s[0].wait_addr, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
@@ -350,7 +332,7 @@ static void check_stall(struct db_thread *t, uint64_t waited_ms)
 		snap_thread(holders[0], &s[1]);
 	}
 	db_threads_unlock();
-	if (!n || !first_report(db_hash64(((uint64_t)s[1].tid << 48) ^ s[0].wait_addr ^ 0x57a11)))
+	if (!n || !db_once(db_hash64(((uint64_t)s[1].tid << 48) ^ s[0].wait_addr ^ 0x57a11)))
 		return;
 	log_waitset(DB_WS_STALL, s, 2, waited_ms, s[0].wait_addr);
 	if (db_opt.verbosity >= 1)
@@ -393,7 +375,7 @@ static void check_fork_held(struct db_thread *t)
 	int n = waits_for(t, h, 1);
 	snap_thread(t, &s);
 	db_threads_unlock();
-	if (n || !first_report(db_hash64(addr ^ 0xf0c)))
+	if (n || !db_once(db_hash64(addr ^ 0xf0c)))
 		return;
 	db_misuse(t, DB_MISUSE_FORK_HELD, addr, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
 	log_waitset(DB_WS_DEADLOCK, &s, 1, 0, 0);
