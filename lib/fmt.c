@@ -203,7 +203,8 @@ static _Atomic uint64_t once_keys[DB_MAX_ONCE];
 
 bool db_once(uint64_t key)
 {
-	key |= 1;	/* 0 marks a free slot */
+	if (!key)	/* 0 marks a free slot */
+		key = 0x9e3779b97f4a7c15ull;
 	for (unsigned n = 0, i = (unsigned)(db_hash64(key) & (DB_MAX_ONCE - 1)); n < DB_MAX_ONCE;
 	     n++, i = (i + 1) & (DB_MAX_ONCE - 1)) {
 		uint64_t k = atomic_load_explicit(&once_keys[i], memory_order_acquire);

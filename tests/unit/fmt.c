@@ -1,5 +1,7 @@
 /* The runtime's allocation-free formatter against snprintf, with ASan and
- * UBSan: every conversion it supports, widths, truncation.
+ * UBSan: every conversion it supports, widths, truncation; and the
+ * report-once set: true the first time a key is seen only, keys 0 and 1
+ * distinct from each other's neighbours, and a full set says no.
  * SOURCES: lib/fmt.c lib/options.c
  * SANITIZE: yes
  * EXPECT-EXIT: 0
@@ -38,6 +40,18 @@ int main(void)
 	SAME("%s and %c and %%", "str", 'x');
 	SAME("%08x", 0xabcu);
 	SAME("%p", (void *)0x7fff1234);
+
+	if (!db_once(42) || db_once(42) || !db_once(43) || db_once(43) || !db_once(0)) {
+		fprintf(stderr, "db_once: wrong answer for a first or repeated key\n");
+		return 1;
+	}
+	int fresh = 0;
+	for (uint64_t k = 1000; k < 1000 + 5000 * 2; k += 2)	/* more than the set holds */
+		fresh += db_once(k);
+	if (fresh < 4000 || fresh >= 5000 || db_once(1000)) {
+		fprintf(stderr, "db_once: %d fresh of 5000 past capacity\n", fresh);
+		return 1;
+	}
 
 	char small[6];
 	size_t n = db_fmt(small, sizeof(small), "%s", "0123456789");
