@@ -15,6 +15,13 @@
  *   DEADBOLT_LOCK_DESTROYED(&l);                    before destroying it
  * flags: DEADBOLT_LOCK_READ for a shared (reader) hold.
  *
+ *   DEADBOLT_BENIGN_RACE(p, n);                     races on [p, p + n) are intended:
+ *                                                   never reported
+ *   DEADBOLT_HAPPENS_BEFORE(x);                     everything before this ...
+ *   DEADBOLT_HAPPENS_AFTER(x);                      ... happens before this (same x,
+ *                                                   another thread): a hand-off
+ *                                                   deadbolt cannot see (atomics)
+ *
  *   DEADBOLT_IGNORE_LEAK(p);                        p (as malloc returned it)
  *                                                   is never reported as leaked,
  *                                                   nor what only it points to
@@ -40,6 +47,9 @@ extern void deadbolt_lock_acquired(const void *lock, int flags) __attribute__((w
 extern void deadbolt_lock_released(const void *lock) __attribute__((weak));
 extern void deadbolt_lock_destroyed(const void *lock) __attribute__((weak));
 extern void deadbolt_ignore_leak(const void *block) __attribute__((weak));
+extern void deadbolt_benign_race(const void *addr, size_t size) __attribute__((weak));
+extern void deadbolt_happens_before(const void *sync) __attribute__((weak));
+extern void deadbolt_happens_after(const void *sync) __attribute__((weak));
 /* The API version of the loaded runtime (0 when not loaded). */
 extern int deadbolt_api_version(void) __attribute__((weak));
 
@@ -54,6 +64,9 @@ extern int deadbolt_api_version(void) __attribute__((weak));
 #define DEADBOLT_LOCK_RELEASED(l)	DEADBOLT_CALL_(deadbolt_lock_released, (l))
 #define DEADBOLT_LOCK_DESTROYED(l)	DEADBOLT_CALL_(deadbolt_lock_destroyed, (l))
 #define DEADBOLT_IGNORE_LEAK(p)		DEADBOLT_CALL_(deadbolt_ignore_leak, (p))
+#define DEADBOLT_BENIGN_RACE(p, n)	DEADBOLT_CALL_(deadbolt_benign_race, ((p), (n)))
+#define DEADBOLT_HAPPENS_BEFORE(x)	DEADBOLT_CALL_(deadbolt_happens_before, (x))
+#define DEADBOLT_HAPPENS_AFTER(x)	DEADBOLT_CALL_(deadbolt_happens_after, (x))
 #define DEADBOLT_LOADED()		(deadbolt_api_version ? deadbolt_api_version() : 0)
 
 #endif /* DEADBOLT_H */

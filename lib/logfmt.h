@@ -68,6 +68,11 @@ enum db_rec_type {
 	DB_REC_FD_LEAK,		/* struct db_rec_fd_leak */
 	DB_REC_LEAK,		/* struct db_rec_leak */
 	DB_REC_LEAK_SUMMARY,	/* struct db_rec_leak_summary */
+	DB_REC_RACE,		/* struct db_rec_race */
+	DB_REC_RACE_ATOMIC,	/* struct db_rec_race_atomic */
+	DB_REC_RACE_STATUS,	/* struct db_rec_race_status + reason text */
+	DB_REC_RACE_WATCH,	/* struct db_rec_race_watch */
+	DB_REC_RACE_SUMMARY,	/* struct db_rec_race_summary */
 };
 
 /* The command line and executable of this image. */
@@ -344,6 +349,111 @@ struct db_rec_leak_summary {
 	uint64_t reachable_bytes, reachable_blocks;
 	uint64_t suppressed_bytes, suppressed_blocks;	/* deadbolt_ignore_leak */
 	uint64_t scan_ms;
+};
+
+/* ---- data races (hardware watchpoints) ------------------------------------ */
+/* Sampled accesses to a watched location; a RACE record is two of them from
+ * different threads, at least one a write, not ordered by happens-before and
+ * not under a common lock.  pc is the address right after the accessing
+ * instruction (look up pc - 1), which is also frame 0 of stack. */
+enum db_race_evidence {
+	DB_RACE_UNORDERED = 1,	/* no happens-before between them (sampled apart) */
+	DB_RACE_WITNESSED,	/* the second came while the first thread was paused
+				 * at its access: they were simultaneous */
+};
+
+enum db_race_loc {
+	DB_RACE_LOC_GLOBAL = 1,	/* a symbol of a module's writable data */
+	DB_RACE_LOC_WORD,	/* a word of a module's writable segment (no symbols) */
+	DB_RACE_LOC_HEAP,	/* inside a heap block (block, block_size, block_stack) */
+};
+
+#define DB_RACEF_WRITE	1u	/* the access wrote */
+#define DB_RACEF_ATOMIC	2u	/* a locked read-modify-write or xchg */
+
+#define DB_RACE_MAX_LOCKS	4	/* locks named per access (the innermost) */
+
+struct db_race_lock {
+	uint64_t uid;			/* LOCK record logged before, 0: unknown now */
+	uint64_t addr;
+};
+
+struct db_race_access {
+	uint32_t tid;
+	uint32_t flags;			/* DB_RACEF_* */
+	uint64_t pc;
+	uint64_t stack;			/* stack id (frame 0 = pc), 0: none */
+	uint64_t time_ns;		/* CLOCK_MONOTONIC */
+	uint32_t nlocks;		/* locks held (all of them) */
+	uint32_t mode_bits;		/* bit i: lock i was held for reading */
+	struct db_race_lock locks[DB_RACE_MAX_LOCKS];
+};
+
+struct db_rec_race {
+	struct db_rec h;
+	uint64_t addr;			/* the watched location */
+	uint32_t size;			/* its bytes (1, 2, 4 or 8) */
+	uint32_t evidence;		/* enum db_race_evidence */
+	uint32_t loc;			/* enum db_race_loc */
+	uint32_t pad;
+	uint64_t object;		/* start of the symbol or heap block, else addr */
+	uint64_t object_size;
+	uint64_t block_stack;		/* heap: allocation stack id */
+	struct db_race_access a[2];	/* a[0] the earlier access, a[1] the later */
+};
+
+/* A locked read-modify-write or xchg touched [addr, addr + size): the
+ * location is atomic, races on it are not reported (the tool drops them,
+ * whichever came first). */
+struct db_rec_race_atomic {
+	struct db_rec h;
+	uint64_t addr;
+	uint32_t size;
+	uint32_t tid;
+	uint64_t pc;
+};
+
+enum db_race_state {
+	DB_RACE_STATE_ON = 1,
+	DB_RACE_STATE_OFF,		/* race=0 */
+	DB_RACE_STATE_UNAVAILABLE,	/* the system refused; reason says why */
+};
+
+/* Whether race detection runs in this image, and why not. */
+struct db_rec_race_status {
+	struct db_rec h;
+	uint32_t state;			/* enum db_race_state */
+	int32_t err;			/* errno of the refusal, 0: none */
+	uint32_t len;
+	uint32_t pad;
+	/* char reason[len]; (no NUL) */
+};
+
+/* At exit: one watched candidate and how long it was watched. */
+struct db_rec_race_watch {
+	struct db_rec h;
+	uint64_t addr;
+	uint32_t size;
+	uint32_t loc;			/* enum db_race_loc */
+	uint64_t watched_us;
+	uint32_t traps;
+	uint32_t threads;		/* distinct threads that touched it */
+};
+
+/* At exit: the coverage of the sampler. */
+struct db_rec_race_summary {
+	struct db_rec h;
+	uint64_t candidates;		/* locations that could be watched */
+	uint64_t globals;		/* of which in modules' data */
+	uint64_t heap;			/* of which in heap blocks */
+	uint64_t watched;		/* locations watched at least once */
+	uint64_t windows;		/* watch windows */
+	uint64_t window_us;		/* length of a window */
+	uint64_t watched_us;		/* sum of watched time over locations */
+	uint64_t traps;			/* accesses caught */
+	uint64_t dropped;		/* caught but not used (stale, late, in libc) */
+	uint32_t slots;			/* watchpoints per thread */
+	uint32_t watch_records;		/* RACE_WATCH records written (capped) */
 };
 
 #endif /* DEADBOLT_LOGFMT_H */
