@@ -1,0 +1,49 @@
+/* Two threads race on a global of a library the program loaded with dlopen
+ * (not a system library, so its data is watched too): the finding names the
+ * library's global and module, and the library's function that wrote it.
+ * The library is unloaded after the threads end; the report still names it.
+ * BUILD: %cc -shared -fPIC -g -O1 -Wall -Wextra -Werror -o %B/libracy.so %S/dlopen_global_lib.c
+ * ARGS: %B/libracy.so
+ * EXPECT: data-race 1
+ * EXPECT-FUNC: data-race lib_bump
+ * EXPECT-JSON: F('data-race')[0]['symbol'] == 'lib_counter'
+ * EXPECT-JSON: F('data-race')[0]['location']['kind'] == 'global' and F('data-race')[0]['location']['module'].endswith('/libracy.so')
+ * EXPECT-JSON: all(a['stack'][0]['function'] == 'lib_bump' and a['stack'][0]['module'].endswith('/libracy.so') for a in F('data-race')[0]['accesses'])
+ * EXPECT-JSON: j['processes'][0]['exit'] == 0
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+
+/* The race lasts this long, whatever the machine's speed: the sampler
+ * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+#define RACY_MS 500
+
+/* Set before the threads start, only read after. */
+static void (*lib_bump)(int);
+
+static void *worker(void *arg)
+{
+	lib_bump(RACY_MS);
+	return arg;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t t[2];
+
+	if (argc < 2)
+		return 2;
+	void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return 3;
+	lib_bump = (void (*)(int))dlsym(h, "lib_bump");
+	if (!lib_bump)
+		return 4;
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&t[i], NULL, worker, NULL) != 0)
+			return 5;
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	dlclose(h);
+	return 0;
+}

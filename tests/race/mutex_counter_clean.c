@@ -1,0 +1,59 @@
+/* Two threads increment a global counter, each increment under one mutex:
+ * no race, whether the accesses are sampled in one window or in different
+ * ones (the mutex orders them and both threads hold it).  The mutex itself
+ * is never watched: glibc's plain stores into it are not the program's race.
+ * Twin: global_counter.c.
+ * EXPECT: clean
+ * EXPECT-JSON: j['processes'][0]['exit'] == 0
+ * EXPECT-JSON: (j['processes'][0].get('race') or {}).get('state', 'on') == 'on'
+ */
+#include <pthread.h>
+#include <time.h>
+
+/* Long enough for `counter` to be watched in many windows */
+#define CLEAN_MS 300
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+volatile long counter;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+__attribute__((noinline)) void *bump_locked(void *arg)
+{
+	long long end = now_ms() + CLEAN_MS;
+	long n = 0;
+
+	(void)arg;
+	while (now_ms() < end) {
+		for (int i = 0; i < 100; i++) {
+			pthread_mutex_lock(&lock);
+			counter++;
+			pthread_mutex_unlock(&lock);
+		}
+		n += 100;
+	}
+	return (void *)n;
+}
+
+int main(void)
+{
+	pthread_t t[2];
+	long total = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&t[i], NULL, bump_locked, NULL) != 0)
+			return 2;
+	for (int i = 0; i < 2; i++) {
+		void *n;
+
+		pthread_join(t[i], &n);
+		total += (long)n;
+	}
+	return counter == total ? 0 : 3;
+}
