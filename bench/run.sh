@@ -22,6 +22,10 @@
 #      peak RSS, and the same under LeakSanitizer (liblsan), heaptrack and
 #      valgrind --leak-check=full when installed (memcheck on a run scaled
 #      down to mc_scale of the allocations, against native at that scale).
+#   4. bench/race_bench.c: 2 threads of race-free work on watched globals
+#      (private counters, a shared counter under a mutex, an atomic): ns
+#      per iteration natively, under deadbolt, and under deadbolt with
+#      race=0, so the cost of race detection shows apart from the rest.
 #
 # Environment:
 #   DEADBOLT_LIB  runtime to preload (default: lib/libdeadbolt.so); set and
@@ -51,6 +55,8 @@ hg_scale=0.03
 # mallocbench: allocations per thread; memcheck gets mc_ops (~100x slower)
 mb_ops=2000000
 mc_ops=100000
+# race_bench: iterations per thread (~0.3 s natively)
+rb_iters=20000000
 lsan=/usr/lib/x86_64-linux-gnu/liblsan.so.0
 
 if [ -n "$lib" ] && [ ! -f "$lib" ]; then
@@ -80,6 +86,8 @@ $cc $cflags -pthread -o "$bin/lockbench" bench/lockbench.c || exit 1
 # shellcheck disable=SC2086
 $cc $cflags -pthread -o "$bin/mallocbench" bench/mallocbench.c || exit 1
 # shellcheck disable=SC2086
+$cc $cflags -pthread -o "$bin/racebench" bench/race_bench.c || exit 1
+# shellcheck disable=SC2086
 $cc $cflags -o "$bin/rusage" bench/rusage.c || exit 1
 
 gnutime=
@@ -92,10 +100,11 @@ progress() {
 	printf '%s\n' "bench: $*" >&2
 }
 
-# side MODE TIMER CMD...: run CMD natively or under deadbolt, with a fresh
-# log directory; TIMER "time" writes "seconds kilobytes" to $tmp/time (GNU
-# time, or bench/rusage.c).  Only CMD is preloaded, not the timer, timeout or
-# env.  A hang is cut off after 120 s (exit status 124).
+# side MODE TIMER CMD...: run CMD natively (MODE native) or under deadbolt
+# (deadbolt; norace: with race=0), with a fresh log directory; TIMER "time"
+# writes "seconds kilobytes" to $tmp/time (GNU time, or bench/rusage.c).
+# Only CMD is preloaded, not the timer, timeout or env.  A hang is cut off
+# after 120 s (exit status 124).
 side() {
 	mode=$1
 	timer=$2
@@ -108,7 +117,9 @@ side() {
 	if [ "$mode" = native ]; then
 		set -- env -u LD_PRELOAD -u DEADBOLT_OPTIONS "$@"
 	else
-		set -- env LD_PRELOAD="$lib" DEADBOLT_OPTIONS="log_dir=$logs:summary=0" "$@"
+		dbopts=log_dir=$logs:summary=0
+		[ "$mode" = norace ] && dbopts=$dbopts:race=0
+		set -- env LD_PRELOAD="$lib" DEADBOLT_OPTIONS="$dbopts" "$@"
 	fi
 	set -- timeout 120 "$@"
 	if [ "$timer" = none ]; then
@@ -125,7 +136,7 @@ side() {
 # figures would pass for deadbolt's.  (The logs can't tell: the runtime
 # writes one only once it has something to record.)
 preloaded() {
-	[ "$1" = deadbolt ] && [ -n "$lib" ] || return 0
+	{ [ "$1" = deadbolt ] || [ "$1" = norace ]; } && [ -n "$lib" ] || return 0
 	grep -q 'cannot be preloaded' "$tmp/err" || return 0
 	grep -q "^error: $2: the runtime was not preloaded" "$tmp/notes" ||
 		echo "error: $2: the runtime was not preloaded: $(head -n 1 "$tmp/err")" \
@@ -490,6 +501,54 @@ for tool in native deadbolt lsan heaptrack memcheck; do
 done
 echo "(deadbolt and LeakSanitizer: medians of $reps runs; heaptrack: one run;"
 echo " memcheck: one run against native at the same scale)"
+
+# --- 4. race microbenchmark --------------------------------------------------
+
+rep=1
+while [ "$rep" -le "$reps" ]; do
+	progress "racebench, run $rep of $reps"
+	# native and deadbolt in ABBA order as above, race=0 at either end
+	if [ $((rep % 2)) = 1 ]; then
+		modes="native deadbolt norace"
+	else
+		modes="norace deadbolt native"
+	fi
+	for mode in $modes; do
+		if side "$mode" none "$bin/racebench" -n "$rb_iters" >"$tmp/out" 2>"$tmp/err"; then
+			preloaded "$mode" racebench
+			sum=$(grep '^checksum' "$tmp/out")
+			ref=$(cat "$tmp/rb.ref" 2>/dev/null)
+			if [ -z "$ref" ]; then
+				echo "$sum" >"$tmp/rb.ref"
+			elif [ "$sum" != "$ref" ]; then
+				echo "error: racebench $mode run $rep: checksum differs" >>"$tmp/notes"
+			fi
+			awk '$1 == "race-mix" { print $3 }' "$tmp/out" >>"$tmp/race.$mode"
+		else
+			echo "error: racebench $mode run $rep failed (status $?):" \
+				"$(head -c 300 "$tmp/err")" >>"$tmp/notes"
+		fi
+	done
+	rep=$((rep + 1))
+done
+
+echo
+echo "4. race microbenchmark (bench/race_bench.c, 2 threads x $rb_iters iterations):"
+echo "   ns per iteration; ratio = side / native"
+rfmt='%-22s %9s %8s\n'
+# shellcheck disable=SC2059
+printf "$rfmt" side ns/iter ratio
+touch "$tmp/race.native" "$tmp/race.deadbolt" "$tmp/race.norace"
+rn=$(median <"$tmp/race.native")
+for mode in native deadbolt norace; do
+	r=$(median <"$tmp/race.$mode")
+	label=$mode
+	[ "$mode" = norace ] && label="deadbolt race=0"
+	# shellcheck disable=SC2059
+	printf "$rfmt" "$label" "$(num 2 "$r")" "$(ratio "$r" "$rn")"
+done
+echo "(an iteration: its own global counter, and every 8th a shared counter under"
+echo " a mutex or an atomic add; deadbolt: race detection on, default options)"
 
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
