@@ -1,7 +1,8 @@
 # deadbolt - plain Makefile.  `make` builds lib/libdeadbolt.so and
 # tools/deadbolt; `make check` runs the tests; `make demo` shows a report;
-# `make bench` measures against native.  Every target first makes sure the
-# Debian packages it needs are installed (mk/deps.sh).
+# `make bench` measures against native; `make race-stress` repeats the
+# data-race tests.  Every target first makes sure the Debian packages it
+# needs are installed (mk/deps.sh).
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -30,7 +31,7 @@ TOOL_OBJ = $(TOOL_SRC:tools/%.c=build/tools/%.o)
 ASAN_OBJ = $(TOOL_SRC:tools/%.c=build/asan/%.o)
 HEADERS	 = $(wildcard include/*.h lib/*.h tools/*.h)
 
-.PHONY: all deps check demo bench install uninstall headers clean
+.PHONY: all deps check demo bench race-stress install uninstall headers clean
 all: deps lib/libdeadbolt.so tools/deadbolt
 
 deps:
@@ -83,6 +84,25 @@ demo: all
 
 bench: all
 	@sh bench/run.sh
+
+# Race detection samples: one pass of a tests/race test proves little.  This
+# runs them all RACE_RUNS times (each racy one must be found every time, each
+# clean one never flagged) and prints each test's passes, then the first
+# failure of each test that failed; exits 1 if any run failed.  Not part of
+# `make check`: it takes minutes.
+RACE_RUNS ?= 20
+race-stress: all
+	@out=build/race-stress.out; mkdir -p build && : > $$out; i=1; \
+	while [ $$i -le $(RACE_RUNS) ]; do \
+		echo "race-stress: round $$i of $(RACE_RUNS)" >&2; \
+		DEADBOLT=$(CURDIR)/tools/deadbolt DEADBOLT_LIB=$(CURDIR)/lib/libdeadbolt.so \
+			$(PYTHON) tests/run tests/race/ | grep -E '^(PASS|FAIL) ' >> $$out; \
+		i=$$((i + 1)); \
+	done; \
+	awk '{ t = $$2; sub(/:$$/, "", t); n[t]++; if ($$1 == "PASS") p[t]++; \
+		else if (!(t in why)) { why[t] = substr($$0, 1, 300); bad++ } } \
+	     END { for (t in n) printf "%3d/%d %s\n", p[t], n[t], t | "sort -k2"; \
+		close("sort -k2"); for (t in why) print why[t]; exit bad > 0 }' $$out
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
