@@ -424,6 +424,9 @@ void db_alloc_free(struct db_thread *t, void *p)
 			errno = e;
 			return;
 		}
+		if (found && DB_UNLIKELY(atomic_load_explicit(&db_race_shadowed,
+							      memory_order_relaxed)))
+			db_race_freed(a, slot_size(&old));
 	}
 	db_lock_forget_range(a, found ? slot_size(&old) : malloc_usable_size(p));
 	db_real.free(p);
@@ -459,6 +462,8 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
 		}
 	}
 	size_t was = found ? slot_size(&old) : malloc_usable_size(p);
+	if (found && DB_UNLIKELY(atomic_load_explicit(&db_race_shadowed, memory_order_relaxed)))
+		db_race_freed(a, was);
 	if (was > n)	/* the tail is gone whether or not the block moves */
 		db_lock_forget_range(a + n, was - n);
 	void *q = db_real.realloc(p, n);
@@ -486,6 +491,30 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
 		add(t, (uintptr_t)q, n);
 	errno = e;
 	return q;
+}
+
+/* The block that contains a (starting at most 1 KiB below it).  False:
+ * none known. */
+bool db_alloc_block_of(uintptr_t a, uintptr_t *start, size_t *size, uint64_t *stack)
+{
+	if (!atomic_load_explicit(&tracking, memory_order_relaxed) || odd_addr(a & ~(uintptr_t)15))
+		return false;
+	for (uintptr_t b = a & ~(uintptr_t)15; b && b + 1024 > a; b -= 16) {
+		uint64_t h = addr_hash(b);
+		struct shard *s = shard_of(b, h);
+		db_spin_lock(&s->lock);
+		struct slot *x = lookup(s, b, h);
+		bool in = x && b + slot_size(x) > a;
+		if (in) {
+			*start = b;
+			*size = slot_size(x);
+			*stack = slot_stack(x);
+		}
+		db_spin_unlock(&s->lock);
+		if (x)
+			return in;
+	}
+	return false;
 }
 
 void db_alloc_ignore(const void *p)
@@ -1725,6 +1754,8 @@ static void leak_atexit(void *arg)
 	if (atomic_load(&db_ready) != 1 || !atomic_load(&tracking) || db_level != 0 ||
 	    atomic_exchange(&done, 1))
 		return;
+	/* the scan reads every word: no watchpoint may fire on it */
+	db_race_exit();
 	db_level = 1;
 	atomic_store(&exiting, 1);
 	/* The program's stack starts at exit()'s caller: exit's own frames

@@ -13,6 +13,7 @@
 #define DEADBOLT_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -169,6 +170,16 @@ struct db_real_fns {
 	int (*close)(int);
 	void *(*dlopen)(const char *, int);
 	int (*dlclose)(void *);
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	sighandler_t (*signal)(int, sighandler_t);
+	int (*sigprocmask)(int, const sigset_t *, sigset_t *);
+	int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
+	int (*sem_post)(void *);
+	int (*sem_wait)(void *);
+	int (*sem_trywait)(void *);
+	int (*sem_timedwait)(void *, const struct timespec *);
+	int (*sem_clockwait)(void *, clockid_t, const struct timespec *);
+	int (*pthread_barrier_wait)(pthread_barrier_t *);
 	int (*libc_start_main)(int (*)(int, char **, char **), int, char **,
 			       void (*)(void), void (*)(void), void (*)(void), void *);
 };
@@ -235,6 +246,14 @@ struct db_thread {
 	_Atomic uintptr_t cond_wait;
 	uintptr_t cond_mutex, cond_pc;
 	uint64_t last_cycle;		/* key of the last cycle seen, for confirmation */
+
+	/* clock.c: this thread's clock component and epoch */
+	uint32_t vci;
+	uint64_t epoch;
+	/* race.c: the window in which this thread last paused at a trap;
+	 * its stack (accesses there are not sampled) */
+	uint64_t race_paused_gen;
+	uintptr_t stack_lo, stack_hi;
 };
 
 /* The reentrancy level: > 0 while deadbolt works on this thread. */
@@ -315,8 +334,58 @@ void db_lockgraph_atfork_child(void);
 unsigned long db_lockgraph_cycles(void);
 /* Log the LOCK record of the lock at addr (if known); its uid, or 0. */
 uint64_t db_lock_log_addr(uintptr_t addr);
+size_t db_lock_size(unsigned kind);
+/* Does a known lock overlap [a, a + n)? */
+bool db_lock_overlaps(uintptr_t a, size_t n);
 /* A stack id for "taken at pc/sp" spliced onto frames f of the same thread. */
 uint64_t db_stack_splice(uintptr_t pc, uintptr_t sp, const struct db_frames *f);
+
+/* ---- clock.c ------------------------------------------------------------ */
+#define DB_VC_MAX	256	/* clock components; thread tid uses tid % DB_VC_MAX */
+extern uint64_t (*db_vc)[DB_VC_MAX];	/* each component's row: what it knows */
+void db_clock_init(void);
+/* Thread t starts; its creator released (cvci, cepoch) for it (UINT32_MAX:
+ * no creator known). */
+void db_clock_thread_start(struct db_thread *t, uint32_t cvci, uint64_t cepoch);
+/* The creator's release at pthread_create: the epoch the child learns. */
+uint64_t db_clock_fork_point(struct db_thread *t);
+void db_clock_thread_exit(struct db_thread *t);
+void db_clock_joined(struct db_thread *t, uint32_t tid);
+/* The slow half of a lock acquisition: rel was stored by another component. */
+void db_clock_acquire_rel(struct db_thread *t, uint64_t rel) DB_NOINLINE;
+/* Release to / acquire from a sync object with a clock of its own. */
+void db_clock_release(struct db_thread *t, uintptr_t obj);
+void db_clock_acquire(struct db_thread *t, uintptr_t obj);
+/* Is epoch e of component vci before t's present? */
+bool db_clock_knows(const struct db_thread *t, uint32_t vci, uint64_t e);
+void db_clock_atfork_child(void);
+
+/* ---- race.c ------------------------------------------------------------- */
+extern atomic_int db_race_active;	/* sampling in this process */
+extern atomic_int db_race_shadowed;	/* accesses recorded: frees must say so */
+/* A thread is about to be created: start sampling if not yet. */
+void db_race_before_create(void);
+/* t starts: its stack bounds (accesses there are never sampled). */
+void db_race_thread_started(struct db_thread *t);
+/* [p, p + n) is freed: forget the accesses recorded in it. */
+void db_race_freed(uintptr_t p, size_t n);
+/* Modules were loaded; around dlclose, no site stays armed. */
+void db_race_modules_changed(void);
+void db_race_dlclose_begin(void);
+void db_race_dlclose_end(void);
+void db_race_atfork_prepare(void);
+void db_race_atfork_parent(void);
+void db_race_benign(uintptr_t p, size_t n);
+/* Program exit: stop watching, log coverage. */
+void db_race_exit(void);
+void db_race_atfork_child(void);
+/* Log whether race detection is on (at start, and in a fork child). */
+void db_race_init(void);
+/* The signal calls, virtualised for SIGTRAP while watching. */
+bool db_race_sigaction(int sig, const struct sigaction *act, struct sigaction *old, int *ret);
+const sigset_t *db_race_mask(int how, const sigset_t *set, sigset_t *copy);
+/* fd is being closed or replaced: forget it if it is a watchpoint. */
+void db_race_fd_closing(int fd);
 
 /* ---- alloc.c ------------------------------------------------------------ */
 /* The allocation table starts; the leak scan will run at exit. */
@@ -346,6 +415,9 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n);
 void db_alloc_untracked(void);
 /* deadbolt_ignore_leak(p): p (a block's start) is never reported. */
 void db_alloc_ignore(const void *p);
+/* The block containing a (starting at most 1 KiB below it): its start,
+ * size and allocation stack. */
+bool db_alloc_block_of(uintptr_t a, uintptr_t *start, size_t *size, uint64_t *stack);
 void db_alloc_atfork_prepare(void);
 void db_alloc_atfork_parent(void);
 void db_alloc_atfork_child(void);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <semaphore.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,16 @@ bool db_interpose_resolve(void)
 	RESOLVE(_exit);
 	RESOLVE(dlopen);
 	RESOLVE(dlclose);
+	RESOLVE(sigaction);
+	RESOLVE(signal);
+	RESOLVE(sigprocmask);
+	RESOLVE(pthread_sigmask);
+	RESOLVE(sem_post);
+	RESOLVE(sem_wait);
+	RESOLVE(sem_trywait);
+	RESOLVE(sem_timedwait);
+	RESOLVE(sem_clockwait);
+	RESOLVE(pthread_barrier_wait);
 	if (!db_real.libc_start_main)
 		*(void **)&db_real.libc_start_main = sym("__libc_start_main");
 	return db_real.pthread_mutex_lock && db_real.pthread_mutex_unlock &&
@@ -467,6 +478,8 @@ static void cond_woken(void *p)
 	db_thread_reenter(w->t);
 	db_wait_cond_end(w->t);
 	cond_done(w->c);
+	if (db_opt.race)
+		db_clock_acquire(w->t, (uintptr_t)w->c);
 	db_lock_before(w->t, w->a);
 	db_lock_after(w->t, w->a, false);
 	db_thread_leave(w->t);
@@ -484,6 +497,8 @@ DB_EXPORT int pthread_cond_signal(pthread_cond_t *c)
 	struct db_thread *t;
 
 	if (cond_has_waiters(c) && (t = db_thread_enter())) {
+		if (db_opt.race)
+			db_clock_release(t, (uintptr_t)c);
 		db_wait_cond_wake((uintptr_t)c, false);
 		db_thread_leave(t);
 	}
@@ -495,6 +510,8 @@ DB_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
 	struct db_thread *t;
 
 	if (cond_has_waiters(c) && (t = db_thread_enter())) {
+		if (db_opt.race)
+			db_clock_release(t, (uintptr_t)c);
 		db_wait_cond_wake((uintptr_t)c, true);
 		db_thread_leave(t);
 	}
@@ -589,6 +606,36 @@ DB_EXPORT void deadbolt_lock_released(const void *l)
 	}
 }
 
+DB_EXPORT void deadbolt_benign_race(const void *p, size_t n)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_race_benign((uintptr_t)p, n);
+		db_thread_leave(t);
+	}
+}
+
+DB_EXPORT void deadbolt_happens_before(const void *x)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_clock_release(t, (uintptr_t)x);
+		db_thread_leave(t);
+	}
+}
+
+DB_EXPORT void deadbolt_happens_after(const void *x)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (t) {
+		db_clock_acquire(t, (uintptr_t)x);
+		db_thread_leave(t);
+	}
+}
+
 DB_EXPORT void deadbolt_ignore_leak(const void *p)
 {
 	struct db_thread *t = db_thread_enter();
@@ -633,6 +680,108 @@ DB_EXPORT int pthread_detach(pthread_t th)
 		db_thread_leave(t);
 	}
 	return REAL(pthread_detach)(th);
+}
+
+/* ---- semaphores and barriers: happens-before only ------------------------- */
+
+static void hb_release(const void *obj)
+{
+	struct db_thread *t;
+
+	if (db_opt.race && (t = db_thread_enter())) {
+		db_clock_release(t, (uintptr_t)obj);
+		db_thread_leave(t);
+	}
+}
+
+static int hb_acquired(const void *obj, int r)
+{
+	struct db_thread *t;
+
+	if (r == 0 && db_opt.race && (t = db_thread_enter())) {
+		int e = errno;
+		db_clock_acquire(t, (uintptr_t)obj);
+		db_thread_leave(t);
+		errno = e;
+	}
+	return r;
+}
+
+DB_EXPORT int sem_post(sem_t *s)
+{
+	hb_release(s);
+	return REAL(sem_post)(s);
+}
+
+DB_EXPORT int sem_wait(sem_t *s)
+{
+	return hb_acquired(s, REAL(sem_wait)(s));
+}
+
+DB_EXPORT int sem_trywait(sem_t *s)
+{
+	return hb_acquired(s, REAL(sem_trywait)(s));
+}
+
+DB_EXPORT int sem_timedwait(sem_t *s, const struct timespec *ts)
+{
+	return hb_acquired(s, REAL(sem_timedwait)(s, ts));
+}
+
+DB_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *ts)
+{
+	return hb_acquired(s, REAL(sem_clockwait)(s, c, ts));
+}
+
+/* Every thread's arrival is before every thread's departure. */
+DB_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
+{
+	hb_release(b);
+	int r = REAL(pthread_barrier_wait)(b);
+	hb_acquired(b, r == PTHREAD_BARRIER_SERIAL_THREAD ? 0 : r);
+	return r;
+}
+
+/* ---- signals: SIGTRAP belongs to the race detector while it watches ------- */
+
+DB_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct sigaction copy;
+	int r;
+
+	if (sig == SIGTRAP && db_race_sigaction(sig, act, old, &r))
+		return r;
+	/* a handler that blocks SIGTRAP would make caught accesses late */
+	if (act && db_opt.race && sigismember(&act->sa_mask, SIGTRAP)) {
+		copy = *act;
+		sigdelset(&copy.sa_mask, SIGTRAP);
+		act = &copy;
+	}
+	return REAL(sigaction)(sig, act, old);
+}
+
+DB_EXPORT sighandler_t signal(int sig, sighandler_t h)
+{
+	struct sigaction a = { .sa_handler = h, .sa_flags = SA_RESTART }, old;
+	int r;
+
+	if (sig == SIGTRAP && db_race_sigaction(sig, &a, &old, &r))
+		return old.sa_handler;	/* a union with sa_sigaction */
+	return REAL(signal)(sig, h);
+}
+
+DB_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	sigset_t copy;
+
+	return REAL(sigprocmask)(how, db_race_mask(how, set, &copy), old);
+}
+
+DB_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	sigset_t copy;
+
+	return REAL(pthread_sigmask)(how, db_race_mask(how, set, &copy), old);
 }
 
 /* ---- memory ------------------------------------------------------------- */
@@ -944,6 +1093,8 @@ DB_EXPORT int dup(int old)
 /* dup2/dup3 over an open descriptor close it first: a new open either way */
 DB_EXPORT int dup2(int old, int fd)
 {
+	if (DB_UNLIKELY(db_race_active) && old != fd)
+		db_race_fd_closing(fd);
 	int r = REAL(dup2)(old, fd);
 	if (r >= 0 && r != old)
 		FD_OPENED(r, "dup2");
@@ -952,6 +1103,8 @@ DB_EXPORT int dup2(int old, int fd)
 
 DB_EXPORT int dup3(int old, int fd, int flags)
 {
+	if (DB_UNLIKELY(db_race_active))
+		db_race_fd_closing(fd);
 	int r = REAL(dup3)(old, fd, flags);
 	FD_OPENED(r, "dup3");
 	return r;
@@ -1004,6 +1157,8 @@ DB_EXPORT int fclose(FILE *f)
 
 DB_EXPORT int close(int fd)
 {
+	if (DB_UNLIKELY(db_race_active))
+		db_race_fd_closing(fd);
 	if (db_opt.track_fds)
 		db_fd_closed(fd);
 	return REAL(close)(fd);
@@ -1023,6 +1178,7 @@ DB_EXPORT void *dlopen(const char *file, int mode)
 	if (h && (t = db_thread_enter())) {
 		db_log_modules_sync(false);
 		db_stack_modules_sync();
+		db_race_modules_changed();
 		db_thread_leave(t);
 	}
 	return h;
@@ -1030,9 +1186,20 @@ DB_EXPORT void *dlopen(const char *file, int mode)
 
 DB_EXPORT int dlclose(void *h)
 {
+	struct db_thread *t0 = db_thread_enter();
+
+	if (t0) {
+		db_race_dlclose_begin();
+		db_thread_leave(t0);
+	}
 	db_in_dl++;
 	int r = REAL(dlclose)(h);
 	db_in_dl--;
+	if (t0) {
+		db_thread_reenter(t0);
+		db_race_dlclose_end();
+		db_thread_leave(t0);
+	}
 	struct db_thread *t;
 
 	if (r == 0 && (t = db_thread_enter())) {
@@ -1050,8 +1217,10 @@ static int main_wrapper(int argc, char **argv, char **envp)
 {
 	int r = real_main(argc, argv, envp);
 
-	if (atomic_load(&db_ready) == 1)
+	if (atomic_load(&db_ready) == 1) {
+		db_race_exit();
 		db_log_exit(r);
+	}
 	return r;
 }
 
@@ -1070,15 +1239,19 @@ DB_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, ch
 
 DB_EXPORT void exit(int status)
 {
-	if (atomic_load(&db_ready) == 1 && db_level == 0)
+	if (atomic_load(&db_ready) == 1 && db_level == 0) {
+		db_race_exit();
 		db_log_exit(status);
+	}
 	REAL(exit)(status);
 }
 
 DB_EXPORT void _exit(int status)
 {
-	if (atomic_load(&db_ready) == 1 && db_level == 0)
+	if (atomic_load(&db_ready) == 1 && db_level == 0) {
+		db_race_exit();
 		db_log_exit(status);
+	}
 	REAL(_exit)(status);
 }
 

@@ -180,6 +180,7 @@ struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uin
 		lk->next_free = NULL;
 		atomic_store(&lk->logged_gen, 0);
 		memset(&lk->g, 0, sizeof(lk->g));
+		atomic_store_explicit(&lk->rel, 0, memory_order_relaxed);
 		uint64_t uid = atomic_fetch_add(&next_uid, 1);
 		lk->g.id = uid;
 		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);
@@ -197,6 +198,34 @@ struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uin
 				"not tracked; results are partial", DB_LOCK_MAX_SLOTS);
 	}
 	return lk;
+}
+
+/* Bytes a lock of this kind occupies (custom locks: a word at least). */
+size_t db_lock_size(unsigned kind)
+{
+	switch (kind) {
+	case DB_LOCK_MUTEX:	return sizeof(pthread_mutex_t);
+	case DB_LOCK_RWLOCK:	return sizeof(pthread_rwlock_t);
+	case DB_LOCK_SPIN:	return sizeof(pthread_spinlock_t);
+	default:		return sizeof(long);
+	}
+}
+
+/* Does a known lock overlap [a, a + n)?  Locks are at least 4-aligned and
+ * at most sizeof(pthread_rwlock_t) long; pages without locks answer at once. */
+bool db_lock_overlaps(uintptr_t a, size_t n)
+{
+	uintptr_t lo = (a - sizeof(pthread_rwlock_t) + 1) & ~(uintptr_t)3;
+
+	if (!lockpages || (!atomic_load_explicit(&lockpages[page_of(lo)], memory_order_relaxed) &&
+			   !atomic_load_explicit(&lockpages[page_of(a + n - 1)], memory_order_relaxed)))
+		return false;
+	for (uintptr_t x = lo; x < a + n; x += 4) {
+		struct db_lock *lk = db_lock_find(x);
+		if (lk && x + db_lock_size(lk->kind) > a)
+			return true;
+	}
+	return false;
 }
 
 /* ---- edges ---------------------------------------------------------------- */

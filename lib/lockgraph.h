@@ -41,6 +41,7 @@ struct db_lock {
 	struct db_class *cls;
 	struct gnode g;
 	struct db_lock *next_free;	/* on the free list, under the table lock */
+	_Atomic uint64_t rel;	/* last release: epoch << 8 | component (clock.c) */
 };
 
 /* The lock table: open addressing, key and node side by side so a probe
@@ -151,6 +152,10 @@ static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try
 			}
 		}
 	}
+	/* happens-before: what the last releaser did is before what we do */
+	uint64_t rel = atomic_load_explicit(&a->lk->rel, memory_order_relaxed);
+	if (DB_UNLIKELY((uint32_t)(rel & 0xff) != t->vci) && rel)
+		db_clock_acquire_rel(t, rel);
 	if (t->nheld == DB_MAX_HELD) {
 		if (!t->overflow++)
 			db_lock_held_overflow();
@@ -205,6 +210,8 @@ static inline void db_lock_released(struct db_thread *t, void *addr)
 			h->rec--;
 			return;
 		}
+		atomic_store_explicit(&h->lk->rel, t->epoch << 8 | t->vci, memory_order_relaxed);
+		t->epoch++;
 		/* out-of-order release: shift the rest down, recompute chains */
 		for (int j = i; j + 1 < t->nheld; j++) {
 			t->held[j] = t->held[j + 1];

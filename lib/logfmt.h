@@ -351,11 +351,11 @@ struct db_rec_leak_summary {
 	uint64_t scan_ms;
 };
 
-/* ---- data races (hardware watchpoints) ------------------------------------ */
-/* Sampled accesses to a watched location; a RACE record is two of them from
+/* ---- data races (sampled accesses) ------------------------------------------ */
+/* Sampled accesses to a location; a RACE record is two of them from
  * different threads, at least one a write, not ordered by happens-before and
- * not under a common lock.  pc is the address right after the accessing
- * instruction (look up pc - 1), which is also frame 0 of stack. */
+ * not under a common lock.  pc is one byte into the accessing instruction
+ * (look up pc - 1, like a return address), which is also frame 0 of stack. */
 enum db_race_evidence {
 	DB_RACE_UNORDERED = 1,	/* no happens-before between them (sampled apart) */
 	DB_RACE_WITNESSED,	/* the second came while the first thread was paused
@@ -365,7 +365,9 @@ enum db_race_evidence {
 enum db_race_loc {
 	DB_RACE_LOC_GLOBAL = 1,	/* a symbol of a module's writable data */
 	DB_RACE_LOC_WORD,	/* a word of a module's writable segment (no symbols) */
-	DB_RACE_LOC_HEAP,	/* inside a heap block (block, block_size, block_stack) */
+	DB_RACE_LOC_HEAP,	/* inside a heap block (object, object_size, block_stack) */
+	DB_RACE_LOC_OTHER,	/* other memory (anonymous mappings) */
+	DB_RACE_LOC_CODE,	/* RACE_WATCH only: addr is a sampled instruction */
 };
 
 #define DB_RACEF_WRITE	1u	/* the access wrote */
@@ -429,7 +431,8 @@ struct db_rec_race_status {
 	/* char reason[len]; (no NUL) */
 };
 
-/* At exit: one watched candidate and how long it was watched. */
+/* At exit: one sampled instruction (loc DB_RACE_LOC_CODE, size its length)
+ * and how long it was armed. */
 struct db_rec_race_watch {
 	struct db_rec h;
 	uint64_t addr;
@@ -443,16 +446,16 @@ struct db_rec_race_watch {
 /* At exit: the coverage of the sampler. */
 struct db_rec_race_summary {
 	struct db_rec h;
-	uint64_t candidates;		/* locations that could be watched */
-	uint64_t globals;		/* of which in modules' data */
-	uint64_t heap;			/* of which in heap blocks */
-	uint64_t watched;		/* locations watched at least once */
-	uint64_t windows;		/* watch windows */
+	uint64_t candidates;		/* instructions that access memory, found so far */
+	uint64_t globals;		/* accesses caught to modules' data */
+	uint64_t heap;			/* accesses caught to heap blocks */
+	uint64_t watched;		/* instructions armed at least once */
+	uint64_t windows;		/* sampling windows */
 	uint64_t window_us;		/* length of a window */
-	uint64_t watched_us;		/* sum of watched time over locations */
+	uint64_t watched_us;		/* sum of armed time over instructions */
 	uint64_t traps;			/* accesses caught */
-	uint64_t dropped;		/* caught but not used (stale, late, in libc) */
-	uint32_t slots;			/* watchpoints per thread */
+	uint64_t dropped;		/* caught but not used (stack, inside deadbolt) */
+	uint32_t slots;			/* instructions armed per window */
 	uint32_t watch_records;		/* RACE_WATCH records written (capped) */
 };
 

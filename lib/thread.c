@@ -52,6 +52,8 @@ struct start {
 	uint32_t tid, parent;
 	uint64_t stack;
 	int detached;
+	uint32_t cvci;		/* the creator's clock release (clock.c) */
+	uint64_t cepoch;
 };
 
 /* Threads that ended unjoined (a join may still come) and threads joined
@@ -105,7 +107,8 @@ static void link_thread(struct db_thread *t)
 }
 
 /* Called with db_level > 0. */
-static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stack)
+static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stack,
+				    uint32_t cvci, uint64_t cepoch)
 {
 	struct db_thread *t = db_mem_alloc(sizeof(*t));
 
@@ -116,6 +119,8 @@ static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stac
 	t->os_tid = gettid();
 	t->handle = pthread_self();
 	t->create_stack = stack;
+	db_clock_thread_start(t, cvci, cepoch);
+	db_race_thread_started(t);
 	link_thread(t);
 	db_self = t;
 	pthread_setspecific(exit_key, t);
@@ -131,6 +136,7 @@ void db_thread_exiting(struct db_thread *t)
 		db_misuse(t, DB_MISUSE_EXIT_HOLDING, t->held[0].addr, t->held[0].kind,
 			  UINT32_MAX, 0, 0);
 	db_log_write(&r);
+	db_clock_thread_exit(t);
 	db_wait_thread_gone(t);
 	db_spin_lock(&thread_lock);
 	if (!atomic_load(&t->detached)) {
@@ -166,6 +172,7 @@ static void exit_key_destructor(void *p)
 static void atfork_prepare(void)
 {
 	db_level++;
+	db_race_atfork_prepare();
 	db_lockgraph_atfork_prepare();
 	db_stack_atfork_prepare();
 	db_log_atfork_prepare();
@@ -182,6 +189,7 @@ static void atfork_parent(void)
 	db_log_atfork_parent();
 	db_stack_atfork_parent();
 	db_lockgraph_atfork_parent();
+	db_race_atfork_parent();
 	db_level--;
 }
 
@@ -203,6 +211,7 @@ static void atfork_child(void)
 	db_log_atfork_parent();		/* same lock: released in the child too */
 	db_stack_atfork_child();
 	db_lockgraph_atfork_child();
+	db_clock_atfork_child();
 	atomic_fetch_add(&db_log_gen, 1);	/* everything is new to the child's log */
 	db_log_open(true);
 	if (t && t != DB_THREAD_DEAD) {
@@ -211,6 +220,7 @@ static void atfork_child(void)
 		link_thread(t);
 		log_thread(t);
 	}
+	db_race_atfork_child();
 	db_level--;
 }
 
@@ -259,8 +269,10 @@ void db_init(void)
 	init_unwinder();
 	db_alloc_init();
 	db_lockgraph_init();
+	db_clock_init();
 	pthread_key_create(&exit_key, exit_key_destructor);
 	db_log_open(false);
+	db_race_init();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	if (db_opt.hang_dump)
 		db_wait_hang_init();
@@ -268,7 +280,8 @@ void db_init(void)
 	atomic_store(&db_ready, READY_ON);
 	/* db_self last: a valid db_self means "ready" on the fast path */
 	bool main_thread = gettid() == getpid();
-	new_thread(main_thread ? 0 : atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0);
+	new_thread(main_thread ? 0 : atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0,
+		   UINT32_MAX, 0);
 	db_level--;
 }
 
@@ -294,7 +307,8 @@ struct db_thread *db_thread_slow(void)
 	if (db_self)
 		return db_self;
 	db_level++;
-	struct db_thread *t = new_thread(atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0);
+	struct db_thread *t = new_thread(atomic_fetch_add(&next_tid, 1), UINT32_MAX, 0,
+					 UINT32_MAX, 0);
 	db_level--;
 	return t;
 }
@@ -308,7 +322,7 @@ static void *trampoline(void *p)
 	db_mem_free(p, sizeof(s));
 	if (atomic_load(&db_ready) == READY_ON) {
 		db_level++;
-		struct db_thread *t = new_thread(s.tid, s.parent, s.stack);
+		struct db_thread *t = new_thread(s.tid, s.parent, s.stack, s.cvci, s.cepoch);
 		if (t) {
 			db_spin_lock(&thread_lock);
 			for (unsigned i = 0; i < DB_MAX_PENDING; i++)
@@ -341,6 +355,13 @@ int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
 	if (attr)
 		pthread_attr_getdetachstate(attr, &ds);
 	s->detached = ds == PTHREAD_CREATE_DETACHED;
+	s->cvci = UINT32_MAX;
+	if (self && self != DB_THREAD_DEAD) {
+		s->cvci = self->vci;
+		s->cepoch = db_clock_fork_point(self);
+	}
+	if (db_opt.race)
+		db_race_before_create();
 	int r = db_real.pthread_create(th, attr, trampoline, s);
 	if (r != 0) {
 		db_mem_free(s, sizeof(*s));
@@ -399,6 +420,8 @@ int db_thread_join(struct db_thread *t, pthread_t th, void **ret)
 	forget_handle(th);
 	joined_ring[joined_at++ % DB_MAX_JOINED] = th;
 	db_spin_unlock(&thread_lock);
+	if (tid != UINT32_MAX)
+		db_clock_joined(t, tid);
 	struct db_rec_thread_join jr = {
 		.h = { DB_REC_THREAD_JOIN, sizeof(jr) }, .tid = tid, .joiner = t->tid };
 	if (tid != UINT32_MAX)

@@ -11,6 +11,7 @@ need='
 /usr/include/elfutils/libdwfl.h:libdw-dev
 /usr/include/gelf.h:libelf-dev
 /usr/include/zlib.h:zlib1g-dev
+/usr/include/capstone/capstone.h:libcapstone-dev
 /usr/bin/g++:g++
 /usr/bin/gcc:gcc
 '

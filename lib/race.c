@@ -1,0 +1,1333 @@
+/* race.c - data races in unmodified binaries, by sampling the program's
+ * memory accesses with code breakpoints, each caught access checked against
+ * the locks its thread holds and happens-before (clock.c).
+ *
+ * Sites.  The instructions of the executable and of the libraries outside
+ * the system directories that access memory through an explicit operand
+ * (not the stack pointer, not a thread-local segment, not read-only data)
+ * are found by disassembling the files' code with capstone, a slice per
+ * window, in the background.  Each site keeps how to compute its address
+ * from the registers, its size, and whether it reads, writes, or is atomic
+ * (lock prefix, xchg).
+ *
+ * Windows.  A thread of deadbolt's own (the watcher: created before any
+ * program thread of the process, it never enters the shims) arms
+ * race_sample sites every window (race_window_ms): it writes an int3 over
+ * each site's first byte through /proc/self/mem, and restores the sites
+ * not hit at the window's end.  Half the sites are drawn at random, half
+ * from promoted sites (ones that caught a location another thread touched).
+ * A site is one-shot: the first thread to reach it traps, the site is
+ * restored, and the thread runs on.  So a window costs at most
+ * race_sample traps, wherever they are.
+ *
+ * Traps.  The SIGTRAP handler finds the site (pc - 1), claims it, computes
+ * the address from the saved registers and drops stack addresses.  The
+ * access is stamped with its thread, clock epoch, held locks and stack, and
+ * compared with the location's shadow (per 8-byte granule, lossy): the
+ * last write and the last reads of other threads.  A pair from two
+ * threads, one a write, not both atomic, with no common lock held
+ * exclusively and the earlier not before the later in happens-before, is a
+ * race: evidence "unordered".  A thread caught at a location another thread
+ * touched, holding no lock, pauses race_pause_us before its access, once a
+ * window, with its site still armed: another thread caught at the same
+ * location meanwhile proves the two simultaneous (evidence "witnessed"),
+ * whatever synchronisation deadbolt may not know of.
+ *
+ * Hardware watchpoints (perf_event_open breakpoints) would watch a location
+ * from every instruction; they need debug registers that many hypervisors
+ * do not pass to their guests (there a breakpoint event opens and never
+ * counts), and perf_event_open, which containers often deny.  int3 needs
+ * neither, costs about 1.5 us a trap in a VM, and samples code uniformly,
+ * as DataCollider does.
+ *
+ * The handler runs in the trapping thread.  It records nothing when that
+ * thread is inside deadbolt (db_level != 0): then it only restores the site.
+ * It takes only spinlocks that no code holds while it could trap (sites
+ * are in the program's code, never deadbolt's), and allocates only from
+ * deadbolt's own memory.
+ *
+ * Shadow entries of a freed block are cleared (alloc.c calls
+ * db_race_freed), so a reused address never pairs two different objects.
+ * fork: the child inherits the int3 bytes; it restores every armed site
+ * through its own /proc/self/mem, and starts again at its next
+ * pthread_create.  dlclose: every site is restored before a module goes,
+ * and the gone module's sites die.
+ *
+ * SIGTRAP stays ours while sampling: sigaction/signal for SIGTRAP are
+ * virtualised (the program's handler is called for traps that are not at a
+ * site of ours), and masks never block SIGTRAP.  Where code cannot be
+ * patched (no /proc/self/mem, a seccomp filter) or a debugger is attached,
+ * the detector says why, once, on stderr and in the log; everything else
+ * goes on.
+ */
+#include <capstone/capstone.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "lockgraph.h"
+
+#define MAX_SITES	(1u << 18)	/* instructions known (more: not sampled) */
+#define SITE_HASH	(1u << 19)	/* pc -> site */
+#define SHADOW_SLOTS	(1u << 14)	/* granules with accesses recorded (lossy) */
+#define SHADOW_PAGES	(1u << 16)	/* filter: pages that have shadow entries */
+#define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
+#define MAX_ARMED	4096		/* race_sample's limit */
+#define MAX_PROMOTED	256
+#define MAX_BENIGN	1024
+#define MAX_MODULES	256
+#define MAX_PAUSERS	16
+#define DISASM_SLICE	(64 * 1024)	/* code bytes disassembled per window */
+#define WATCH_RECORDS	4096		/* RACE_WATCH records at exit, at most */
+#define STACK_SLACK	256		/* below the stack pointer: the red zone */
+
+enum { SITE_IDLE, SITE_ARMED, SITE_BUSY, SITE_DEAD };
+
+#define SF_READ		1u
+#define SF_WRITE	2u
+#define SF_ATOMIC	4u
+#define SF_RIP		8u	/* base is the next instruction's address */
+
+struct site {
+	uintptr_t pc;
+	int64_t disp;
+	uint8_t len, orig, size, flags;
+	int8_t base, index;		/* greg index, -1: none */
+	uint8_t scale;
+	_Atomic uint32_t state;
+	_Atomic uint32_t hits;
+	uint64_t armed_ns;
+	_Atomic uint64_t armed_us;
+	uint16_t module;
+};
+
+struct acc {			/* one caught access */
+	uint32_t tid, vci;
+	uint64_t epoch;
+	uintptr_t addr;
+	uint64_t pc, stack, time_ns;
+	uint32_t size, flags;	/* DB_RACEF_* */
+	uint32_t nlocks;	/* all held; the innermost SHADOW_LOCKS kept */
+	uint32_t read_bits;	/* bit i: lock i held for reading */
+	uint64_t uid[SHADOW_LOCKS];
+	uintptr_t laddr[SHADOW_LOCKS];
+};
+
+struct shadow {
+	db_spin_t lock;
+	uintptr_t granule;	/* address >> 3; 0: free */
+	uint32_t flags;		/* SH_* */
+	uint32_t tids;		/* bit (tid % 32) of threads caught here */
+	struct acc w;		/* last write (tid UINT32_MAX: none) */
+	struct acc r[2];	/* last reads of two threads */
+};
+
+#define SH_ATOMIC	1u	/* a locked instruction touched it */
+#define SH_BENIGN	2u
+
+struct pauser {
+	_Atomic uint32_t tid;	/* tid + 1; 0: free; UINT32_MAX: being filled */
+	struct acc a;
+};
+
+enum { ST_IDLE, ST_ON, ST_UNAVAILABLE, ST_STOPPED };
+
+atomic_int db_race_active;
+atomic_int db_race_shadowed;
+static atomic_int state = ST_IDLE;
+static db_spin_t start_lock;
+static pthread_mutex_t arm_lock = PTHREAD_MUTEX_INITIALIZER;	/* the armed set */
+static atomic_int mem_fd = -1;	/* /proc/self/mem */
+static atomic_int paused;		/* > 0: a dlclose is running, arm nothing */
+static pid_t self_pid;
+
+static struct site *sites;
+static atomic_uint nsites;
+static _Atomic uint32_t *site_hash;	/* index + 1; 0: empty */
+static uint32_t armed[MAX_ARMED];
+static unsigned narmed;
+static _Atomic uint32_t promoted[MAX_PROMOTED];
+static atomic_uint npromoted;
+static uint32_t promo_next;
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static struct shadow *shadows;
+static _Atomic uint8_t *shadow_pages;
+static struct pauser pausers[MAX_PAUSERS];
+
+static struct {
+	uintptr_t lo, hi;	/* mapped range */
+	uintptr_t bias;
+	uintptr_t dlo, dhi;	/* writable data */
+	char path[256];
+	bool sample;		/* its code is disassembled */
+	size_t done;		/* code bytes disassembled */
+	bool gone;
+} modules[MAX_MODULES];
+static unsigned nmodules;
+
+static struct { uintptr_t lo, hi; } benign[MAX_BENIGN];
+static atomic_uint nbenign;
+
+static atomic_int stopping;
+static _Atomic uint64_t window_us, window_gen;
+static _Atomic uint64_t nwindows, ntraps, ndropped, nglobal, nheap;
+static atomic_ulong nraces;
+
+static struct sigaction app_trap;	/* the program's own SIGTRAP disposition */
+static atomic_int trap_ours;		/* our handler is installed */
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rand64(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static bool poke(uintptr_t pc, uint8_t b)
+{
+	for (int k = 0; k < 3; k++) {	/* the descriptor may have moved meanwhile */
+		if (pwrite(atomic_load(&mem_fd), &b, 1, (off_t)pc) == 1)
+			return true;
+		if (errno != EBADF)
+			return false;
+	}
+	return false;
+}
+
+static void log_status(unsigned st, int err, const char *why)
+{
+	struct {
+		struct db_rec_race_status r;
+		char text[256];
+	} rec = { .r = { .h = { DB_REC_RACE_STATUS, 0 }, .state = st, .err = err } };
+	size_t n = why ? strlen(why) : 0;
+
+	if (n > sizeof(rec.text))
+		n = sizeof(rec.text);
+	memcpy(rec.text, why ? why : "", n);
+	rec.r.len = (uint32_t)n;
+	rec.r.h.size = (uint32_t)((sizeof(rec.r) + n + 7) & ~(size_t)7);
+	db_log_write(&rec);
+}
+
+static void unavailable(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unavailable(int err, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	db_vfmt(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	atomic_store(&state, ST_UNAVAILABLE);
+	log_status(DB_RACE_STATE_UNAVAILABLE, err, why);
+	db_warn("race detection unavailable: %s; lock-order, deadlock and leak "
+		"detection go on", why);
+}
+
+static bool is_benign(uintptr_t a, size_t n)
+{
+	unsigned k = atomic_load_explicit(&nbenign, memory_order_acquire);
+
+	for (unsigned i = 0; i < k && i < MAX_BENIGN; i++)
+		if (a < benign[i].hi && a + n > benign[i].lo)
+			return true;
+	return false;
+}
+
+void db_race_benign(uintptr_t p, size_t n)
+{
+	static db_spin_t lock;
+
+	if (!n)
+		return;
+	db_spin_lock(&lock);
+	unsigned k = atomic_load(&nbenign);
+	if (k < MAX_BENIGN) {
+		benign[k].lo = p;
+		benign[k].hi = p + n;
+		atomic_store_explicit(&nbenign, k + 1, memory_order_release);
+	}
+	db_spin_unlock(&lock);
+}
+
+/* ---- modules and sites --------------------------------------------------- */
+
+static bool system_module(const char *path)
+{
+	static const char *const sys[] = {
+		"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/libexec/",
+	};
+
+	if (!*path || strstr(path, "linux-vdso") || strstr(path, "libdeadbolt"))
+		return true;
+	for (size_t i = 0; i < DB_ARRAY_SIZE(sys); i++)
+		if (!strncmp(path, sys[i], strlen(sys[i])))
+			return true;
+	return false;
+}
+
+struct scan_ctx {
+	bool first;
+	bool seen[MAX_MODULES];
+};
+
+static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct scan_ctx *x = arg;
+	char exe[256];
+	const char *path = info->dlpi_name;
+	uintptr_t lo = UINTPTR_MAX, hi = 0, dlo = 0, dhi = 0;
+
+	(void)size;
+	if (x->first && !*path) {
+		ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[k > 0 ? k : 0] = 0;
+		path = exe;
+	}
+	x->first = false;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type != PT_LOAD)
+			continue;
+		uintptr_t a = info->dlpi_addr + p->p_vaddr;
+		lo = a < lo ? a : lo;
+		hi = a + p->p_memsz > hi ? a + p->p_memsz : hi;
+		if ((p->p_flags & PF_W) && !dlo)
+			dlo = a, dhi = a + p->p_memsz;
+	}
+	if (hi <= lo)
+		return 0;
+	unsigned k;
+	for (k = 0; k < nmodules; k++)
+		if (!modules[k].gone && modules[k].lo == lo && modules[k].bias == info->dlpi_addr)
+			break;
+	if (k < MAX_MODULES)
+		x->seen[k] = true;
+	if (k < nmodules || k == MAX_MODULES)
+		return 0;
+	modules[k].lo = lo;
+	modules[k].hi = hi;
+	modules[k].bias = info->dlpi_addr;
+	modules[k].dlo = dlo;
+	modules[k].dhi = dhi;
+	modules[k].done = 0;
+	modules[k].gone = false;
+	modules[k].sample = !system_module(path) && strlen(path) < sizeof(modules[k].path);
+	if (modules[k].sample)
+		strcpy(modules[k].path, path);
+	nmodules++;
+	return 0;
+}
+
+/* Caller holds arm_lock. */
+static void scan_modules(void)
+{
+	struct scan_ctx x = { .first = true };
+
+	dl_iterate_phdr(scan_one, &x);
+	for (unsigned k = 0; k < nmodules; k++) {
+		if (x.seen[k] || modules[k].gone)
+			continue;
+		modules[k].gone = true;	/* its sites die; the slot is not reused */
+		uint32_t n = atomic_load(&nsites);
+		for (uint32_t i = 0; i < n; i++)
+			if (sites[i].module == k)
+				atomic_store(&sites[i].state, SITE_DEAD);
+	}
+}
+
+static int8_t greg_of(unsigned r)
+{
+	switch (r) {
+	case X86_REG_RAX: return REG_RAX;
+	case X86_REG_RBX: return REG_RBX;
+	case X86_REG_RCX: return REG_RCX;
+	case X86_REG_RDX: return REG_RDX;
+	case X86_REG_RSI: return REG_RSI;
+	case X86_REG_RDI: return REG_RDI;
+	case X86_REG_RBP: return REG_RBP;
+	case X86_REG_R8: return REG_R8;
+	case X86_REG_R9: return REG_R9;
+	case X86_REG_R10: return REG_R10;
+	case X86_REG_R11: return REG_R11;
+	case X86_REG_R12: return REG_R12;
+	case X86_REG_R13: return REG_R13;
+	case X86_REG_R14: return REG_R14;
+	case X86_REG_R15: return REG_R15;
+	default: return -2;	/* not a 64-bit general register */
+	}
+}
+
+static void site_insert(uint32_t i)
+{
+	uint32_t h = (uint32_t)(db_hash64(sites[i].pc) & (SITE_HASH - 1));
+
+	while (atomic_load_explicit(&site_hash[h], memory_order_relaxed))
+		h = (h + 1) & (SITE_HASH - 1);
+	atomic_store_explicit(&site_hash[h], i + 1, memory_order_release);
+}
+
+static struct site *site_at(uintptr_t pc)
+{
+	uint32_t h = (uint32_t)(db_hash64(pc) & (SITE_HASH - 1));
+
+	for (;;) {
+		uint32_t v = atomic_load_explicit(&site_hash[h], memory_order_acquire);
+		if (!v)
+			return NULL;
+		if (sites[v - 1].pc == pc)
+			return &sites[v - 1];
+		h = (h + 1) & (SITE_HASH - 1);
+	}
+}
+
+/* One instruction: a site if it accesses memory the sampler cares about. */
+static void consider(const cs_insn *in, unsigned mod)
+{
+	const cs_x86 *x = &in->detail->x86;
+
+	switch (in->id) {
+	case X86_INS_LEA: case X86_INS_NOP: case X86_INS_PUSH: case X86_INS_POP:
+	case X86_INS_CALL: case X86_INS_RET: case X86_INS_JMP:
+	case X86_INS_PREFETCH: case X86_INS_PREFETCHT0: case X86_INS_PREFETCHT1:
+	case X86_INS_PREFETCHT2: case X86_INS_PREFETCHNTA: case X86_INS_PREFETCHW:
+	case X86_INS_CLFLUSH: case X86_INS_CLFLUSHOPT:
+	case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD: case X86_INS_MOVSQ:
+	case X86_INS_STOSB: case X86_INS_STOSW: case X86_INS_STOSD: case X86_INS_STOSQ:
+	case X86_INS_CMPSB: case X86_INS_CMPSW: case X86_INS_CMPSD: case X86_INS_CMPSQ:
+	case X86_INS_SCASB: case X86_INS_SCASW: case X86_INS_SCASD: case X86_INS_SCASQ:
+	case X86_INS_LODSB: case X86_INS_LODSW: case X86_INS_LODSD: case X86_INS_LODSQ:
+		return;
+	}
+	if (x->addr_size != 8 || in->bytes[0] == 0xcc)
+		return;
+	for (int k = 0; k < x->op_count; k++) {
+		const cs_x86_op *op = &x->operands[k];
+		if (op->type != X86_OP_MEM)
+			continue;
+		if (op->mem.segment != X86_REG_INVALID || op->size == 0 || op->size > 16)
+			return;
+		uint8_t flags = 0;
+		int8_t base = -1, index = -1;
+		if (op->mem.base == X86_REG_RIP) {
+			uintptr_t t = in->address + in->size + op->mem.disp;
+			if (t < modules[mod].dlo || t >= modules[mod].dhi)
+				return;		/* constants, code */
+			flags |= SF_RIP;
+		} else if (op->mem.base != X86_REG_INVALID) {
+			if (op->mem.base == X86_REG_RSP || (base = greg_of(op->mem.base)) < 0)
+				return;
+		}
+		if (op->mem.index != X86_REG_INVALID &&
+		    (op->mem.index == X86_REG_RSP || (index = greg_of(op->mem.index)) < 0))
+			return;
+		if (op->access & CS_AC_READ)
+			flags |= SF_READ;
+		if (op->access & CS_AC_WRITE)
+			flags |= SF_WRITE;
+		if (!(flags & (SF_READ | SF_WRITE)))
+			flags |= SF_READ;
+		if (x->prefix[0] == X86_PREFIX_LOCK || in->id == X86_INS_XCHG)
+			flags |= SF_ATOMIC | SF_WRITE;
+		uint32_t i = atomic_load(&nsites);
+		if (i >= MAX_SITES)
+			return;
+		struct site *s = &sites[i];
+		s->pc = in->address;
+		s->disp = op->mem.disp;
+		s->len = (uint8_t)in->size;
+		s->orig = in->bytes[0];
+		s->size = op->size > 8 ? 8 : op->size;
+		s->flags = flags;
+		s->base = base;
+		s->index = index;
+		s->scale = (uint8_t)op->mem.scale;
+		s->module = (uint16_t)mod;
+		atomic_store(&s->state, SITE_IDLE);
+		site_insert(i);
+		atomic_store_explicit(&nsites, i + 1, memory_order_release);
+		return;
+	}
+}
+
+/* Disassemble up to budget bytes of the modules' code not yet seen.
+ * Reads the files, not memory (armed sites there hold int3s).  Caller
+ * holds arm_lock; runs on the watcher. */
+static size_t disassemble(size_t budget)
+{
+	static csh cs;
+	static cs_insn *in;
+	size_t used = 0;
+
+	if (!cs) {
+		if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+			return 0;
+		cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+		in = cs_malloc(cs);
+	}
+	for (unsigned k = 0; k < nmodules && used < budget; k++) {
+		if (!modules[k].sample || modules[k].gone || modules[k].done == SIZE_MAX)
+			continue;
+		int fd = open(modules[k].path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			if (fd >= 0)
+				close(fd);
+			modules[k].done = SIZE_MAX;
+			continue;
+		}
+		size_t flen = (size_t)st.st_size;
+		const uint8_t *m = mmap(NULL, flen, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (m == MAP_FAILED) {
+			modules[k].done = SIZE_MAX;
+			continue;
+		}
+		const Elf64_Ehdr *eh = (const void *)m;
+		size_t seen = 0;	/* code bytes of earlier segments */
+		bool ok = flen >= sizeof(*eh) && !memcmp(eh->e_ident, ELFMAG, SELFMAG) &&
+			  eh->e_ident[EI_CLASS] == ELFCLASS64 && eh->e_phoff < flen &&
+			  eh->e_phnum <= (flen - eh->e_phoff) / sizeof(Elf64_Phdr);
+		for (unsigned i = 0; ok && i < eh->e_phnum && used < budget; i++) {
+			const Elf64_Phdr *p = (const void *)(m + eh->e_phoff + i * sizeof(Elf64_Phdr));
+			if (p->p_type != PT_LOAD || !(p->p_flags & PF_X) || p->p_offset > flen ||
+			    p->p_filesz > flen - p->p_offset)
+				continue;
+			if (modules[k].done >= seen + p->p_filesz) {
+				seen += p->p_filesz;
+				continue;
+			}
+			size_t off = modules[k].done - seen;
+			size_t n = p->p_filesz - off;
+			if (n > budget - used)
+				n = budget - used;
+			const uint8_t *code = m + p->p_offset + off;
+			uint64_t addr = modules[k].bias + p->p_vaddr + off;
+			size_t left = n;
+			while (left) {
+				if (cs_disasm_iter(cs, &code, &left, &addr, in)) {
+					consider(in, k);
+				} else {	/* not an instruction: skip a byte */
+					code++, left--, addr++;
+				}
+			}
+			modules[k].done += n;
+			used += n;
+			seen += p->p_filesz;
+		}
+		munmap((void *)m, flen);
+		if (used < budget)	/* ran out of code: this module is done */
+			modules[k].done = SIZE_MAX;
+	}
+	return used;
+}
+
+/* ---- arming --------------------------------------------------------------- */
+
+static void disarm_all(void)
+{
+	uint64_t now = now_ns();
+
+	for (unsigned k = 0; k < narmed; k++) {
+		struct site *s = &sites[armed[k]];
+		uint32_t st = SITE_ARMED;
+		if (atomic_compare_exchange_strong(&s->state, &st, SITE_IDLE)) {
+			poke(s->pc, s->orig);
+			atomic_fetch_add(&s->armed_us, (now - s->armed_ns) / 1000);
+		}
+		/* SITE_BUSY: its thread restores it */
+	}
+	narmed = 0;
+}
+
+static void arm(uint32_t i)
+{
+	struct site *s = &sites[i];
+	uint32_t st = SITE_IDLE;
+
+	for (unsigned k = 0; k < narmed; k++)
+		if (armed[k] == i)
+			return;
+	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
+		return;
+	s->armed_ns = now_ns();
+	if (!poke(s->pc, 0xcc)) {
+		atomic_store(&s->state, SITE_DEAD);
+		return;
+	}
+	armed[narmed++] = i;
+}
+
+/* The watcher: a new set of sites every window.  Caller holds arm_lock. */
+static void rotate(void)
+{
+	uint64_t t0 = now_ns();
+
+	disarm_all();
+	atomic_fetch_add(&window_gen, 1);
+	uint32_t n = atomic_load_explicit(&nsites, memory_order_acquire);
+	unsigned want = (unsigned)db_opt.race_sample, np = atomic_load(&npromoted);
+	if (want > MAX_ARMED)
+		want = MAX_ARMED;
+	if (np > MAX_PROMOTED)
+		np = MAX_PROMOTED;
+	for (unsigned k = 0; np && k < want / 2 && k < np; k++)
+		arm(atomic_load(&promoted[promo_next++ % np]));
+	for (unsigned tries = 0; n && narmed < want && tries < 4 * want; tries++)
+		arm((uint32_t)(rand64() % n));
+	atomic_fetch_add(&nwindows, 1);
+	/* patching costs a system call a site: keep it under 2% of a window */
+	uint64_t cost_us = (now_ns() - t0) / 1000;
+	uint64_t w = (uint64_t)db_opt.race_window_ms * 1000;
+	atomic_store(&window_us, cost_us * 50 > w ? cost_us * 50 : w);
+}
+
+static void *watcher_main(void *arg)
+{
+	(void)arg;
+	db_level = 1;		/* never enters the shims: not the program's thread */
+	prctl(PR_SET_NAME, "deadbolt-race");
+	while (!atomic_load(&stopping)) {
+		uint64_t us = atomic_load(&window_us);
+		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		pthread_mutex_lock(&arm_lock);
+		if (!atomic_load(&stopping) && atomic_load(&state) == ST_ON &&
+		    !atomic_load(&paused)) {
+			disassemble(DISASM_SLICE);
+			rotate();
+		}
+		pthread_mutex_unlock(&arm_lock);
+	}
+	return NULL;
+}
+
+/* ---- shadow ---------------------------------------------------------------- */
+
+static struct shadow *shadow_get(uintptr_t a)
+{
+	uintptr_t g = a >> 3;
+	struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+
+	db_spin_lock(&sh->lock);
+	if (sh->granule != g) {		/* lossy: the newest granule wins */
+		sh->granule = g;
+		sh->flags = is_benign(g << 3, 8) ? SH_BENIGN : 0;
+		sh->tids = 0;
+		sh->w.tid = sh->r[0].tid = sh->r[1].tid = UINT32_MAX;
+		atomic_store_explicit(&shadow_pages[db_hash64(a >> 12) & (SHADOW_PAGES - 1)], 1,
+				      memory_order_relaxed);
+		if (!atomic_load_explicit(&db_race_shadowed, memory_order_relaxed))
+			atomic_store(&db_race_shadowed, 1);
+	}
+	return sh;
+}
+
+void db_race_freed(uintptr_t p, size_t n)
+{
+	bool any = false;
+
+	if (!shadows)
+		return;
+	for (uintptr_t pg = p >> 12; pg <= (p + n - 1) >> 12 && !any; pg++) {
+		any = atomic_load_explicit(&shadow_pages[db_hash64(pg) & (SHADOW_PAGES - 1)],
+					   memory_order_relaxed);
+		if (pg - (p >> 12) > 64) {	/* a large block: look at every entry */
+			any = true;
+			break;
+		}
+	}
+	if (!any)
+		return;
+	uintptr_t glo = p >> 3, ghi = (p + n + 7) >> 3;
+	if (ghi - glo <= SHADOW_SLOTS / 4) {
+		for (uintptr_t g = glo; g < ghi; g++) {
+			struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+			if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
+				continue;
+			db_spin_lock(&sh->lock);
+			if (sh->granule == g)
+				sh->granule = 0;
+			db_spin_unlock(&sh->lock);
+		}
+		return;
+	}
+	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+		struct shadow *sh = &shadows[i];
+		uintptr_t g = __atomic_load_n(&sh->granule, __ATOMIC_RELAXED);
+		if (g < glo || g >= ghi)
+			continue;
+		db_spin_lock(&sh->lock);
+		if (sh->granule >= glo && sh->granule < ghi)
+			sh->granule = 0;
+		db_spin_unlock(&sh->lock);
+	}
+}
+
+/* ---- the check ------------------------------------------------------------- */
+
+static void snapshot_locks(const struct db_thread *t, struct acc *a)
+{
+	int n = t->nheld < DB_MAX_HELD ? t->nheld : DB_MAX_HELD;
+
+	a->nlocks = (uint32_t)n;
+	a->read_bits = 0;
+	for (int k = 0; k < n && k < SHADOW_LOCKS; k++) {
+		const struct db_held *h = &t->held[n - 1 - k];	/* innermost first */
+		a->uid[k] = h->uid;
+		a->laddr[k] = h->addr;
+		if (h->mode == DB_MODE_READ)
+			a->read_bits |= 1u << k;
+	}
+}
+
+static bool common_lock(const struct acc *p, const struct acc *c)
+{
+	for (uint32_t i = 0; i < p->nlocks && i < SHADOW_LOCKS; i++)
+		for (uint32_t j = 0; j < c->nlocks && j < SHADOW_LOCKS; j++)
+			if (p->uid[i] == c->uid[j] &&
+			    !((p->read_bits >> i) & (c->read_bits >> j) & 1))
+				return true;
+	return false;
+}
+
+static bool conflict(const struct acc *p, const struct acc *c)
+{
+	return p->tid != UINT32_MAX && p->tid != c->tid &&
+	       p->addr < c->addr + c->size && c->addr < p->addr + p->size &&
+	       ((p->flags | c->flags) & DB_RACEF_WRITE) &&
+	       !(p->flags & c->flags & DB_RACEF_ATOMIC);
+}
+
+static bool racy(const struct db_thread *t, const struct acc *p, const struct acc *c)
+{
+	return conflict(p, c) && !common_lock(p, c) && !db_clock_knows(t, p->vci, p->epoch);
+}
+
+static void fill_access(struct db_race_access *o, const struct acc *a)
+{
+	o->tid = a->tid;
+	o->flags = a->flags;
+	o->pc = a->pc;
+	o->stack = a->stack;
+	o->time_ns = a->time_ns;
+	o->nlocks = a->nlocks;
+	for (uint32_t k = 0; k < a->nlocks && k < DB_RACE_MAX_LOCKS && k < SHADOW_LOCKS; k++) {
+		/* the lock's record, if it is still the same lock */
+		uint64_t uid = db_lock_log_addr(a->laddr[k]);
+		o->locks[k].uid = uid == a->uid[k] ? uid : 0;
+		o->locks[k].addr = a->laddr[k];
+		o->mode_bits |= a->read_bits & (1u << k);
+	}
+	if (a->stack)
+		db_stack_log(a->stack);
+}
+
+/* Where addr is: a heap block, a module's data, or other memory. */
+static void locate(struct db_rec_race *r, uintptr_t a)
+{
+	uintptr_t start;
+	size_t size;
+	uint64_t stack;
+
+	if (db_alloc_block_of(a, &start, &size, &stack)) {
+		r->loc = DB_RACE_LOC_HEAP;
+		r->object = start;
+		r->object_size = size;
+		r->block_stack = stack;
+		if (stack)
+			db_stack_log(stack);
+		return;
+	}
+	r->loc = DB_RACE_LOC_OTHER;
+	r->object = a;
+	for (unsigned k = 0; k < nmodules; k++)
+		if (!modules[k].gone && a >= modules[k].dlo && a < modules[k].dhi)
+			r->loc = DB_RACE_LOC_GLOBAL;
+}
+
+static void report(const struct acc *a0, const struct acc *a1, unsigned evidence)
+{
+	uint64_t lo = a0->pc < a1->pc ? a0->pc : a1->pc, hi = a0->pc ^ a1->pc ^ lo;
+	uintptr_t a = a0->addr > a1->addr ? a0->addr : a1->addr;
+
+	if (!db_once(db_hash64((a >> 3) ^ db_hash64(lo ^ db_hash64(hi))) + evidence))
+		return;
+	struct db_rec_race r = {
+		.h = { DB_REC_RACE, sizeof(r) },
+		.addr = a,
+		.size = a1->size < a0->size ? a1->size : a0->size,
+		.evidence = evidence,
+	};
+	locate(&r, a);
+	fill_access(&r.a[0], a0);
+	fill_access(&r.a[1], a1);
+	db_log_write(&r);
+	atomic_fetch_add(&nraces, 1);
+	if (db_opt.verbosity >= 2)
+		db_warn("data race at %p (%s)", (void *)a,
+			evidence == DB_RACE_WITNESSED ? "witnessed" : "unordered");
+}
+
+static void log_atomic(const struct acc *a)
+{
+	struct db_rec_race_atomic r = {
+		.h = { DB_REC_RACE_ATOMIC, sizeof(r) },
+		.addr = a->addr, .size = a->size, .tid = a->tid, .pc = a->pc,
+	};
+	db_log_write(&r);
+}
+
+static uint64_t access_stack(uintptr_t ip)
+{
+	uintptr_t pc[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
+	int depth = (int)db_opt.stack_depth + 8;
+	bool trunc;
+	int n = db_stack_capture_fast(pc, depth, &trunc), k = 0;
+
+	/* skip the handler and the signal frame; the interrupted frame shows
+	 * the instruction itself (the handler moved the pc back onto it) */
+	while (k < n && pc[k] != ip && pc[k] != ip - 1)
+		k++;
+	if (k == n)
+		k = 0, n = 1;
+	pc[k] = ip;
+	if (n - k > db_opt.stack_depth) {
+		n = k + (int)db_opt.stack_depth;
+		trunc = true;
+	}
+	return db_stack_put_quiet(pc + k, n - k, trunc ? DB_STACKF_TRUNCATED : 0);
+}
+
+static void promote(const struct site *s)
+{
+	uint32_t k = atomic_fetch_add(&npromoted, 1);
+
+	/* a ring: the newest promoted sites replace the oldest */
+	atomic_store(&promoted[k % MAX_PROMOTED], (uint32_t)(s - sites));
+}
+
+/* A caught access; returns whether the thread should pause at it. */
+static bool on_access(struct db_thread *t, struct site *s, const ucontext_t *uc,
+		      struct acc *cur)
+{
+	const greg_t *g = uc->uc_mcontext.gregs;
+	uintptr_t a = (uintptr_t)s->disp;
+
+	if (s->flags & SF_RIP)
+		a += s->pc + s->len;
+	else if (s->base >= 0)
+		a += (uintptr_t)g[s->base];
+	if (s->index >= 0)
+		a += (uintptr_t)g[s->index] * s->scale;
+	uintptr_t sp = (uintptr_t)g[REG_RSP];
+	uintptr_t top = t->stack_hi ? t->stack_hi : sp + (1u << 20);
+	if ((a + STACK_SLACK >= sp && a < top) || (a >= t->stack_lo && a < t->stack_hi) ||
+	    is_benign(a, s->size)) {
+		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
+		return false;
+	}
+	bool global = false;
+	for (unsigned k = 0; k < nmodules && !global; k++)
+		global = a >= modules[k].dlo && a < modules[k].dhi;
+	atomic_fetch_add_explicit(global ? &nglobal : &nheap, 1, memory_order_relaxed);
+	cur->tid = t->tid;
+	cur->vci = t->vci;
+	cur->epoch = t->epoch;
+	cur->addr = a;
+	cur->size = s->size;
+	cur->pc = s->pc + 1;	/* like a return address: pc - 1 is the instruction */
+	cur->time_ns = now_ns();
+	cur->flags = (s->flags & SF_WRITE ? DB_RACEF_WRITE : 0) |
+		     (s->flags & SF_ATOMIC ? DB_RACEF_ATOMIC : 0);
+	snapshot_locks(t, cur);
+
+	struct shadow *sh = shadow_get(a);
+	struct acc found[3];
+	int nfound = 0;
+	uint32_t bit = 1u << (t->tid & 31);
+	bool shared = sh->tids & ~bit;
+	sh->tids |= bit;
+	bool atomic_now = (cur->flags & DB_RACEF_ATOMIC) && !(sh->flags & SH_ATOMIC);
+	if (cur->flags & DB_RACEF_ATOMIC)
+		sh->flags |= SH_ATOMIC;
+	if (!(sh->flags & (SH_ATOMIC | SH_BENIGN))) {
+		if (racy(t, &sh->w, cur))
+			found[nfound++] = sh->w;
+		for (int i = 0; i < 2 && (cur->flags & DB_RACEF_WRITE); i++)
+			if (racy(t, &sh->r[i], cur))
+				found[nfound++] = sh->r[i];
+	}
+	bool need_stack = nfound > 0 || shared;
+	db_spin_unlock(&sh->lock);
+	if (atomic_now)
+		log_atomic(cur);
+	if (!need_stack && atomic_load(&nraces) < 64)
+		need_stack = true;	/* the first accesses: stacks for what may come */
+	cur->stack = need_stack ? access_stack(cur->pc) : 0;
+	if (shared)
+		promote(s);
+
+	/* record it (its stack is known now) */
+	db_spin_lock(&sh->lock);
+	if (sh->granule == a >> 3) {
+		if (cur->flags & DB_RACEF_WRITE) {
+			sh->w = *cur;
+		} else {
+			int i = sh->r[0].tid == cur->tid ? 0 : sh->r[1].tid == cur->tid ? 1 :
+				sh->r[0].tid == UINT32_MAX ? 0 : sh->r[1].tid == UINT32_MAX ? 1 :
+				sh->r[0].time_ns <= sh->r[1].time_ns ? 0 : 1;
+			sh->r[i] = *cur;
+		}
+	}
+	db_spin_unlock(&sh->lock);
+	for (int i = 0; i < nfound; i++)
+		report(&found[i], cur, DB_RACE_UNORDERED);
+
+	/* another thread paused at this location: simultaneous */
+	for (unsigned k = 0; k < MAX_PAUSERS; k++) {
+		uint32_t p = atomic_load_explicit(&pausers[k].tid, memory_order_acquire);
+		if (p && p != UINT32_MAX && conflict(&pausers[k].a, cur))
+			report(&pausers[k].a, cur, DB_RACE_WITNESSED);
+	}
+	return shared && t->nheld == 0 && db_opt.race_pause_us &&
+	       !(sh->flags & (SH_ATOMIC | SH_BENIGN)) &&
+	       t->race_paused_gen != atomic_load(&window_gen);
+}
+
+static void pause_at(struct db_thread *t, const struct acc *cur)
+{
+	for (unsigned k = 0; k < MAX_PAUSERS; k++) {
+		uint32_t zero = 0;
+		if (!atomic_compare_exchange_strong(&pausers[k].tid, &zero, UINT32_MAX))
+			continue;
+		t->race_paused_gen = atomic_load(&window_gen);
+		pausers[k].a = *cur;
+		atomic_store_explicit(&pausers[k].tid, t->tid + 1, memory_order_release);
+		long us = db_opt.race_pause_us;
+		struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		atomic_store_explicit(&pausers[k].tid, 0, memory_order_release);
+		return;
+	}
+}
+
+/* ---- the trap handler ------------------------------------------------------ */
+
+static void chain(int sig, siginfo_t *si, void *uc)
+{
+	struct sigaction a = app_trap;
+
+	if (a.sa_flags & SA_SIGINFO) {
+		if (a.sa_sigaction)
+			a.sa_sigaction(sig, si, uc);
+	} else if (a.sa_handler == SIG_IGN) {
+		return;
+	} else if (a.sa_handler == SIG_DFL) {
+		/* the default action: die of SIGTRAP, as without us */
+		struct sigaction d = { .sa_handler = SIG_DFL };
+		db_real.sigaction(SIGTRAP, &d, NULL);
+		syscall(SYS_tgkill, getpid(), gettid(), SIGTRAP);
+	} else {
+		a.sa_handler(sig);
+	}
+}
+
+static void wait_idle(struct site *s)
+{
+	struct timespec ts = { 0, 20000 };
+
+	while (atomic_load(&s->state) == SITE_BUSY)
+		nanosleep(&ts, NULL);
+}
+
+static void on_trap(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] - 1;
+	struct site *s = sites && si->si_code == SI_KERNEL ? site_at(pc) : NULL;
+
+	if (!s) {
+		chain(sig, si, ucv);
+		return;
+	}
+	int e = errno;
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)pc;	/* run the instruction itself */
+	uint32_t st = SITE_ARMED;
+	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_BUSY)) {
+		/* busy: another thread is paused at it (witness it), or the
+		 * site is being restored; either way, run on once it is */
+		struct db_thread *t = db_self;
+		if (st == SITE_BUSY && db_level == 0 && t > DB_THREAD_DEAD &&
+		    atomic_load(&state) == ST_ON) {
+			struct acc cur = { 0 };
+			db_level = 1;
+			atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
+			on_access(t, s, uc, &cur);
+			db_level = 0;
+		}
+		wait_idle(s);
+		/* a restore that failed would trap here for ever: make sure */
+		if (atomic_load(&s->state) != SITE_ARMED)
+			poke(s->pc, s->orig);
+		errno = e;
+		return;
+	}
+	atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
+	struct db_thread *t = db_self;
+	if (db_level == 0 && t > DB_THREAD_DEAD && atomic_load(&state) == ST_ON) {
+		struct acc cur = { 0 };
+		db_level = 1;
+		if (on_access(t, s, uc, &cur))
+			pause_at(t, &cur);
+		db_level = 0;
+	} else {
+		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
+	}
+	uint64_t now = now_ns();
+	atomic_fetch_add(&s->armed_us, now > s->armed_ns ? (now - s->armed_ns) / 1000 : 0);
+	poke(s->pc, s->orig);
+	atomic_store(&s->state, SITE_IDLE);
+	errno = e;
+}
+
+/* ---- start, stop ------------------------------------------------------------ */
+
+static pid_t tracer_pid(void)
+{
+	char buf[2048];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	const char *p = strstr(buf, "TracerPid:");
+	if (!p)
+		return 0;
+	for (p += 10; *p == ' ' || *p == '\t'; p++)
+		;
+	pid_t v = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	return v;
+}
+
+/* Can code be patched?  Write a code byte with its own value. */
+static int patch_probe(void)
+{
+	uintptr_t pc = (uintptr_t)&tracer_pid;
+	uint8_t b;
+
+	if (pread(mem_fd, &b, 1, (off_t)pc) != 1)
+		return errno ? errno : EIO;
+	if (pwrite(mem_fd, &b, 1, (off_t)pc) != 1)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+static int open_mem(void)
+{
+	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+	if (high >= 0) {
+		close(fd);
+		fd = high;
+	}
+	mem_fd = fd;
+	return 0;
+}
+
+static void start(void)
+{
+	pid_t tp = tracer_pid();
+
+	self_pid = getpid();
+	if (tp) {
+		unavailable(0, "a debugger is attached (TracerPid %d): it owns SIGTRAP "
+			    "and breakpoints", (int)tp);
+		return;
+	}
+	if (!sites) {
+		sites = db_mem_map(sizeof(struct site) * MAX_SITES);
+		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
+		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
+		shadow_pages = db_mem_map(SHADOW_PAGES);
+	}
+	if (!sites || !site_hash || !shadows || !shadow_pages) {
+		unavailable(ENOMEM, "no memory for the sampler's tables");
+		return;
+	}
+	int e = open_mem();
+	if (e < 0 || (e = -patch_probe()) < 0) {
+		if (atomic_load(&mem_fd) >= 0)
+			close(atomic_load(&mem_fd)), atomic_store(&mem_fd, -1);
+		unavailable(-e, "code cannot be patched through /proc/self/mem (%s)",
+			    -e == EPERM ? "EPERM: denied by a seccomp filter or the kernel" :
+			    -e == EACCES ? "EACCES" : -e == ENOENT ? "no /proc" : "error");
+		return;
+	}
+	struct sigaction a = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO | SA_RESTART };
+	sigfillset(&a.sa_mask);
+	if (db_real.sigaction(SIGTRAP, &a, &app_trap) != 0) {
+		unavailable(errno, "cannot install the SIGTRAP handler");
+		return;
+	}
+	atomic_store(&trap_ours, 1);
+	atomic_store(&window_us, (uint64_t)db_opt.race_window_ms * 1000);
+	pthread_mutex_lock(&arm_lock);
+	scan_modules();
+	pthread_mutex_unlock(&arm_lock);
+	atomic_store(&state, ST_ON);
+	atomic_store(&db_race_active, 1);
+	sigset_t all, old;
+	sigfillset(&all);
+	db_real.pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_t pa;
+	pthread_attr_init(&pa);
+	pthread_attr_setdetachstate(&pa, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&pa, 256 * 1024);
+	pthread_t th;
+	int r = db_real.pthread_create(&th, &pa, watcher_main, NULL);
+	pthread_attr_destroy(&pa);
+	db_real.pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0)
+		unavailable(r, "cannot start the sampler thread");
+}
+
+void db_race_before_create(void)
+{
+	if (atomic_load_explicit(&state, memory_order_relaxed) != ST_IDLE)
+		return;
+	db_spin_lock(&start_lock);
+	if (atomic_load(&state) == ST_IDLE)
+		start();
+	db_spin_unlock(&start_lock);
+}
+
+void db_race_thread_started(struct db_thread *t)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t n;
+
+	if (!db_opt.race || pthread_getattr_np(pthread_self(), &a) != 0)
+		return;
+	if (pthread_attr_getstack(&a, &lo, &n) == 0) {
+		t->stack_lo = (uintptr_t)lo;
+		t->stack_hi = (uintptr_t)lo + n;
+	}
+	pthread_attr_destroy(&a);
+}
+
+void db_race_modules_changed(void)
+{
+	if (atomic_load(&state) != ST_ON)
+		return;
+	pthread_mutex_lock(&arm_lock);
+	scan_modules();
+	pthread_mutex_unlock(&arm_lock);
+}
+
+/* Before dlclose: no site may stay armed in a module that may go.  The
+ * lock is not held across dlclose (the loader's lock is taken inside, and
+ * a constructor holding it may come to arm_lock). */
+void db_race_dlclose_begin(void)
+{
+	if (atomic_load(&state) != ST_ON)
+		return;
+	atomic_fetch_add(&paused, 1);
+	pthread_mutex_lock(&arm_lock);
+	disarm_all();
+	pthread_mutex_unlock(&arm_lock);
+	/* a site caught mid-trap is restored by its thread */
+	uint32_t n = atomic_load(&nsites);
+	for (uint32_t i = 0; i < n; i++)
+		wait_idle(&sites[i]);
+}
+
+void db_race_dlclose_end(void)
+{
+	if (atomic_load(&state) != ST_ON)
+		return;
+	pthread_mutex_lock(&arm_lock);
+	scan_modules();
+	pthread_mutex_unlock(&arm_lock);
+	atomic_fetch_sub(&paused, 1);
+}
+
+void db_race_exit(void)
+{
+	static atomic_int done;
+
+	if (!db_opt.race || atomic_exchange(&done, 1))
+		return;
+	atomic_store(&stopping, 1);
+	if (atomic_load(&state) != ST_ON)
+		return;
+	pthread_mutex_lock(&arm_lock);
+	disarm_all();
+	atomic_store(&state, ST_STOPPED);
+	atomic_store(&db_race_active, 0);
+	struct db_rec_race_summary sum = {
+		.h = { DB_REC_RACE_SUMMARY, sizeof(sum) },
+		.windows = atomic_load(&nwindows), .window_us = atomic_load(&window_us),
+		.traps = atomic_load(&ntraps), .dropped = atomic_load(&ndropped),
+		.globals = atomic_load(&nglobal), .heap = atomic_load(&nheap),
+		.slots = (uint32_t)db_opt.race_sample,
+	};
+	uint32_t n = atomic_load(&nsites);
+	sum.candidates = n;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct site *s = &sites[i];
+		uint64_t us = atomic_load(&s->armed_us);
+		if (!us && !atomic_load(&s->hits))
+			continue;
+		sum.watched++;
+		sum.watched_us += us;
+		if (sum.watch_records == WATCH_RECORDS)
+			continue;
+		struct db_rec_race_watch wr = {
+			.h = { DB_REC_RACE_WATCH, sizeof(wr) },
+			.addr = s->pc, .size = s->len, .loc = DB_RACE_LOC_CODE, .watched_us = us,
+			.traps = atomic_load(&s->hits),
+		};
+		db_log_write(&wr);
+		sum.watch_records++;
+	}
+	db_log_write(&sum);
+	pthread_mutex_unlock(&arm_lock);
+	unsigned long k = atomic_load(&nraces);
+	if (k && db_opt.summary && db_log_path())
+		db_warn("%lu data race%s; report: deadbolt report %s", k, k == 1 ? "" : "s",
+			db_log_path());
+}
+
+void db_race_init(void)
+{
+	if (!db_opt.race)
+		log_status(DB_RACE_STATE_OFF, 0, "race=0");
+	else
+		log_status(DB_RACE_STATE_ON, 0, NULL);
+}
+
+void db_race_atfork_prepare(void)
+{
+	if (db_opt.race)
+		pthread_mutex_lock(&arm_lock);
+}
+
+void db_race_atfork_parent(void)
+{
+	if (db_opt.race)
+		pthread_mutex_unlock(&arm_lock);
+}
+
+void db_race_atfork_child(void)
+{
+	if (!db_opt.race)
+		return;
+	int st = atomic_load(&state);
+	/* the int3s are in the child's copy of the code: take them out through
+	 * the child's own memory (the inherited descriptor is the parent's) */
+	if (atomic_load(&mem_fd) >= 0) {
+		close(atomic_load(&mem_fd));
+		atomic_store(&mem_fd, -1);
+		if (open_mem() == 0) {
+			for (unsigned k = 0; k < narmed; k++) {
+				struct site *s = &sites[armed[k]];
+				poke(s->pc, s->orig);
+				atomic_store(&s->state, SITE_IDLE);
+			}
+			uint32_t n = atomic_load(&nsites);
+			for (uint32_t i = 0; i < n; i++)	/* caught mid-trap at fork */
+				if (atomic_load(&sites[i].state) == SITE_BUSY) {
+					poke(sites[i].pc, sites[i].orig);
+					atomic_store(&sites[i].state, SITE_IDLE);
+				}
+		}
+		narmed = 0;
+	}
+	pthread_mutex_init(&arm_lock, NULL);
+	memset(&start_lock, 0, sizeof(start_lock));
+	atomic_store(&db_race_active, 0);
+	atomic_store(&stopping, 0);
+	for (unsigned k = 0; k < MAX_PAUSERS; k++)
+		atomic_store(&pausers[k].tid, 0);
+	if (st == ST_ON || st == ST_STOPPED) {
+		/* the parent's threads' accesses mean nothing here */
+		for (unsigned i = 0; shadows && i < SHADOW_SLOTS; i++)
+			memset(&shadows[i], 0, sizeof(shadows[i]));
+		atomic_store(&npromoted, 0);
+		atomic_store(&nwindows, 0);
+		atomic_store(&ntraps, 0);
+		atomic_store(&ndropped, 0);
+		atomic_store(&nraces, 0);
+		atomic_store(&state, ST_IDLE);
+	}
+	db_race_init();
+}
+
+/* ---- signals ------------------------------------------------------------------ */
+
+bool db_race_sigaction(int sig, const struct sigaction *act, struct sigaction *old, int *ret)
+{
+	if (sig != SIGTRAP || !atomic_load(&trap_ours))
+		return false;
+	if (old)
+		*old = app_trap;
+	if (act)
+		app_trap = *act;
+	*ret = 0;
+	return true;
+}
+
+const sigset_t *db_race_mask(int how, const sigset_t *set, sigset_t *copy)
+{
+	if (!db_opt.race || !set || how == SIG_UNBLOCK || !sigismember(set, SIGTRAP))
+		return set;
+	*copy = *set;
+	sigdelset(copy, SIGTRAP);
+	return copy;
+}
+
+void db_race_fd_closing(int fd)
+{
+	if (fd < 0 || fd != atomic_load(&mem_fd) || atomic_load(&state) != ST_ON)
+		return;
+	/* the program closes descriptors it did not open: keep ours, on a new number */
+	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+	if (nfd >= 0)
+		atomic_store(&mem_fd, nfd);
+}
