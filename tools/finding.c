@@ -8,7 +8,9 @@
  * built from function, file and line of the top KEY_FRAMES frames of the
  * stacks that define the finding (module+offset where there is no symbol),
  * never from addresses, pids or ids: the same bug in ten processes of a test
- * suite has one key.
+ * suite has one key.  A data race's key is its location (data symbol, else
+ * module+offset; for the heap, the allocation stack and the offset in the
+ * block) and the unordered pair of its two access sites.
  *
  * Adding a kind: a builder below, its stacks in finding_stacks(), its case
  * in finding_make(), and its part in each writer (out_*.c).
@@ -83,6 +85,14 @@ void finding_stacks(const struct finding *f,
 	case K_LEAK:
 		S(ev->u.leak.stack);
 		break;
+	case K_DATA_RACE:
+		for (int i = 1; i >= 0; i--) {
+			const struct race_access *a = &ev->u.race->a[i];
+			S(a->stack);
+			S(a->site != a->stack ? a->site : NULL);
+		}
+		S(ev->u.race->block_stack);
+		break;
 	default:
 		break;
 	}
@@ -114,6 +124,8 @@ const struct stack *finding_main_stack(const struct finding *f)
 		return ev->u.fd_leak.stack;
 	case K_LEAK:
 		return ev->u.leak.stack;
+	case K_DATA_RACE:
+		return ev->u.race->a[1].stack;
 	default:
 		return NULL;
 	}
@@ -684,6 +696,190 @@ const char *finding_leak_kind(const struct finding *f)
 	return leak_kind_name(f->ev->u.leak.kind);
 }
 
+/* ---- data races --------------------------------------------------------------- */
+
+const char *race_access_name(const struct race_access *a)
+{
+	bool write = a->flags & DB_RACEF_WRITE;
+
+	if (a->flags & DB_RACEF_ATOMIC)
+		return write ? "atomic write" : "atomic read";
+	return write ? "write" : "read";
+}
+
+const char *race_evidence_name(uint32_t evidence)
+{
+	return evidence == DB_RACE_WITNESSED ? "witnessed" : "unordered";
+}
+
+/* Not a finding: a location that locked read-modify-writes use (their
+ * plain loads and stores are the atomics' own), or two atomic accesses. */
+static bool race_dropped(const struct dlog *l, const struct race *rc)
+{
+	return log_race_atomic(l, rc->addr, rc->size) ||
+	       ((rc->a[0].flags & DB_RACEF_ATOMIC) && (rc->a[1].flags & DB_RACEF_ATOMIC));
+}
+
+/* The access site: function, file and line of pc - 1 (the innermost of
+ * its inlined calls), else module+offset. */
+static char *site_key(const struct stack *s)
+{
+	const struct frame *f = s && s->nframes ? &s->frames[0] : NULL;
+
+	if (!f)
+		return xstrdup("?");
+	if (f->function || f->file)
+		return xasprintf("%s@%s:%u", f->function ? f->function : "?",
+				 f->file ? f->file : "?", f->line);
+	return sym_frame_key(f);
+}
+
+/* "f (file.c:12)": where a stack is, for a summary; NULL if unnamed. */
+static char *stack_where(const struct stack *s)
+{
+	const char *fn = stack_function(s);
+	const struct frame *f = NULL;
+
+	if (!fn)
+		return NULL;
+	for (size_t i = 0; i < s->nframes && !f; i++)
+		if (s->frames[i].function == fn)
+			f = &s->frames[i];
+	if (f && f->file && f->line)
+		return xasprintf("%s (%s:%u)", fn, sym_base_name(f->file), f->line);
+	if (f && f->file)
+		return xasprintf("%s (%s)", fn, sym_base_name(f->file));
+	return xstrdup(fn);
+}
+
+/* The location, as the summary says it and as the key has it. */
+static void race_location(struct finding *f, const struct race *rc, char **text, char **key)
+{
+	uint64_t off = rc->addr - rc->object;
+
+	if (rc->loc == DB_RACE_LOC_HEAP) {
+		char *where = stack_where(rc->block_stack);
+		char *sk = stack_key(rc->block_stack);
+		char at[32] = "";
+		/* an address below its block is a damaged record: no offset */
+		f->u.race.has_offset = rc->addr >= rc->object;
+		f->u.race.offset = off;
+		if (f->u.race.has_offset)
+			snprintf(at, sizeof(at), "+%llu, ", (unsigned long long)off);
+		*text = xasprintf("heap block of %llu byte%s (%s%u byte%s)%s%s",
+				  (unsigned long long)rc->object_size,
+				  rc->object_size == 1 ? "" : "s", at,
+				  rc->size, rc->size == 1 ? "" : "s",
+				  where ? " allocated at " : "", where ? where : "");
+		*key = sk ? xasprintf("heap[%s]+%llu", sk, (unsigned long long)off) : NULL;
+		free(where);
+		free(sk);
+		return;
+	}
+	const char *sym = NULL;
+	uint64_t soff = 0;
+	const char *mod = rc->mod ? sym_base_name(rc->mod->path) : NULL;
+	if (sym_data(f->log, rc->mod, rc->addr, &sym, &soff)) {
+		f->u.race.symbol = sym;
+		f->u.race.has_offset = true;
+		f->u.race.offset = soff;
+		*text = xasprintf("'%s' (+%llu, %u byte%s)", sym, (unsigned long long)soff,
+				  rc->size, rc->size == 1 ? "" : "s");
+		*key = xasprintf("sym[%s:%s]", mod, sym);
+		return;
+	}
+	/* the runtime named a symbol this tool cannot read: its extent still
+	 * gives the offset */
+	if (rc->loc == DB_RACE_LOC_GLOBAL && rc->addr >= rc->object &&
+	    off < rc->object_size) {
+		f->u.race.has_offset = true;
+		f->u.race.offset = off;
+	}
+	if (mod) {
+		uint64_t moff = rc->addr - rc->mod->bias;
+		*text = xasprintf("%s+0x%llx (%u byte%s)", mod, (unsigned long long)moff,
+				  rc->size, rc->size == 1 ? "" : "s");
+		*key = xasprintf("mod[%s+0x%llx]", mod, (unsigned long long)moff);
+	} else {
+		/* an anonymous mapping, say: its address says nothing in
+		 * another run, the two sites say it all */
+		*text = xasprintf("memory at 0x%llx (%u byte%s)", (unsigned long long)rc->addr,
+				  rc->size, rc->size == 1 ? "" : "s");
+		*key = xstrdup("other");
+	}
+}
+
+static struct finding *race_finding(struct dlog *l, const struct event *ev)
+{
+	const struct race *rc = ev->u.race;
+	struct finding *f = new_finding(K_DATA_RACE, l, ev, 2 * DB_RACE_MAX_LOCKS, 2);
+	char *loc = NULL, *lkey = NULL, *s0 = NULL, *s1 = NULL;
+
+	if (!f)
+		return NULL;
+	f->u.race.evidence = rc->evidence;
+	f->u.race.count = 1;
+	for (int i = 0; i < 2; i++) {
+		const struct race_access *a = &rc->a[i];
+		add_thread(f, l, a->tid);
+		for (size_t j = 0; j < a->nnamed; j++)
+			add_lock(f, l, ev->record, a->locks[j].uid, a->locks[j].addr, 0,
+				 false);
+	}
+	finding_stacks(f, sym_one, l);
+	race_location(f, rc, &loc, &lkey);
+	s0 = site_key(rc->a[0].site);
+	s1 = site_key(rc->a[1].site);
+	if (loc)
+		f->summary = xasprintf("data race on %s: %s by thread T%u vs %s by thread "
+				       "T%u [%s]", loc, race_access_name(&rc->a[1]),
+				       rc->a[1].tid, race_access_name(&rc->a[0]), rc->a[0].tid,
+				       race_evidence_name(rc->evidence));
+	if (lkey && s0 && s1) {
+		bool swap = strcmp(s0, s1) > 0;	/* the pair is unordered */
+		f->key = xasprintf("data-race|%s|%s|%s", lkey, swap ? s1 : s0, swap ? s0 : s1);
+	}
+	free(loc);
+	free(lkey);
+	free(s0);
+	free(s1);
+	return f;
+}
+
+int finding_race_merge(struct finding *f, struct finding *more)
+{
+	uint64_t count = f->u.race.count + more->u.race.count;
+	int err = 0;
+
+	for (size_t i = 0; i < more->npids && !err; i++)
+		err = finding_add_pid(f, more->pids[i]);
+	if (more->u.race.evidence > f->u.race.evidence) {
+		/* show the stronger record; f keeps its key (the dedup table
+		 * points to it), pids and place in the report */
+		struct finding t = *f;
+		f->log = more->log;
+		f->ev = more->ev;
+		f->pid = more->pid;
+		f->summary = more->summary;
+		f->nlocks = more->nlocks;
+		f->nthreads = more->nthreads;
+		f->locks = more->locks;
+		f->threads = more->threads;
+		f->u = more->u;
+		more->log = t.log;
+		more->ev = t.ev;
+		more->pid = t.pid;
+		more->summary = t.summary;
+		more->nlocks = t.nlocks;
+		more->nthreads = t.nthreads;
+		more->locks = t.locks;
+		more->threads = t.threads;
+		more->u = t.u;
+	}
+	f->u.race.count = count;
+	return err;
+}
+
 /* ---- the one entry point --------------------------------------------------------- */
 
 int finding_make(struct dlog *l, const struct event *ev, struct finding **out)
@@ -709,6 +905,11 @@ int finding_make(struct dlog *l, const struct event *ev, struct finding **out)
 		break;
 	case DB_REC_LEAK:
 		f = leak_finding(l, ev);
+		break;
+	case DB_REC_RACE:
+		if (race_dropped(l, ev->u.race))
+			return 0;
+		f = race_finding(l, ev);
 		break;
 	default:
 		return 0;

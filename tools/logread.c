@@ -757,6 +757,271 @@ static void rec_leak_summary(struct dlog *l, const struct rec *r)
 	};
 }
 
+/* ---- data races ------------------------------------------------------------ */
+
+const char *race_loc_name(uint32_t loc)
+{
+	switch (loc) {
+	case DB_RACE_LOC_GLOBAL:
+		return "global";
+	case DB_RACE_LOC_WORD:
+		return "word";
+	case DB_RACE_LOC_HEAP:
+		return "heap";
+	case DB_RACE_LOC_OTHER:
+		return "other";
+	case DB_RACE_LOC_CODE:
+		return "code";
+	default:
+		return "unknown";
+	}
+}
+
+const char *race_state_name(uint32_t state)
+{
+	return state == DB_RACE_STATE_ON ? "on" : state == DB_RACE_STATE_OFF ? "off" :
+	       state == DB_RACE_STATE_UNAVAILABLE ? "unavailable" : "unknown";
+}
+
+/* A stack of pc alone, bound to the module loaded there now: a race
+ * access without a usable stack record (its site is still pc - 1), or a
+ * sampled instruction (exact: pc itself). */
+static struct stack *pc_stack(struct dlog *l, uint64_t pc, bool exact)
+{
+	struct stack *st = xcalloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->npc = 1;
+	st->pc = xcalloc(1, sizeof(*st->pc));
+	st->mod = xcalloc(1, sizeof(*st->mod));
+	if (!st->pc || !st->mod) {
+		free(st->pc);
+		free(st->mod);
+		free(st);
+		return NULL;
+	}
+	st->pc[0] = pc;
+	st->flags = exact ? DB_STACKF_EXACT0 : 0;
+	st->mod[0] = module_at(l, exact ? pc : pc - 1);
+	return st;
+}
+
+static void free_stack(struct stack *s)
+{
+	free(s->pc);
+	free(s->mod);
+	free(s->frames);
+	free(s);
+}
+
+static void free_race(struct race *rc)
+{
+	if (!rc)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (rc->a[i].own)
+			free_stack(rc->a[i].own);
+	free(rc);
+}
+
+static bool race_access(struct dlog *l, unsigned rec, const struct db_race_access *in,
+			struct race_access *out)
+{
+	out->tid = in->tid;
+	out->flags = in->flags;
+	out->pc = in->pc;
+	out->time_ns = in->time_ns;
+	out->nlocks = in->nlocks;
+	out->mode_bits = in->mode_bits;
+	out->nnamed = in->nlocks < DB_RACE_MAX_LOCKS ? in->nlocks : DB_RACE_MAX_LOCKS;
+	memcpy(out->locks, in->locks, sizeof(out->locks));
+	out->stack = ref_stack(l, rec, in->stack, "RACE");
+	/* the site is frame 0, pc: when the stack does not start there, pc alone */
+	if (out->stack && out->stack->npc && out->stack->pc[0] == in->pc) {
+		out->site = out->stack;
+	} else if (in->pc) {
+		out->own = pc_stack(l, in->pc, false);
+		if (!out->own)
+			return false;
+		out->site = out->own;
+		if (!out->stack)
+			out->stack = out->own;
+	}
+	return true;
+}
+
+static void rec_race(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_race d;
+	struct race *rc;
+	struct event *ev;
+
+	if (!fixed(l, r, &d, sizeof(d), "RACE"))
+		return;
+	if (d.size == 0) {
+		log_warn(l, r->num, "RACE record of a 0-byte location; skipped");
+		return;
+	}
+	rc = xcalloc(1, sizeof(*rc));
+	if (!rc)
+		return;
+	rc->addr = d.addr;
+	rc->size = d.size;
+	rc->evidence = d.evidence;
+	if (d.evidence != DB_RACE_UNORDERED && d.evidence != DB_RACE_WITNESSED) {
+		log_warn(l, r->num, "RACE record of unknown evidence %u; taken as unordered",
+			 d.evidence);
+		rc->evidence = DB_RACE_UNORDERED;
+	}
+	rc->loc = d.loc;
+	rc->object = d.object;
+	rc->object_size = d.object_size;
+	if (d.loc != DB_RACE_LOC_HEAP)
+		rc->mod = module_at(l, d.addr);
+	else
+		rc->block_stack = ref_stack(l, r->num, d.block_stack, "RACE");
+	if (!race_access(l, r->num, &d.a[0], &rc->a[0]) ||
+	    !race_access(l, r->num, &d.a[1], &rc->a[1])) {
+		free_race(rc);
+		return;
+	}
+	ev = new_event(l, DB_REC_RACE, r->num);
+	if (!ev) {
+		free_race(rc);
+		return;
+	}
+	ev->u.race = rc;
+}
+
+static void rec_race_atomic(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_race_atomic a;
+	struct race_info *ri = &l->race;
+
+	if (!fixed(l, r, &a, sizeof(a), "RACE_ATOMIC"))
+		return;
+	if (ri->natomic == ri->atomic_cap) {
+		size_t cap = ri->atomic_cap ? 2 * ri->atomic_cap : 16;
+		struct race_atomic *v = realloc(ri->atomic, cap * sizeof(*v));
+		if (!v) {
+			tool_oom = true;
+			return;
+		}
+		ri->atomic = v;
+		ri->atomic_cap = cap;
+	}
+	/* a 0-byte atomic location still marks its address */
+	uint64_t size = a.size ? a.size : 1;
+	ri->atomic[ri->natomic++] = (struct race_atomic){ .addr = a.addr, .size = size };
+	if (size > ri->atomic_max)
+		ri->atomic_max = size;
+}
+
+static int cmp_atomic(const void *a, const void *b)
+{
+	uint64_t x = ((const struct race_atomic *)a)->addr;
+	uint64_t y = ((const struct race_atomic *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size)
+{
+	const struct race_info *ri = &l->race;
+	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
+	uint64_t from = addr > ri->atomic_max ? addr - ri->atomic_max : 0;
+	size_t lo = 0, hi = ri->natomic;
+
+	/* the first atomic location that starts at or after from: none that
+	 * starts before it can reach addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ri->atomic[mid].addr < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < ri->natomic && ri->atomic[i].addr < end; i++)
+		if (ri->atomic[i].addr + ri->atomic[i].size > addr ||
+		    ri->atomic[i].addr + ri->atomic[i].size < ri->atomic[i].addr)
+			return true;
+	return false;
+}
+
+static void rec_race_status(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_race_status st;
+	struct race_info *ri = &l->race;
+
+	if (!fixed(l, r, &st, sizeof(st), "RACE_STATUS") ||
+	    !tail_fits(l, r, sizeof(st), st.len, "RACE_STATUS"))
+		return;
+	if (st.state < DB_RACE_STATE_ON || st.state > DB_RACE_STATE_UNAVAILABLE) {
+		log_warn(l, r->num, "RACE_STATUS of unknown state %u; skipped", st.state);
+		return;
+	}
+	/* the latest status holds: detection can be given up while running */
+	free(ri->reason);
+	ri->reason = st.len ? xstrndup((const char *)r->p + sizeof(st), st.len) : NULL;
+	if (ri->reason && !ri->reason[0]) {
+		free(ri->reason);
+		ri->reason = NULL;
+	}
+	ri->has_status = true;
+	ri->state = st.state;
+	ri->err = st.err;
+}
+
+static void rec_race_watch(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_race_watch w;
+	struct race_info *ri = &l->race;
+
+	if (!fixed(l, r, &w, sizeof(w), "RACE_WATCH"))
+		return;
+	if (ri->nwatch == ri->watch_cap) {
+		size_t cap = ri->watch_cap ? 2 * ri->watch_cap : 16;
+		struct race_watch *v = realloc(ri->watch, cap * sizeof(*v));
+		if (!v) {
+			tool_oom = true;
+			return;
+		}
+		ri->watch = v;
+		ri->watch_cap = cap;
+	}
+	struct race_watch *rw = &ri->watch[ri->nwatch];
+	*rw = (struct race_watch){
+		.addr = w.addr, .size = w.size, .loc = w.loc, .watched_us = w.watched_us,
+		.traps = w.traps, .threads = w.threads,
+		.mod = w.loc == DB_RACE_LOC_HEAP ? NULL : module_at(l, w.addr),
+	};
+	if (w.loc == DB_RACE_LOC_CODE && w.addr && !(rw->code = pc_stack(l, w.addr, true)))
+		return;
+	ri->nwatch++;
+}
+
+static void rec_race_summary(struct dlog *l, const struct rec *r)
+{
+	struct db_rec_race_summary k;
+	struct race_info *ri = &l->race;
+
+	if (!fixed(l, r, &k, sizeof(k), "RACE_SUMMARY"))
+		return;
+	ri->has_summary = true;
+	ri->candidates = k.candidates;
+	ri->globals = k.globals;
+	ri->heap = k.heap;
+	ri->watched = k.watched;
+	ri->windows = k.windows;
+	ri->window_us = k.window_us;
+	ri->watched_us = k.watched_us;
+	ri->traps = k.traps;
+	ri->dropped = k.dropped;
+	ri->slots = k.slots;
+	ri->watch_records = k.watch_records;
+}
+
 static void read_record(struct dlog *l, uint32_t type, const struct rec *r)
 {
 	switch (type) {
@@ -825,6 +1090,21 @@ static void read_record(struct dlog *l, uint32_t type, const struct rec *r)
 		break;
 	case DB_REC_LEAK_SUMMARY:
 		rec_leak_summary(l, r);
+		break;
+	case DB_REC_RACE:
+		rec_race(l, r);
+		break;
+	case DB_REC_RACE_ATOMIC:
+		rec_race_atomic(l, r);
+		break;
+	case DB_REC_RACE_STATUS:
+		rec_race_status(l, r);
+		break;
+	case DB_REC_RACE_WATCH:
+		rec_race_watch(l, r);
+		break;
+	case DB_REC_RACE_SUMMARY:
+		rec_race_summary(l, r);
 		break;
 	default:
 		break;		/* a newer runtime's record: size says how far */
@@ -987,6 +1267,8 @@ int log_read(const char *path, struct dlog **out)
 		off += rh.size;
 	}
 	free(buf);
+	if (l->race.natomic)
+		qsort(l->race.atomic, l->race.natomic, sizeof(*l->race.atomic), cmp_atomic);
 	free(l->loaded);	/* only needed while reading */
 	free(l->unloaded);
 	l->loaded = l->unloaded = NULL;
@@ -998,14 +1280,6 @@ int log_read(const char *path, struct dlog **out)
 	}
 	*out = l;
 	return 0;
-}
-
-static void free_stack(struct stack *s)
-{
-	free(s->pc);
-	free(s->mod);
-	free(s->frames);
-	free(s);
 }
 
 void log_free(struct dlog *l)
@@ -1046,6 +1320,8 @@ void log_free(struct dlog *l)
 			free(l->events[i].u.cycle.edges);
 		else if (l->events[i].type == DB_REC_FD_LEAK)
 			free(l->events[i].u.fd_leak.what);
+		else if (l->events[i].type == DB_REC_RACE)
+			free_race(l->events[i].u.race);
 	}
 	free(l->events);
 	HASH_ITER(hh, l->waitsets, w, wt) {
@@ -1058,6 +1334,12 @@ void log_free(struct dlog *l)
 	for (size_t i = 0; i < l->nnotes; i++)
 		free(l->notes[i].text);
 	free(l->notes);
+	free(l->race.reason);
+	for (size_t i = 0; i < l->race.nwatch; i++)
+		if (l->race.watch[i].code)
+			free_stack(l->race.watch[i].code);
+	free(l->race.watch);
+	free(l->race.atomic);
 	for (size_t i = 0; i < l->argc; i++)
 		free(l->argv[i]);
 	free(l->argv);

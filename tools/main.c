@@ -211,10 +211,11 @@ static void usage_main(FILE *f)
 "       deadbolt --version\n"
 "\n"
 "Finds lock-order inversions (potential deadlocks), actual deadlocks,\n"
-"stalls and hangs, pthread misuse and thread, descriptor and memory leaks\n"
-"in existing Linux programs: libdeadbolt.so is preloaded into the program\n"
-"and every process it starts, each writes a raw log, and deadbolt turns\n"
-"the logs into a symbolized report (text, JSON, SARIF or Graphviz).\n"
+"stalls and hangs, data races, pthread misuse and thread, descriptor and\n"
+"memory leaks in existing Linux programs: libdeadbolt.so is preloaded into\n"
+"the program and every process it starts, each writes a raw log, and\n"
+"deadbolt turns the logs into a symbolized report (text, JSON, SARIF or\n"
+"Graphviz).\n"
 "\n"
 "  run      run CMD under deadbolt, then report; exits 66 on findings\n"
 "  report   report from the logs of an earlier run (post mortem); exits 1\n"
@@ -230,7 +231,8 @@ static const char *const out_help =
 "  --suppressions FILE   drop findings matching FILE's KIND:PATTERN lines\n"
 "                        (repeatable; KIND: a kind, deadlock, race, leak,\n"
 "                        misuse, thread or *; PATTERN: a glob matched against\n"
-"                        every frame's function, file and module)\n"
+"                        every frame's function, file and module, and a data\n"
+"                        race's symbol)\n"
 "  -q, --quiet           no text report when nothing was found\n";
 
 void usage_run(FILE *f)

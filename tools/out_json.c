@@ -256,6 +256,89 @@ void json_frames(struct jw *w, const struct stack *s)
 	jw_arr_end(w);
 }
 
+static void u64_or_null(struct jw *w, bool known, uint64_t v)
+{
+	if (known)
+		jw_u64(w, v);
+	else
+		jw_null(w);
+}
+
+/* processes[].race: what the race detector said about itself; members
+ * that were never logged are left out (a killed process has no totals). */
+static void race_info(struct jw *w, const struct race_info *ri)
+{
+	if (!ri->has_status && !ri->has_summary && !ri->nwatch) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	if (ri->has_status) {
+		jw_key(w, "state");
+		jw_str(w, race_state_name(ri->state));
+		jw_key(w, "reason");
+		jw_str(w, ri->reason);
+		jw_key(w, "errno");
+		if (ri->err)
+			jw_i64(w, ri->err);
+		else
+			jw_null(w);
+	}
+	if (ri->has_summary) {
+		static const struct {
+			const char *key;
+			size_t off;
+		} totals[] = {
+			{ "candidates", offsetof(struct race_info, candidates) },
+			{ "globals", offsetof(struct race_info, globals) },
+			{ "heap", offsetof(struct race_info, heap) },
+			{ "watched", offsetof(struct race_info, watched) },
+			{ "windows", offsetof(struct race_info, windows) },
+			{ "window_us", offsetof(struct race_info, window_us) },
+			{ "watched_us", offsetof(struct race_info, watched_us) },
+			{ "traps", offsetof(struct race_info, traps) },
+			{ "dropped", offsetof(struct race_info, dropped) },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(totals); i++) {
+			jw_key(w, totals[i].key);
+			jw_u64(w, *(const uint64_t *)((const char *)ri + totals[i].off));
+		}
+		jw_key(w, "slots");
+		jw_u64(w, ri->slots);
+	}
+	if (ri->has_summary || ri->nwatch) {
+		jw_key(w, "locations");
+		jw_arr(w);
+		for (size_t i = 0; i < ri->nwatch; i++) {
+			const struct race_watch *rw = &ri->watch[i];
+			jw_obj_compact(w);
+			jw_key(w, "address");
+			jw_hex(w, rw->addr);
+			jw_key(w, "size");
+			jw_u64(w, rw->size);
+			jw_key(w, "kind");
+			jw_str(w, race_loc_name(rw->loc));
+			jw_key(w, "symbol");
+			jw_str(w, rw->symbol);
+			jw_key(w, "offset");
+			u64_or_null(w, rw->has_offset, rw->offset);
+			jw_key(w, "file");
+			jw_str(w, rw->file);
+			jw_key(w, "line");
+			u64_or_null(w, rw->line, rw->line);
+			jw_key(w, "watched_us");
+			jw_u64(w, rw->watched_us);
+			jw_key(w, "traps");
+			jw_u64(w, rw->traps);
+			jw_key(w, "threads");
+			jw_u64(w, rw->threads);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
 static void process(struct jw *w, const struct dlog *l)
 {
 	jw_obj(w);
@@ -310,6 +393,8 @@ static void process(struct jw *w, const struct dlog *l)
 	} else {
 		jw_null(w);
 	}
+	jw_key(w, "race");
+	race_info(w, &l->race);
 	jw_obj_end(w);
 }
 
@@ -560,6 +645,98 @@ static void leaks(struct jw *w, const struct finding *f)
 	threads(w, f);
 }
 
+/* A data race: where, how sure, and both accesses (the earlier first)
+ * with the locks each thread held. */
+static void race(struct jw *w, const struct finding *f)
+{
+	const struct race *rc = f->ev->u.race;
+	bool heap = rc->loc == DB_RACE_LOC_HEAP;
+
+	jw_key(w, "evidence");
+	jw_str(w, race_evidence_name(f->u.race.evidence));
+	jw_key(w, "count");
+	jw_u64(w, f->u.race.count);
+	if (!heap) {
+		jw_key(w, "symbol");
+		jw_str(w, f->u.race.symbol);
+	}
+	jw_key(w, "location");
+	jw_obj(w);
+	jw_key(w, "kind");
+	jw_str(w, race_loc_name(rc->loc));
+	jw_key(w, "address");
+	jw_hex(w, rc->addr);
+	jw_key(w, "size");
+	jw_u64(w, rc->size);
+	jw_key(w, "symbol");
+	jw_str(w, f->u.race.symbol);
+	jw_key(w, "offset");
+	u64_or_null(w, f->u.race.has_offset, f->u.race.offset);
+	jw_key(w, "module");
+	jw_str(w, !heap && rc->mod ? rc->mod->path : NULL);
+	jw_key(w, "module_offset");
+	if (!heap && rc->mod)
+		jw_hex(w, rc->addr - rc->mod->bias);
+	else
+		jw_null(w);
+	if (heap) {
+		jw_key(w, "block");
+		jw_obj(w);
+		jw_key(w, "address");
+		jw_hex(w, rc->object);
+		jw_key(w, "size");
+		jw_u64(w, rc->object_size);
+		jw_key(w, "offset");
+		u64_or_null(w, f->u.race.has_offset, f->u.race.offset);
+		jw_key(w, "stack");
+		json_frames(w, rc->block_stack);
+		jw_obj_end(w);
+	}
+	jw_obj_end(w);
+	jw_key(w, "accesses");
+	jw_arr(w);
+	for (int i = 0; i < 2; i++) {
+		const struct race_access *a = &rc->a[i];
+		jw_obj(w);
+		jw_key(w, "thread");
+		jw_u64(w, a->tid);
+		jw_key(w, "write");
+		jw_bool(w, a->flags & DB_RACEF_WRITE);
+		jw_key(w, "atomic");
+		jw_bool(w, a->flags & DB_RACEF_ATOMIC);
+		jw_key(w, "stack");
+		json_frames(w, a->stack);
+		jw_key(w, "locks_held");
+		jw_u64(w, a->nlocks);
+		jw_key(w, "locks");
+		jw_arr(w);
+		for (size_t j = 0; j < a->nnamed; j++) {
+			const struct db_race_lock *k = &a->locks[j];
+			size_t li = finding_lock(f, k->uid, k->addr);
+			const struct lock *lk = li == SIZE_MAX ? NULL : f->locks[li].lk;
+			jw_obj(w);
+			jw_key(w, "id");
+			jw_str(w, li == SIZE_MAX ? NULL : f->locks[li].name);
+			jw_key(w, "address");
+			jw_hex(w, k->addr);
+			jw_key(w, "uid");
+			u64_or_null(w, k->uid, k->uid);
+			jw_key(w, "mode");
+			jw_str(w, a->mode_bits & 1u << j ? "read" : "write");
+			if (lk) {
+				jw_key(w, "site");
+				json_frames(w, lk->site_stack);
+			}
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	locks(w, f);
+	threads(w, f);
+}
+
 static void finding(struct jw *w, const struct finding *f)
 {
 	jw_obj(w);
@@ -590,6 +767,9 @@ static void finding(struct jw *w, const struct finding *f)
 	case K_FD_LEAK:
 	case K_LEAK:
 		leaks(w, f);
+		break;
+	case K_DATA_RACE:
+		race(w, f);
 		break;
 	default:
 		break;

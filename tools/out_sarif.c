@@ -156,6 +156,16 @@ static void other_related(struct jw *w, const struct finding *f)
 		}
 	} else if (f->kind == K_MISUSE) {
 		related(w, &id, ev->u.misuse.other_stack, "the other side");
+	} else if (f->kind == K_DATA_RACE) {
+		const struct race_access *a = &ev->u.race->a[0];
+		char *text = xasprintf("previous %s by thread T%u", race_access_name(a),
+				       a->tid);
+		if (text)
+			related(w, &id, a->stack, text);
+		free(text);
+		if (ev->u.race->loc == DB_RACE_LOC_HEAP)
+			related(w, &id, ev->u.race->block_stack,
+				"the block was allocated here");
 	}
 	for (size_t i = 0; i < f->nthreads; i++) {
 		char *text = xasprintf("thread T%u was created here", f->threads[i].tid);

@@ -12,6 +12,7 @@
 #include "tool.h"
 
 #define MAX_SHOWN	12	/* frames shown per stack; the JSON has them all */
+#define MAX_COVERAGE	8	/* processes with a race coverage line; JSON: all */
 
 static void frame_line(FILE *out, size_t n, const struct frame *f)
 {
@@ -281,6 +282,84 @@ static void leak(FILE *out, const struct finding *f)
 	locks_and_threads(out, f);
 }
 
+/* "Write of 4 bytes at 0x1234 by thread T2, holding M1 (mutex 0x...)" */
+static void race_access(FILE *out, const struct finding *f, const struct race *rc,
+			const struct race_access *a, bool previous)
+{
+	const char *what = race_access_name(a);
+
+	fprintf(out, "\n  %s%c%s of %u byte%s at 0x%llx by thread T%u, ",
+		previous ? "Previous " : "", previous ? what[0] : what[0] - 'a' + 'A',
+		what + 1, rc->size, rc->size == 1 ? "" : "s", (unsigned long long)rc->addr,
+		a->tid);
+	if (!a->nlocks) {
+		fputs("holding no lock:\n", out);
+	} else {
+		fputs("holding ", out);
+		for (size_t j = 0; j < a->nnamed; j++) {
+			bool last = j + 1 == a->nnamed && a->nlocks == a->nnamed;
+			if (j)
+				fputs(last ? " and " : ", ", out);
+			lock_label_ref(out, f, a->locks[j].uid, a->locks[j].addr,
+				       a->mode_bits & 1u << j ? DB_MODE_READ : DB_MODE_WRITE);
+		}
+		if (a->nlocks > a->nnamed)
+			fprintf(out, "%s%u more lock%s", a->nnamed ? " and " : "",
+				a->nlocks - (uint32_t)a->nnamed,
+				a->nlocks - a->nnamed == 1 ? "" : "s");
+		fputs(":\n", out);
+	}
+	stack(out, a->stack);
+}
+
+static void race(FILE *out, const struct finding *f)
+{
+	const struct race *rc = f->ev->u.race;
+
+	fprintf(out, "==%llu== deadbolt: %s\n", (unsigned long long)f->pid, f->summary);
+	pid_list(out, f);
+	if (f->u.race.count > 1)
+		fprintf(out, "  Seen %llu times (shown: the first with the strongest "
+			"evidence).\n", (unsigned long long)f->u.race.count);
+	if (f->u.race.evidence == DB_RACE_WITNESSED)
+		fprintf(out, "  Witnessed: thread T%u was held at its access when thread T%u "
+			"made its own; they were simultaneous.\n", rc->a[0].tid, rc->a[1].tid);
+	else
+		fputs("  Unordered: no lock held by both and no synchronisation seen between "
+		      "them (thread start or join, unlock then lock, condition variable, "
+		      "semaphore, barrier).\n", out);
+	race_access(out, f, rc, &rc->a[1], false);
+	race_access(out, f, rc, &rc->a[0], true);
+
+	fputs("\n  Location: ", out);
+	if (rc->loc == DB_RACE_LOC_HEAP) {
+		fprintf(out, "heap block of %llu byte%s at 0x%llx",
+			(unsigned long long)rc->object_size, rc->object_size == 1 ? "" : "s",
+			(unsigned long long)rc->object);
+		if (f->u.race.has_offset)
+			fprintf(out, ", offset %llu", (unsigned long long)f->u.race.offset);
+		fputs(", allocated at:\n", out);
+		stack(out, rc->block_stack);
+	} else {
+		if (f->u.race.symbol)
+			fprintf(out, "%s '%s' +%llu",
+				rc->loc == DB_RACE_LOC_WORD ? "word of" : "global",
+				f->u.race.symbol, (unsigned long long)f->u.race.offset);
+		else if (rc->mod)
+			fprintf(out, "%s at 0x%llx, no symbol",
+				rc->loc == DB_RACE_LOC_WORD ? "word" : "global",
+				(unsigned long long)rc->addr);
+		else
+			fprintf(out, "0x%llx, in no module and no heap block (an anonymous "
+				"mapping, say)", (unsigned long long)rc->addr);
+		if (rc->mod)
+			fprintf(out, " (%s+0x%llx)", report_path(rc->mod->path),
+				(unsigned long long)(rc->addr - rc->mod->bias));
+		fputc('\n', out);
+	}
+	locks_and_threads(out, f);
+}
+
 static void finding(FILE *out, const struct finding *f)
 {
 	switch (f->kind) {
@@ -299,6 +378,9 @@ static void finding(FILE *out, const struct finding *f)
 	case K_FD_LEAK:
 	case K_LEAK:
 		leak(out, f);
+		break;
+	case K_DATA_RACE:
+		race(out, f);
 		break;
 	default:
 		fprintf(out, "==%llu== deadbolt: %s\n\n", (unsigned long long)f->pid, f->summary);
@@ -342,6 +424,45 @@ static void leak_totals(FILE *out, const struct report *r)
 	}
 }
 
+/* Per process: how much of its code the race sampler sampled and what it
+ * caught, or that it could not run (unless on stderr, where report.c said
+ * so); a process killed before exit has no totals and no line. */
+static void race_coverage(FILE *out, const struct report *r, bool to_stderr)
+{
+	size_t shown = 0, more = 0;
+
+	for (size_t i = 0; i < r->nlogs; i++) {
+		const struct dlog *l = r->logs[i];
+		const struct race_info *ri = &l->race;
+		bool unavailable = ri->has_status && ri->state == DB_RACE_STATE_UNAVAILABLE;
+		if (unavailable ? to_stderr : !ri->has_summary ||
+		    (ri->has_status && ri->state != DB_RACE_STATE_ON))
+			continue;
+		if (shown == MAX_COVERAGE) {
+			more++;
+			continue;
+		}
+		shown++;
+		if (unavailable) {
+			fprintf(out, "==%llu== deadbolt: races: not checked, detection was "
+				"unavailable: %s\n", (unsigned long long)l->pid,
+				ri->reason ? ri->reason : "no reason given");
+			continue;
+		}
+		fprintf(out, "==%llu== deadbolt: races: sampled %llu of %llu memory-access "
+			"instruction%s, %llu window%s of %g ms, %llu access%s caught (%llu "
+			"to globals, %llu to the heap)\n", (unsigned long long)l->pid,
+			(unsigned long long)ri->watched, (unsigned long long)ri->candidates,
+			ri->candidates == 1 ? "" : "s", (unsigned long long)ri->windows,
+			ri->windows == 1 ? "" : "s", (double)ri->window_us / 1000.0,
+			(unsigned long long)ri->traps, ri->traps == 1 ? "" : "es",
+			(unsigned long long)ri->globals, (unsigned long long)ri->heap);
+	}
+	if (more)
+		fprintf(out, "deadbolt: races: %zu more process%s (in the JSON report)\n",
+			more, more == 1 ? "" : "es");
+}
+
 /* Said whatever else is said: a program that died of a signal. */
 static void signals(FILE *out, const struct report *r)
 {
@@ -382,6 +503,7 @@ int out_text(const struct report *r, const struct report_opts *o, FILE *out)
 		finding(out, r->findings[i]);
 	reachable(out, r);
 	leak_totals(out, r);
+	race_coverage(out, r, to_stderr);
 	for (size_t i = 0; i < r->nnotes; i++) {
 		const struct note *n = &r->notes[i];
 		/* warnings already on stderr are not repeated there */

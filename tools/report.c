@@ -236,8 +236,10 @@ static int keep(struct report *r, struct dedup **seen, struct finding *f)
 	HASH_FIND_STR(*seen, f->key, d);
 	if (d) {
 		/* in one process, two leak records that read the same are one
-		 * leak; across processes the same leak is counted once */
-		int err = d->f->kind == K_LEAK && d->f->pid == f->pid ?
+		 * leak; across processes the same leak is counted once; every
+		 * record of a data race counts, the strongest one is shown */
+		int err = d->f->kind == K_DATA_RACE ? finding_race_merge(d->f, f) :
+			  d->f->kind == K_LEAK && d->f->pid == f->pid ?
 			  finding_leak_merge(d->f, f) : finding_add_pid(d->f, f->pid);
 		finding_free(f);
 		return err;
@@ -318,6 +320,59 @@ static int write_one(const struct report *r, const struct report_opts *o,
 	}
 }
 
+/* Race detection asked for but impossible (code that cannot be patched, a
+ * debugger attached): one line on stderr for the whole report, naming the
+ * first such process; the JSON has every process's state. */
+static void race_unavailable(const struct report *r)
+{
+	const struct dlog *first = NULL;
+	size_t more = 0;
+
+	for (size_t i = 0; i < r->nlogs; i++) {
+		const struct dlog *l = r->logs[i];
+		bool seen = false;
+		if (!l->race.has_status || l->race.state != DB_RACE_STATE_UNAVAILABLE)
+			continue;
+		/* processes, not images: an exec'd image keeps its pid */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = r->logs[j]->pid == l->pid &&
+			       r->logs[j]->race.state == DB_RACE_STATE_UNAVAILABLE;
+		if (!first)
+			first = l;
+		else if (!seen)
+			more++;
+	}
+	if (!first)
+		return;
+	fprintf(stderr, "deadbolt: race detection unavailable in pid %llu: %s",
+		(unsigned long long)first->pid,
+		first->race.reason ? first->race.reason : "no reason given");
+	if (first->race.err)
+		fprintf(stderr, " (%s)", strerror(first->race.err));
+	if (more)
+		fprintf(stderr, "; also in %zu other process%s", more, more == 1 ? "" : "es");
+	fputc('\n', stderr);
+}
+
+/* What each location the race sampler watched is: the function and line
+ * of a sampled instruction, the data symbol of a data location. */
+static void race_watch_symbols(struct dlog *l)
+{
+	for (size_t j = 0; j < l->race.nwatch; j++) {
+		struct race_watch *w = &l->race.watch[j];
+		if (w->code) {
+			sym_stack(l, w->code);
+			if (w->code->nframes) {
+				w->symbol = w->code->frames[0].function;
+				w->file = w->code->frames[0].file;
+				w->line = w->code->frames[0].line;
+			}
+		} else if (w->loc != DB_RACE_LOC_HEAP) {
+			w->has_offset = sym_data(l, w->mod, w->addr, &w->symbol, &w->offset);
+		}
+	}
+}
+
 int report_build_and_write(struct report *r, const struct report_opts *o)
 {
 	struct dedup *seen = NULL, *d, *dt;
@@ -325,6 +380,7 @@ int report_build_and_write(struct report *r, const struct report_opts *o)
 
 	if (r->nlogs)
 		qsort(r->logs, r->nlogs, sizeof(*r->logs), cmp_log);
+	race_unavailable(r);
 	for (size_t i = 0; i < r->nlogs && !err; i++)
 		err = make_findings(r, &seen, r->logs[i]);
 	HASH_ITER(hh, seen, d, dt) {
@@ -353,6 +409,9 @@ int report_build_and_write(struct report *r, const struct report_opts *o)
 		qsort(r->reachable[i]->pids, r->reachable[i]->npids, sizeof(uint64_t), cmp_u64);
 	r->log_dir = o->log_dir;
 	r->logs_kept = o->logs_kept;
+	/* before the notes are gathered: opening a module can make one */
+	for (size_t i = 0; i < r->nlogs; i++)
+		race_watch_symbols(r->logs[i]);
 	err = gather_notes(r);
 	if (err)
 		return err;

@@ -3,8 +3,10 @@
  * KIND is a finding kind, an alias (deadlock, race, leak, misuse, thread)
  * or `*`; PATTERN is an fnmatch(3) glob tried against every frame of the
  * finding: its function, its source file (full and base name) and its
- * module (full and base name).  One match drops the finding.  Files are
- * loaded before anything runs, so a bad line fails early, naming FILE:LINE.
+ * module (full and base name); for a data race, also against the data
+ * symbol of its location and that symbol's module.  One match drops the
+ * finding.  Files are loaded before anything runs, so a bad line fails
+ * early, naming FILE:LINE.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -179,12 +181,33 @@ static void match_stack(const struct stack *st, void *arg)
 	}
 }
 
+/* A data race on a global: its symbol (`race:counter`) and module. */
+static bool match_location(const struct suppressions *s, const struct finding *f)
+{
+	const struct module *mod = f->ev->u.race->mod;
+	const char *sym = f->u.race.symbol;
+
+	if (f->ev->u.race->loc == DB_RACE_LOC_HEAP)
+		return false;
+	for (size_t r = 0; r < s->n; r++) {
+		const struct rule *ru = &s->v[r];
+		if (!(ru->kinds & 1u << K_DATA_RACE))
+			continue;
+		if ((sym && fnmatch(ru->pattern, sym, 0) == 0) ||
+		    (mod && glob(ru->pattern, mod->path)))
+			return true;
+	}
+	return false;
+}
+
 bool supp_match(const struct suppressions *s, const struct finding *f)
 {
 	struct match m = { .s = s, .bit = 1u << f->kind };
 
 	if (!s)
 		return false;
+	if (f->kind == K_DATA_RACE && match_location(s, f))
+		return true;
 	finding_stacks(f, match_stack, &m);
 	return m.hit;
 }

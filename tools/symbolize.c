@@ -13,7 +13,8 @@
  *
  * Results are cached per (file, address): one address expands into its
  * chain of inlined calls, innermost first.  Strings live in the cache until
- * sym_cleanup(); frames point into it.
+ * sym_cleanup(); frames point into it.  Data addresses (the location of a
+ * data race) are looked up in the ELF symbol table, in a cache of their own.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -44,12 +45,20 @@ struct sym_entry {
 	struct sym_line *v;
 };
 
+struct sym_datum {
+	UT_hash_handle hh;	/* in sym_file.data, by addr */
+	uint64_t addr;		/* file vaddr looked up */
+	char *name;		/* NULL: no data symbol holds it */
+	uint64_t offset;	/* addr - the symbol's value */
+};
+
 struct sym_file {
 	UT_hash_handle hh;	/* in files, by key */
 	char *key;		/* path, NUL, build-id in hex */
 	Dwfl *dwfl;
 	Dwfl_Module *mod;	/* NULL: unusable, frames are module+offset */
 	struct sym_entry *cache;
+	struct sym_datum *data;
 };
 
 static struct sym_file *files;
@@ -368,6 +377,16 @@ static bool add_frame(struct stack *s, size_t *cap, const struct frame *fr)
 	return true;
 }
 
+/* A module's file, opened on first use. */
+static struct sym_file *module_file(struct dlog *l, struct module *m)
+{
+	if (!m->resolved) {
+		m->resolved = true;
+		m->file = open_file(l, m);
+	}
+	return m->file && m->file->mod ? m->file : NULL;
+}
+
 int sym_stack(struct dlog *l, struct stack *s)
 {
 	size_t cap = 0;
@@ -387,12 +406,8 @@ int sym_stack(struct dlog *l, struct stack *s)
 			continue;
 		}
 		fr.offset = pc - m->bias;
-		if (!m->resolved) {
-			m->resolved = true;
-			m->file = open_file(l, m);
-		}
 		struct sym_entry *e = NULL;
-		if (m->file && m->file->mod) {
+		if (module_file(l, m)) {
 			/* a return address points after the call: look up the call */
 			bool exact = i == 0 && (s->flags & DB_STACKF_EXACT0);
 			e = lookup(m->file, fr.offset - (exact ? 0 : 1));
@@ -417,11 +432,50 @@ int sym_stack(struct dlog *l, struct stack *s)
 	return tool_oom ? -ENOMEM : 0;
 }
 
-static const char *base_name(const char *path)
+const char *sym_base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
 	return s ? s + 1 : path;
+}
+
+bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name,
+	      uint64_t *offset)
+{
+	struct sym_file *f;
+	struct sym_datum *d;
+	uint64_t a;
+
+	if (!m || m->own || !(f = module_file(l, m)))
+		return false;
+	a = addr - m->bias;
+	HASH_FIND(hh, f->data, &a, sizeof(a), d);
+	if (!d) {
+		d = xcalloc(1, sizeof(*d));
+		if (!d)
+			return false;
+		d->addr = a;
+		GElf_Off off = 0;
+		GElf_Sym sym;
+		const char *n = dwfl_module_addrinfo(f->mod, a, &off, &sym, NULL, NULL, NULL);
+		int type = n ? GELF_ST_TYPE(sym.st_info) : STT_NOTYPE;
+		/* libdwfl falls back to the nearest sizeless symbol below: only
+		 * one that starts right at addr names it (a label like _edata
+		 * never wins over the sized variable it shares an address with);
+		 * code, sections, files and TLS offsets are no data symbols */
+		if (n && (off < sym.st_size || (sym.st_size == 0 && off == 0)) &&
+		    type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_SECTION &&
+		    type != STT_FILE && type != STT_TLS) {
+			d->name = demangle(n);
+			d->offset = off;
+		}
+		HASH_ADD(hh, f->data, addr, sizeof(d->addr), d);
+	}
+	if (!d->name)
+		return false;
+	*name = d->name;
+	*offset = d->offset;
+	return true;
 }
 
 char *sym_frame_key(const struct frame *f)
@@ -430,7 +484,7 @@ char *sym_frame_key(const struct frame *f)
 		return xasprintf("%s@%s:%u:%u", f->function ? f->function : "?",
 				 f->file ? f->file : "?", f->line, f->column);
 	if (f->mod)
-		return xasprintf("%s+0x%llx", base_name(f->mod->path),
+		return xasprintf("%s+0x%llx", sym_base_name(f->mod->path),
 				 (unsigned long long)f->offset);
 	return xstrdup("?");
 }
@@ -460,7 +514,14 @@ void sym_cleanup(void)
 	struct sym_entry *e, *et;
 
 	HASH_ITER(hh, files, f, ft) {
+		struct sym_datum *d, *dt;
+
 		HASH_DEL(files, f);
+		HASH_ITER(hh, f->data, d, dt) {
+			HASH_DEL(f->data, d);
+			free(d->name);
+			free(d);
+		}
 		HASH_ITER(hh, f->cache, e, et) {
 			HASH_DEL(f->cache, e);
 			for (size_t i = 0; i < e->n; i++) {

@@ -164,6 +164,33 @@ struct waitset {
 	struct wthread *threads;
 };
 
+/* One of the two accesses of a RACE record. */
+struct race_access {
+	uint32_t tid;
+	uint32_t flags;		/* DB_RACEF_* */
+	uint64_t pc;		/* after the accessing instruction */
+	uint64_t time_ns;
+	struct stack *stack;	/* NULL only when pc is 0 too */
+	struct stack *site;	/* its frame 0 is pc: stack, or a stack of pc alone */
+	struct stack *own;	/* made by logread.c for site: freed with the log */
+	uint32_t nlocks;	/* locks held, all of them */
+	uint32_t mode_bits;	/* bit i: locks[i] held for reading */
+	size_t nnamed;		/* locks[] given: at most DB_RACE_MAX_LOCKS */
+	struct db_race_lock locks[DB_RACE_MAX_LOCKS];
+};
+
+/* A RACE record. */
+struct race {
+	uint64_t addr;
+	uint32_t size;
+	uint32_t evidence;	/* enum db_race_evidence */
+	uint32_t loc;		/* enum db_race_loc */
+	uint64_t object, object_size;
+	struct module *mod;	/* the module holding addr when logged, or NULL */
+	struct stack *block_stack;	/* heap: allocation stack */
+	struct race_access a[2];	/* a[0] the earlier */
+};
+
 /* A record that is a finding, in log order; report.c turns each into a
  * struct finding.  New finding records add a member and a case there. */
 struct event {
@@ -198,6 +225,7 @@ struct event {
 			struct stack *stack;
 			uint64_t bytes, blocks;
 		} leak;
+		struct race *race;
 	} u;
 };
 
@@ -207,6 +235,47 @@ struct leak_summary {
 	uint64_t reachable_bytes, reachable_blocks;
 	uint64_t suppressed_bytes, suppressed_blocks;
 	uint64_t scan_ms;
+};
+
+/* At exit: one location the race sampler watched (RACE_WATCH): an
+ * instruction it sampled (DB_RACE_LOC_CODE), or a data location. */
+struct race_watch {
+	uint64_t addr;
+	uint32_t size;
+	uint32_t loc;		/* enum db_race_loc */
+	uint64_t watched_us;
+	uint32_t traps, threads;
+	struct module *mod;	/* the module holding addr when logged, or NULL */
+	struct stack *code;	/* DB_RACE_LOC_CODE: the instruction alone (owned) */
+	/* set by report.c: the function (code) or data symbol, or NULL */
+	const char *symbol;
+	bool has_offset;	/* data: offset in symbol */
+	uint64_t offset;
+	const char *file;	/* code: source position, or NULL */
+	unsigned line;
+};
+
+/* A location a locked read-modify-write touched (RACE_ATOMIC). */
+struct race_atomic {
+	uint64_t addr;
+	uint64_t size;
+};
+
+/* What the race detector of one process image said about itself. */
+struct race_info {
+	bool has_status;	/* from the last RACE_STATUS record */
+	uint32_t state;		/* enum db_race_state */
+	int32_t err;
+	char *reason;		/* NULL: none given */
+	bool has_summary;	/* RACE_SUMMARY, written at exit */
+	uint64_t candidates, globals, heap, watched, windows, window_us;
+	uint64_t watched_us, traps, dropped;
+	uint32_t slots, watch_records;
+	struct race_watch *watch;
+	size_t nwatch, watch_cap;
+	struct race_atomic *atomic;	/* sorted by addr once the log is read */
+	size_t natomic, atomic_cap;
+	uint64_t atomic_max;	/* the largest atomic size */
 };
 
 struct note {
@@ -245,6 +314,7 @@ struct dlog {
 	size_t nevents, events_cap;
 	bool has_leak_summary;
 	struct leak_summary leaks;
+	struct race_info race;
 	struct note *notes;	/* from the runtime and about this log */
 	size_t nnotes, notes_cap;
 };
@@ -264,6 +334,11 @@ void log_note(struct dlog *l, enum note_level level, const char *fmt, ...)
 struct stack *log_stack(struct dlog *l, uint64_t id);
 struct lock *log_lock(struct dlog *l, uint64_t uid);
 struct thread *log_thread(struct dlog *l, uint32_t tid);
+/* Does [addr, addr + size) overlap a location that a locked
+ * read-modify-write of this process image touched? */
+bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size);
+const char *race_loc_name(uint32_t loc);
+const char *race_state_name(uint32_t state);
 
 /* ---- symbolize.c -------------------------------------------------------- */
 /* Fill s->frames (once): inlined frames expanded, deadbolt's own dropped. */
@@ -273,6 +348,12 @@ int sym_stack(struct dlog *l, struct stack *s);
 char *sym_frame_key(const struct frame *f);
 /* A frame in the program itself rather than in a system library. */
 bool sym_user_frame(const struct frame *f);
+/* The data symbol of module m that holds addr (an address of the
+ * process): its demangled name (owned by the cache until sym_cleanup) and
+ * addr's offset in it.  false: none (no symbol table, or between symbols). */
+bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name,
+	      uint64_t *offset);
+const char *sym_base_name(const char *path);
 void sym_cleanup(void);
 
 /* ---- report.c ----------------------------------------------------------- */
@@ -332,6 +413,13 @@ struct finding {
 		struct {	/* K_LEAK: summed over the records it merges */
 			uint64_t bytes, blocks;
 		} leak;
+		struct {	/* K_DATA_RACE */
+			uint32_t evidence;	/* of the record shown: the strongest seen */
+			uint64_t count;		/* RACE records merged into it */
+			const char *symbol;	/* not heap: its data symbol, or NULL */
+			bool has_offset;	/* offset is known */
+			uint64_t offset;	/* in the symbol or heap block */
+		} race;
 	} u;
 };
 
@@ -344,6 +432,12 @@ int finding_add_pid(struct finding *f, uint64_t pid);
 /* Another leak record of f's process whose stack symbolizes the same (say,
  * two return addresses on one line): its bytes and blocks count too. */
 int finding_leak_merge(struct finding *f, const struct finding *more);
+/* Another record of the same data race (one location, the same two access
+ * sites): counted, and f shows whichever has the stronger evidence. */
+int finding_race_merge(struct finding *f, struct finding *more);
+/* "write", "read", "atomic write", "atomic read" */
+const char *race_access_name(const struct race_access *a);
+const char *race_evidence_name(uint32_t evidence);
 /* Every stack of a finding (suppressions, locations): fn on each. */
 void finding_stacks(const struct finding *f,
 		    void (*fn)(const struct stack *s, void *arg), void *arg);
