@@ -615,6 +615,15 @@ static void *watcher_main(void *arg)
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
+		/* the program's threads are all gone (main called pthread_exit):
+		 * the process must end with them, not wait for us */
+		db_threads_lock();
+		bool alone = db_threads_first() == NULL;
+		db_threads_unlock();
+		if (alone) {
+			db_race_exit();
+			break;
+		}
 		pthread_mutex_lock(&arm_lock);
 		if (!atomic_load(&stopping) && atomic_load(&state) == ST_ON &&
 		    !atomic_load(&paused)) {
@@ -942,6 +951,13 @@ static void pause_at(struct db_thread *t, const struct acc *cur)
 static void chain(int sig, siginfo_t *si, void *uc)
 {
 	struct sigaction a = app_trap;
+	sigset_t m;
+
+	/* the program's handler is program code: it may reach an armed site,
+	 * and a trap while SIGTRAP is blocked kills the process */
+	sigemptyset(&m);
+	sigaddset(&m, SIGTRAP);
+	db_real.pthread_sigmask(SIG_UNBLOCK, &m, NULL);
 
 	if (a.sa_flags & SA_SIGINFO) {
 		if (a.sa_sigaction)

@@ -70,7 +70,9 @@ static unsigned joined_at;
 #define DB_MAX_PENDING	64
 static pthread_t pending_detach[DB_MAX_PENDING];
 
-static void forget_handle(pthread_t h)
+/* ended_too: also an ended thread's entry (it was joined or detached);
+ * a create must keep it: the new thread may have ended already. */
+static void forget_handle(pthread_t h, bool ended_too)
 {
 	for (unsigned i = 0; i < DB_MAX_JOINED; i++)
 		if (joined_ring[i] == h)
@@ -78,7 +80,7 @@ static void forget_handle(pthread_t h)
 	for (unsigned i = 0; i < DB_MAX_PENDING; i++)
 		if (pending_detach[i] == h)
 			pending_detach[i] = 0;
-	for (unsigned i = 0; i < nended; i++)
+	for (unsigned i = 0; ended_too && i < nended; i++)
 		if (ended[i].h == h)
 			ended[i] = ended[--nended];
 }
@@ -368,7 +370,7 @@ int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
 		return r;
 	}
 	db_spin_lock(&thread_lock);
-	forget_handle(*th);
+	forget_handle(*th, false);
 	db_spin_unlock(&thread_lock);
 	return r;
 }
@@ -415,9 +417,15 @@ int db_thread_join(struct db_thread *t, pthread_t th, void **ret)
 	if (r != 0)
 		return r;
 	db_spin_lock(&thread_lock);
-	if ((u = live_by_handle(th)))	/* still unlinking itself */
+	if ((u = live_by_handle(th))) {	/* still unlinking itself */
 		atomic_store(&u->joined, 1);
-	forget_handle(th);
+		tid = u->tid;
+	}
+	/* it may have started (and ended) only after the look above */
+	for (unsigned i = 0; i < nended && tid == UINT32_MAX; i++)
+		if (pthread_equal(ended[i].h, th))
+			tid = ended[i].tid;
+	forget_handle(th, true);
 	joined_ring[joined_at++ % DB_MAX_JOINED] = th;
 	db_spin_unlock(&thread_lock);
 	if (tid != UINT32_MAX)
@@ -444,7 +452,7 @@ void db_thread_detach(struct db_thread *t, pthread_t th)
 	for (unsigned i = 0; i < nended; i++)
 		if (pthread_equal(ended[i].h, th))
 			tid = ended[i].tid, was_ended = true;
-	forget_handle(th);
+	forget_handle(th, true);
 	if (!u && !was_ended) {		/* not started yet: it will look */
 		for (unsigned i = 0; i < DB_MAX_PENDING; i++)
 			if (!pending_detach[i]) {

@@ -1,9 +1,10 @@
-/* A seccomp filter makes perf_event_open fail with EPERM, as container
- * runtimes do: the program installs it (no_new_privs, then a BPF filter
+/* A seccomp filter makes pwrite64 (how deadbolt patches its code
+ * breakpoints in, through /proc/self/mem) and perf_event_open fail with
+ * EPERM, as container runtimes do for calls they do not expect: the program installs it (no_new_privs, then a BPF filter
  * that checks the architecture and the system call number) and re-execs
  * itself with SECCOMP_DENIED=1 set; the filter stays on across exec.  In
  * the new image deadbolt cannot open a watchpoint: race detection is
- * unavailable, says so on stderr and in the report (state "unavailable",
+ * unavailable (the sampler cannot arm a breakpoint), says so on stderr and in the report (state "unavailable",
  * a reason naming the refusal), and the rest goes on: the A/B lock-order
  * inversion (two threads, joined in between) and the leak of that image
  * are reported as usual.
@@ -40,17 +41,18 @@
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
 
-/* perf_event_open -> EPERM, everything else allowed.  The number is only
+/* perf_event_open and pwrite64 -> EPERM, everything else allowed.  The number is only
  * meaningful for this architecture's system call table: calls made through
  * another ABI are let through (nothing here makes any). */
-static int deny_perf_event_open(void)
+static int deny_patching(void)
 {
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, THIS_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_perf_event_open, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_perf_event_open, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pwrite64, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -111,7 +113,7 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	if (!getenv("SECCOMP_DENIED")) {
-		if (deny_perf_event_open() != 0)
+		if (deny_patching() != 0)
 			return 2;
 		if (setenv("SECCOMP_DENIED", "1", 1) != 0)
 			return 3;
