@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-/* Long enough for each global to be watched in many windows */
+/* Long enough for each global to be sampled many times */
 #define CLEAN_MS 300
 
 atomic_long hits;		/* atomic_fetch_add: lock add */

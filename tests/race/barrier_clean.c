@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <time.h>
 
-/* Long enough for each word of the table to be watched many times */
+/* Long enough for each word of the table to be sampled many times */
 #define CLEAN_MS 300
 #define COLS 2
 

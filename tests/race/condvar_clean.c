@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <time.h>
 
-/* Long enough for each word of the record to be watched many times */
+/* Long enough for each word of the record to be sampled many times */
 #define CLEAN_MS 300
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

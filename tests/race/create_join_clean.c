@@ -3,8 +3,8 @@
  * them again after pthread_join.  Creation orders the parent's writes
  * before the child's, joining orders the child's before the parent's: no
  * race.  A bystander thread, blocked on a pipe from start to end, keeps a
- * second thread alive throughout, so the watchpoints are armed during the
- * parent's writes too, not only while a child runs.
+ * second thread alive throughout, so the sampler (it starts with the second
+ * thread) runs during the parent's writes too, not only while a child runs.
  * Twin: heap_thread_arg.c (the parent writes while the child runs).
  * EXPECT: clean
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Long enough for each location to be watched many times */
+/* Long enough for each location to be sampled many times */
 #define CLEAN_MS 300
 #define WRITES 50	/* writes per side per round */
 

@@ -1,6 +1,7 @@
 /* Two threads race on a global of a library the program loaded with dlopen
- * (not a system library, so its data is watched too): the finding names the
- * library's global and module, and the library's function that wrote it.
+ * (not a system library: deadbolt samples it as it does the executable):
+ * the finding names the library's global and module, and the library's
+ * function that wrote it.
  * The library is unloaded after the threads end; the report still names it.
  * BUILD: %cc -shared -fPIC -g -O1 -Wall -Wextra -Werror -o %B/libracy.so %S/dlopen_global_lib.c
  * ARGS: %B/libracy.so
@@ -15,7 +16,7 @@
 #include <pthread.h>
 
 /* The race lasts this long, whatever the machine's speed: the sampler
- * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+ * catches a few accesses per 10 ms window, so time, not a count, finds it. */
 #define RACY_MS 500
 
 /* Set before the threads start, only read after. */

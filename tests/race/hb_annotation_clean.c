@@ -17,7 +17,7 @@
 
 #include "deadbolt.h"
 
-/* Long enough for each word of the record to be watched many times */
+/* Long enough for each word of the record to be sampled many times */
 #define CLEAN_MS 300
 
 atomic_int turn;		/* 0: the record is A's, 1: B's */

@@ -1,10 +1,9 @@
 /* A heap struct holds a mutex and two counters: `balance` is updated under
- * the mutex, `hits` right after it, without.  The block is watched because
- * it contains a lock; the race is on `hits` only.  The finding names the
- * block (its size, the offset of the field, the stack that allocated it in
- * make_account), and the accesses come from deposit().  Its clean twin is
- * in the same block: `balance`, always under the lock, is never reported.
- * Twin with heap watching off: race_heap_off.c.
+ * the mutex, `hits` right after it, without: a race on `hits` only.  The
+ * finding names the block (its size, the offset of the field, the stack
+ * that allocated it in make_account), and the accesses come from
+ * deposit().  Its clean twin is in the same block: `balance`, always under
+ * the lock, is never reported.
  * EXPECT: data-race 1
  * EXPECT-FUNC: data-race deposit make_account
  * EXPECT-JSON: F('data-race')[0]['location']['kind'] == 'heap'
@@ -22,7 +21,7 @@
 #include <time.h>
 
 /* The race lasts this long, whatever the machine's speed: the sampler
- * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+ * catches a few accesses per 10 ms window, so time, not a count, finds it. */
 #define RACY_MS 500
 
 struct account {

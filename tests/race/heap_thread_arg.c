@@ -1,6 +1,6 @@
-/* A heap struct is the argument of pthread_create, which makes deadbolt
- * watch it; the parent and the child both update its `progress` field for
- * half a second with no synchronisation between them.  The finding is in
+/* A heap struct is the argument of pthread_create; the parent and the
+ * child both update its `progress` field for half a second with no
+ * synchronisation between them.  The finding is in
  * the block allocated by new_job, at the offset of `progress`; one access is
  * the parent's (parent_work), the other the child's (child_work).
  * `id` is written before pthread_create and read after: not a race.
@@ -19,7 +19,7 @@
 #include <time.h>
 
 /* The race lasts this long, whatever the machine's speed: the sampler
- * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+ * catches a few accesses per 10 ms window, so time, not a count, finds it. */
 #define RACY_MS 500
 
 struct job {

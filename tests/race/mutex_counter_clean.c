@@ -1,7 +1,7 @@
 /* Two threads increment a global counter, each increment under one mutex:
  * no race, whether the accesses are sampled in one window or in different
- * ones (the mutex orders them and both threads hold it).  The mutex itself
- * is never watched: glibc's plain stores into it are not the program's race.
+ * ones (the mutex orders them and both threads hold it).  glibc's own plain
+ * stores into the mutex are not the program's race either.
  * Twin: global_counter.c.
  * EXPECT: clean
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <time.h>
 
-/* Long enough for `counter` to be watched in many windows */
+/* Long enough for `counter` to be sampled many times */
 #define CLEAN_MS 300
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

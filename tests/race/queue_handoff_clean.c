@@ -5,11 +5,11 @@
  * the producer, lock by the consumer): no race.  Freed messages are soon
  * reused by malloc for the next ones: a new block's accesses have nothing
  * to do with the old block's.
- * Each message carries its own lock (a reference count, as shared messages
- * often do), so deadbolt watches its words; that lock orders nothing here:
- * the producer takes it only before filling the message, the consumer only
- * after its own writes.  The queue (it holds the mutex, and is the threads'
- * argument) is watched too; its fields are used under the mutex only.
+ * Each message also carries its own lock (a reference count, as shared
+ * messages often do, and what makes a block interesting to a sampler of
+ * heap blocks); that lock orders nothing here: the producer takes it only
+ * before filling the message, the consumer only after its own writes.  The
+ * queue's own fields are used under its mutex only.
  * EXPECT: clean
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
  * EXPECT-JSON: (j['processes'][0].get('race') or {}).get('state', 'on') == 'on'
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-/* Long enough for each message field to be watched many times */
+/* Long enough for each message field to be sampled many times */
 #define CLEAN_MS 300
 #define DEPTH 4		/* queue capacity */
 #define WORDS 4		/* payload words per message */

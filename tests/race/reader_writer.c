@@ -13,7 +13,7 @@
 #include <time.h>
 
 /* The race lasts this long, whatever the machine's speed: the sampler
- * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+ * catches a few accesses per 10 ms window, so time, not a count, finds it. */
 #define RACY_MS 500
 
 volatile long level;

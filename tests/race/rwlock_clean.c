@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <time.h>
 
-/* Long enough for each word of the record to be watched many times */
+/* Long enough for each word of the record to be sampled many times */
 #define CLEAN_MS 300
 
 static pthread_rwlock_t config_lock = PTHREAD_RWLOCK_INITIALIZER;

@@ -1,13 +1,14 @@
-/* A seccomp filter makes pwrite64 (how deadbolt patches its code
- * breakpoints in, through /proc/self/mem) and perf_event_open fail with
- * EPERM, as container runtimes do for calls they do not expect: the program installs it (no_new_privs, then a BPF filter
- * that checks the architecture and the system call number) and re-execs
- * itself with SECCOMP_DENIED=1 set; the filter stays on across exec.  In
- * the new image deadbolt cannot open a watchpoint: race detection is
- * unavailable (the sampler cannot arm a breakpoint), says so on stderr and in the report (state "unavailable",
- * a reason naming the refusal), and the rest goes on: the A/B lock-order
- * inversion (two threads, joined in between) and the leak of that image
- * are reported as usual.
+/* A seccomp filter makes pwrite64 (how deadbolt writes its code
+ * breakpoints, through /proc/self/mem) and perf_event_open (hardware
+ * watchpoints) fail with EPERM, as container runtimes do with calls they do
+ * not expect: the program installs it (no_new_privs, then a BPF filter that
+ * checks the architecture and the system call number) and re-execs itself
+ * with SECCOMP_DENIED=1 set; the filter stays on across exec.  In the new
+ * image deadbolt cannot arm anything: race detection is unavailable, says
+ * so on stderr and in the report (state "unavailable", a reason naming the
+ * refusal), and the rest goes on: the A/B lock-order inversion (two
+ * threads, joined in between) and the leak of that image are reported as
+ * usual.
  * EXPECT: lock-order-inversion 1, leak 1
  * EXPECT-FUNC: lock-order-inversion take_ab take_ba
  * EXPECT-FUNC: leak make_garbage
@@ -41,9 +42,9 @@
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
 
-/* perf_event_open and pwrite64 -> EPERM, everything else allowed.  The number is only
- * meaningful for this architecture's system call table: calls made through
- * another ABI are let through (nothing here makes any). */
+/* perf_event_open and pwrite64 -> EPERM, everything else allowed.  The
+ * numbers are only meaningful for this architecture's system call table:
+ * calls made through another ABI are let through (nothing here makes any). */
 static int deny_patching(void)
 {
 	struct sock_filter code[] = {
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
 	/* the filter is on: make sure, or the test proves nothing */
 	if (syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0) != -1 || errno != EPERM)
 		return 4;
+	if (pwrite(-1, "", 0, 0) != -1 || errno != EPERM)	/* not EBADF */
+		return 5;
 	run(take_ab);
 	run(take_ba);
 	for (int i = 0; i < 3; i++)

@@ -10,7 +10,7 @@
 #include <semaphore.h>
 #include <time.h>
 
-/* Long enough for each word of the token to be watched many times */
+/* Long enough for each word of the token to be sampled many times */
 #define CLEAN_MS 300
 
 static sem_t to_a, to_b;	/* a post hands the token to A, to B */

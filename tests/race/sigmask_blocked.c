@@ -1,9 +1,11 @@
 /* Worker threads that block every signal, as servers often do to leave
  * signals to one thread: one with pthread_sigmask(SIG_BLOCK), the other
- * with sigprocmask(SIG_SETMASK) (the same call in glibc).  A blocked
- * SIGTRAP would reach the watchpoint handler late, without the accessing
- * instruction; deadbolt keeps it deliverable, so the race the two workers
- * run on a global counter is still found.
+ * with sigprocmask(SIG_SETMASK) (the same call in glibc).  A SIGTRAP
+ * blocked at one of deadbolt's breakpoints would kill the program (the
+ * kernel forces a blocked trap to its default action), and one from a
+ * watchpoint would come late, without the accessing instruction: deadbolt
+ * keeps SIGTRAP deliverable, the program runs on, and the race the two
+ * workers run on a global counter is still found.
  * Twin: global_counter.c (the same race, signals not blocked).
  * EXPECT: data-race 1
  * EXPECT-FUNC: data-race bump_masked bump_procmask
@@ -15,7 +17,7 @@
 #include <time.h>
 
 /* The race lasts this long, whatever the machine's speed: the sampler
- * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+ * catches a few accesses per 10 ms window, so time, not a count, finds it. */
 #define RACY_MS 500
 
 volatile long counter;

@@ -1,9 +1,9 @@
 /* The program owns SIGTRAP: it installs a handler with sigaction and,
  * while two threads race on a global counter, each thread raises SIGTRAP
  * twice (raise) and executes an int3 once.  The program's handler must run
- * for each of these 6 traps, and for nothing else: deadbolt's watchpoint
- * traps (si_code TRAP_PERF) must never reach it; sigaction must give back
- * the program's handler.  The program checks all of this (exit status 0
+ * for each of these 6 traps, and for nothing else: deadbolt's own traps
+ * (its breakpoints' int3, or a watchpoint's si_code TRAP_PERF) must never
+ * reach it; sigaction must give back the program's handler.  The program checks all of this (exit status 0
  * only if so), and the race on `counter` must still be found.
  * Twin: global_counter.c (the same race, SIGTRAP left alone).
  * EXPECT: data-race 1
@@ -21,7 +21,7 @@
 #endif
 
 /* The race lasts this long, whatever the machine's speed: the sampler
- * watches 4 locations per 10 ms window, so time, not a count, finds it. */
+ * catches a few accesses per 10 ms window, so time, not a count, finds it. */
 #define RACY_MS 500
 #define TRAPS_PER_THREAD 3	/* raise, raise, int3 */
 
