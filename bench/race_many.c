@@ -1,15 +1,18 @@
-/* race_many.c - a racy counter among K other candidate globals, for the
- * detection table of bench/race_detect.sh.
+/* race_many.c - a racy counter among K other globals and K other
+ * instructions that write them, for the detection table of
+ * bench/race_detect.sh.
  *
  * Two threads increment the global `counter` without a lock for -t ms (the
  * race of tests/race/global_counter.c); with -m each increment is under a
  * mutex instead (no race: a report is a false positive).  Between blocks of
  * increments each thread also writes the next of "its" extra globals:
  * thread 0 the even ones, thread 1 the odd ones, so every extra is written
- * by one thread only (never a race) and is a candidate the sampler must
- * share its watchpoints with.  The extras come from a generated file that
- * defines `long *const race_extras[]` and `const int race_nextras`
- * (race_detect.sh writes one per K: K globals, each its own symbol).
+ * by one thread only (never a race).  Each extra is its own symbol, written
+ * by its own instruction: K more locations for a sampler of data, K more
+ * sites for a sampler of code, to share its budget with the race.  They
+ * come from a generated file that defines race_touch(i) (a switch, one
+ * `extra_i++` per case) and `const int race_nextras` (race_detect.sh writes
+ * one per K).
  *
  * Prints one line: "counter N extras K ms T".
  * Usage: race_many [-t MS] [-m]
@@ -19,7 +22,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-extern long *const race_extras[];
+extern void race_touch(int i);	/* extra_i++ */
 extern const int race_nextras;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -54,7 +57,7 @@ __attribute__((noinline)) void *racer(void *arg)
 				counter++;
 		}
 		if (next < race_nextras)
-			*race_extras[next] += 1;
+			race_touch(next);
 		next += 2;
 		if (next >= race_nextras)
 			next = (int)me;
