@@ -92,7 +92,8 @@ bench: all
 # `make check`: it takes minutes.
 RACE_RUNS ?= 20
 race-stress: all
-	@out=build/race-stress.out; mkdir -p build && : > $$out; i=1; \
+	@out=$$(mktemp "$${TMPDIR:-/tmp}/race-stress.XXXXXX") || exit 1; \
+	trap 'rm -f "$$out"' EXIT; i=1; \
 	while [ $$i -le $(RACE_RUNS) ]; do \
 		echo "race-stress: round $$i of $(RACE_RUNS)" >&2; \
 		DEADBOLT=$(CURDIR)/tools/deadbolt DEADBOLT_LIB=$(CURDIR)/lib/libdeadbolt.so \
