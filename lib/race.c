@@ -243,8 +243,9 @@ static void unavailable(int err, const char *fmt, ...)
 	va_end(ap);
 	atomic_store(&state, ST_UNAVAILABLE);
 	log_status(DB_RACE_STATE_UNAVAILABLE, err, why);
-	db_warn("race detection unavailable: %s; lock-order, deadlock and leak "
-		"detection go on", why);
+	if (db_opt.summary)	/* else `deadbolt run` says it, once for the tree */
+		db_warn("race detection unavailable: %s; lock-order, deadlock and leak "
+			"detection go on", why);
 }
 
 static bool is_benign(uintptr_t a, size_t n)
@@ -581,6 +582,29 @@ static void arm(uint32_t i)
 	armed[narmed++] = i;
 }
 
+/* Between rotations: sites of this window that caught an access are armed
+ * again (a hot site then samples more than one thread), while the window's
+ * catches stay within twice race_sample.  Caller holds arm_lock. */
+static uint64_t window_traps0;
+
+static void rearm_hit(void)
+{
+	uint64_t caught = atomic_load(&ntraps) - window_traps0;
+
+	for (unsigned k = 0; k < narmed && caught < 2 * (uint64_t)db_opt.race_sample; k++) {
+		struct site *s = &sites[armed[k]];
+		uint32_t st = SITE_IDLE;
+		if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
+			continue;
+		s->armed_ns = now_ns();
+		if (!poke(s->pc, 0xcc)) {
+			atomic_store(&s->state, SITE_DEAD);
+			continue;
+		}
+		caught++;	/* count it as spent: it will likely be hit */
+	}
+}
+
 /* The watcher: a new set of sites every window.  Caller holds arm_lock. */
 static void rotate(void)
 {
@@ -588,6 +612,7 @@ static void rotate(void)
 
 	disarm_all();
 	atomic_fetch_add(&window_gen, 1);
+	window_traps0 = atomic_load(&ntraps);
 	uint32_t n = atomic_load_explicit(&nsites, memory_order_acquire);
 	unsigned want = (unsigned)db_opt.race_sample, np = atomic_load(&npromoted);
 	if (want > MAX_ARMED)
@@ -610,8 +635,8 @@ static void *watcher_main(void *arg)
 	(void)arg;
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
-	while (!atomic_load(&stopping)) {
-		uint64_t us = atomic_load(&window_us);
+	for (unsigned step = 1; !atomic_load(&stopping); step++) {
+		uint64_t us = atomic_load(&window_us) / 4;	/* a quarter window */
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
@@ -627,8 +652,12 @@ static void *watcher_main(void *arg)
 		pthread_mutex_lock(&arm_lock);
 		if (!atomic_load(&stopping) && atomic_load(&state) == ST_ON &&
 		    !atomic_load(&paused)) {
-			disassemble(DISASM_SLICE);
-			rotate();
+			if (step % 4) {
+				rearm_hit();
+			} else {
+				disassemble(DISASM_SLICE);
+				rotate();
+			}
 		}
 		pthread_mutex_unlock(&arm_lock);
 	}
