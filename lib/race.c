@@ -77,9 +77,9 @@
 
 #include "lockgraph.h"
 
-#define MAX_SITES	(1u << 18)	/* instructions known (more: not sampled) */
-#define SITE_HASH	(1u << 19)	/* pc -> site */
-#define SHADOW_SLOTS	(1u << 14)	/* granules with accesses recorded (lossy) */
+#define MAX_SITES	(1u << 16)	/* instructions known (more: not sampled) */
+#define SITE_HASH	(1u << 17)	/* pc -> site */
+#define SHADOW_SLOTS	(1u << 12)	/* granules with accesses recorded (lossy) */
 #define SHADOW_PAGES	(1u << 16)	/* filter: pages that have shadow entries */
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
 #define MAX_ARMED	4096		/* race_sample's limit */
