@@ -14,6 +14,7 @@ need='
 /usr/include/capstone/capstone.h:libcapstone-dev
 /usr/bin/g++:g++
 /usr/bin/gcc:gcc
+/usr/bin/strace:strace
 '
 missing=
 for l in $need; do
