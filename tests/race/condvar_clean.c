@@ -5,7 +5,7 @@
  * orders every write after the other thread's last one: no race.
  * EXPECT: clean
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
- * EXPECT-JSON: (j['processes'][0].get('race') or {}).get('state', 'on') == 'on'
+ * EXPECT-JSON: j['processes'][0]['race']['state'] == 'on' and j['processes'][0]['race']['traps'] > 0
  */
 #include <pthread.h>
 #include <time.h>

@@ -8,7 +8,7 @@
  * Twin: heap_thread_arg.c (the parent writes while the child runs).
  * EXPECT: clean
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
- * EXPECT-JSON: (j['processes'][0].get('race') or {}).get('state', 'on') == 'on'
+ * EXPECT-JSON: j['processes'][0]['race']['state'] == 'on' and j['processes'][0]['race']['traps'] > 0
  */
 #include <pthread.h>
 #include <stdlib.h>

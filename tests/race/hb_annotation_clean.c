@@ -8,7 +8,7 @@
  * Twin: hb_annotation_missing.c (the same without the annotations).
  * EXPECT: clean
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
- * EXPECT-JSON: (j['processes'][0].get('race') or {}).get('state', 'on') == 'on'
+ * EXPECT-JSON: j['processes'][0]['race']['state'] == 'on' and j['processes'][0]['race']['traps'] > 0
  */
 #include <pthread.h>
 #include <sched.h>

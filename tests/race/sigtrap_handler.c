@@ -3,8 +3,9 @@
  * twice (raise) and executes an int3 once.  The program's handler must run
  * for each of these 6 traps, and for nothing else: deadbolt's own traps
  * (its breakpoints' int3, or a watchpoint's si_code TRAP_PERF) must never
- * reach it; sigaction must give back the program's handler.  The program checks all of this (exit status 0
- * only if so), and the race on `counter` must still be found.
+ * reach it; sigaction must give back the program's handler.  The program
+ * checks all of this (exit status 0 only if so), and the race on `counter`
+ * must still be found.
  * Twin: global_counter.c (the same race, SIGTRAP left alone).
  * EXPECT: data-race 1
  * EXPECT-FUNC: data-race bump
