@@ -90,6 +90,7 @@
 #define DISASM_SLICE	(64 * 1024)	/* code bytes disassembled per window */
 #define WATCH_RECORDS	4096		/* RACE_WATCH records at exit, at most */
 #define STACK_SLACK	256		/* below the stack pointer: the red zone */
+#define NEIGHBOUR	48		/* code bytes around a promoted site armed with it */
 
 enum { SITE_IDLE, SITE_ARMED, SITE_BUSY, SITE_DEAD };
 
@@ -606,9 +607,17 @@ static void rearm_hit(void)
 }
 
 /* The watcher: a new set of sites every window.  Caller holds arm_lock. */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void rotate(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = cpu_ns();
 
 	disarm_all();
 	atomic_fetch_add(&window_gen, 1);
@@ -619,15 +628,27 @@ static void rotate(void)
 		want = MAX_ARMED;
 	if (np > MAX_PROMOTED)
 		np = MAX_PROMOTED;
-	for (unsigned k = 0; np && k < want / 2 && k < np; k++)
-		arm(atomic_load(&promoted[promo_next++ % np]));
+	/* a promoted site and its neighbours: the load of `x++` caught a
+	 * shared location, its store is the next instruction or so */
+	for (unsigned k = 0; np && narmed < want / 2 && k < np; k++) {
+		uint32_t p = atomic_load(&promoted[promo_next++ % np]);
+		arm(p);
+		for (uint32_t j = p > 3 ? p - 3 : 0; j < p + 4 && j < n && narmed < want / 2; j++)
+			if (j != p && sites[j].module == sites[p].module &&
+			    sites[j].pc + NEIGHBOUR > sites[p].pc && sites[j].pc < sites[p].pc + NEIGHBOUR)
+				arm(j);
+	}
 	for (unsigned tries = 0; n && narmed < want && tries < 4 * want; tries++)
 		arm((uint32_t)(rand64() % n));
 	atomic_fetch_add(&nwindows, 1);
-	/* patching costs a system call a site: keep it under 2% of a window */
-	uint64_t cost_us = (now_ns() - t0) / 1000;
+	/* patching costs a system call a site: keep it under 2% of a window.
+	 * The watcher's own CPU time, not the clock: on a loaded machine it
+	 * waits for a CPU, which costs the program nothing; and at most 8
+	 * times the option (a first patch of a page copies it) */
+	uint64_t cost_us = (cpu_ns() - t0) / 1000;
 	uint64_t w = (uint64_t)db_opt.race_window_ms * 1000;
-	atomic_store(&window_us, cost_us * 50 > w ? cost_us * 50 : w);
+	uint64_t len = cost_us * 50 > w ? cost_us * 50 : w;
+	atomic_store(&window_us, len > 8 * w ? 8 * w : len);
 }
 
 static void *watcher_main(void *arg)
