@@ -18,8 +18,8 @@ BASE	+= -DDB_DEBUG=1
 endif
 LIBFLAGS = $(BASE) -flto -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	   -fno-builtin-malloc -fno-omit-frame-pointer -fno-strict-aliasing
-LIBLINK	 = -flto -O2 -shared -Wl,--no-undefined -Wl,-z,nodelete -Wl,-soname,libdeadbolt.so \
-	   -lunwind -lcapstone -ldl -lpthread
+LIBLINK	 = -flto -O2 -shared -Wl,--no-undefined -Wl,-z,nodelete -Wl,-z,now -Wl,-soname,libdeadbolt.so \
+	   -lunwind -ldl -lpthread
 TOOLFLAGS = $(BASE) -I/usr/include/elfutils
 TOOLLINK = -ldw -lelf -lstdc++
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -61,6 +61,7 @@
  * goes on.
  */
 #include <capstone/capstone.h>
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +92,9 @@
 #define WATCH_RECORDS	4096		/* RACE_WATCH records at exit, at most */
 #define STACK_SLACK	256		/* below the stack pointer: the red zone */
 #define NEIGHBOUR	48		/* code bytes around a promoted site armed with it */
+#define HANDLER_STACK	(24 * 1024)	/* stack a caught access needs recorded (unwinding,
+					 * logging); a thread with less left only
+					 * restores the site */
 
 enum { SITE_IDLE, SITE_ARMED, SITE_BUSY, SITE_DEAD };
 
@@ -475,21 +479,55 @@ static void consider(const cs_insn *in, unsigned mod)
 	}
 }
 
+/* capstone is loaded when sampling starts (by the thread that starts it,
+ * not the watcher: the watcher holds arm_lock, and a dlopen there could
+ * wait for the loader's lock held by a thread waiting for arm_lock): a
+ * program that never starts a thread (most of a test suite) never maps it. */
+static struct {
+	void *lib;
+	csh h;
+	cs_insn *in;
+	bool (*disasm_iter)(csh, const uint8_t **, size_t *, uint64_t *, cs_insn *);
+} cap;
+
+static bool capstone_load(void)
+{
+	static bool tried;
+	cs_err (*open_)(cs_arch, cs_mode, csh *);
+	cs_err (*option)(csh, cs_opt_type, size_t);
+	cs_insn *(*alloc)(csh);
+
+	if (cap.in)		/* loaded already (a fork child inherits it) */
+		return true;
+	if (tried)
+		return false;
+	tried = true;
+	cap.lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!cap.lib)
+		cap.lib = dlopen("libcapstone.so", RTLD_NOW | RTLD_LOCAL);
+	if (!cap.lib)
+		return false;
+	*(void **)&open_ = dlsym(cap.lib, "cs_open");
+	*(void **)&option = dlsym(cap.lib, "cs_option");
+	*(void **)&alloc = dlsym(cap.lib, "cs_malloc");
+	*(void **)&cap.disasm_iter = dlsym(cap.lib, "cs_disasm_iter");
+	if (!open_ || !option || !alloc || !cap.disasm_iter ||
+	    open_(CS_ARCH_X86, CS_MODE_64, &cap.h) != CS_ERR_OK)
+		return false;
+	option(cap.h, CS_OPT_DETAIL, CS_OPT_ON);
+	cap.in = alloc(cap.h);
+	return cap.in != NULL;
+}
+
 /* Disassemble up to budget bytes of the modules' code not yet seen.
  * Reads the files, not memory (armed sites there hold int3s).  Caller
  * holds arm_lock; runs on the watcher. */
 static size_t disassemble(size_t budget)
 {
-	static csh cs;
-	static cs_insn *in;
 	size_t used = 0;
 
-	if (!cs) {
-		if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-			return 0;
-		cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-		in = cs_malloc(cs);
-	}
+	if (!cap.in)
+		return 0;
 	for (unsigned k = 0; k < nmodules && used < budget; k++) {
 		if (!modules[k].sample || modules[k].gone || modules[k].done == SIZE_MAX)
 			continue;
@@ -530,8 +568,8 @@ static size_t disassemble(size_t budget)
 			uint64_t addr = modules[k].bias + p->p_vaddr + off;
 			size_t left = n;
 			while (left) {
-				if (cs_disasm_iter(cs, &code, &left, &addr, in)) {
-					consider(in, k);
+				if (cap.disasm_iter(cap.h, &code, &left, &addr, cap.in)) {
+					consider(cap.in, k);
 				} else {	/* not an instruction: skip a byte */
 					code++, left--, addr++;
 				}
@@ -1032,6 +1070,14 @@ static void wait_idle(struct site *s)
 		nanosleep(&ts, NULL);
 }
 
+/* Can this thread afford to record an access on its stack? */
+static bool room(const struct db_thread *t)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return !t->stack_lo || sp < t->stack_lo || sp - t->stack_lo >= HANDLER_STACK;
+}
+
 static void on_trap(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
@@ -1050,7 +1096,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 		 * site is being restored; either way, run on once it is */
 		struct db_thread *t = db_self;
 		if (st == SITE_BUSY && db_level == 0 && t > DB_THREAD_DEAD &&
-		    atomic_load(&state) == ST_ON) {
+		    atomic_load(&state) == ST_ON && room(t)) {
 			struct acc cur = { 0 };
 			db_level = 1;
 			atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
@@ -1067,7 +1113,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
 	struct db_thread *t = db_self;
-	if (db_level == 0 && t > DB_THREAD_DEAD && atomic_load(&state) == ST_ON) {
+	if (db_level == 0 && t > DB_THREAD_DEAD && atomic_load(&state) == ST_ON && room(t)) {
 		struct acc cur = { 0 };
 		db_level = 1;
 		if (on_access(t, s, uc, &cur))
@@ -1164,6 +1210,15 @@ static void start(void)
 			    -e == EACCES ? "EACCES" : -e == ENOENT ? "no /proc" : "error");
 		return;
 	}
+	if (!capstone_load()) {
+		unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
+			    cap.lib ? "unusable" : "not installed");
+		return;
+	}
+	/* the new module's map and unwind tables now, on this thread, not
+	 * later on some program thread's (maybe small) stack */
+	db_log_modules_sync(false);
+	db_stack_modules_sync();
 	struct sigaction a = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO | SA_RESTART };
 	sigfillset(&a.sa_mask);
 	if (db_real.sigaction(SIGTRAP, &a, &app_trap) != 0) {
