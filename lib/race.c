@@ -657,13 +657,26 @@ static void rotate(void)
 {
 	uint64_t t0 = cpu_ns();
 
+	unsigned want = (unsigned)db_opt.race_sample, np = atomic_load(&npromoted);
+	if (want > MAX_ARMED)
+		want = MAX_ARMED;
+	/* hot sites: caught an access in the window that ends (their state is
+	 * idle again); a quarter of the next window goes to a draw of them,
+	 * so code that runs all the time is seen from more than one thread */
+	uint32_t hot[MAX_ARMED / 4];
+	unsigned nhot = 0;
+	for (unsigned k = 0; k < narmed; k++) {
+		if (atomic_load(&sites[armed[k]].state) != SITE_IDLE)
+			continue;
+		if (nhot < (want >= 16 ? want / 4 : 0))
+			hot[nhot++] = armed[k];
+		else if (nhot)
+			hot[rand64() % nhot] = armed[k];
+	}
 	disarm_all();
 	atomic_fetch_add(&window_gen, 1);
 	window_traps0 = atomic_load(&ntraps);
 	uint32_t n = atomic_load_explicit(&nsites, memory_order_acquire);
-	unsigned want = (unsigned)db_opt.race_sample, np = atomic_load(&npromoted);
-	if (want > MAX_ARMED)
-		want = MAX_ARMED;
 	if (np > MAX_PROMOTED)
 		np = MAX_PROMOTED;
 	/* a promoted site and its neighbours: the load of `x++` caught a
@@ -676,6 +689,8 @@ static void rotate(void)
 			    sites[j].pc + NEIGHBOUR > sites[p].pc && sites[j].pc < sites[p].pc + NEIGHBOUR)
 				arm(j);
 	}
+	for (unsigned k = 0; k < nhot && narmed < 3 * want / 4; k++)
+		arm(hot[k]);
 	for (unsigned tries = 0; n && narmed < want && tries < 4 * want; tries++)
 		arm((uint32_t)(rand64() % n));
 	atomic_fetch_add(&nwindows, 1);
@@ -967,6 +982,7 @@ static bool on_access(struct db_thread *t, struct site *s, const ucontext_t *uc,
 	struct acc found[3];
 	int nfound = 0;
 	uint32_t bit = 1u << (t->tid & 31);
+	/* another thread was caught here */
 	bool shared = sh->tids & ~bit;
 	sh->tids |= bit;
 	bool atomic_now = (cur->flags & DB_RACEF_ATOMIC) && !(sh->flags & SH_ATOMIC);
