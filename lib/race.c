@@ -14,11 +14,15 @@
  * program thread of the process, it never enters the shims) arms
  * race_sample sites every window (race_window_ms): it writes an int3 over
  * each site's first byte through /proc/self/mem, and restores the sites
- * not hit at the window's end.  Half the sites are drawn at random, half
- * from promoted sites (ones that caught a location another thread touched).
- * A site is one-shot: the first thread to reach it traps, the site is
- * restored, and the thread runs on.  So a window costs at most
- * race_sample traps, wherever they are.
+ * not hit at the window's end.  Up to half the sites are promoted ones
+ * (they caught a location another thread touched) with their neighbours
+ * (the store of `x++` follows its load), a quarter (from race_sample 16)
+ * a draw of the sites that caught an access in the last window, the rest
+ * drawn at random.  A site is one-shot: the first thread to reach it
+ * traps, the site is restored, and the thread runs on; a quarter window
+ * later the sites that caught an access are armed again, while the window
+ * has caught fewer than twice race_sample accesses.  So a window costs at
+ * most that many traps, wherever they are.
  *
  * Traps.  The SIGTRAP handler finds the site (pc - 1), claims it, computes
  * the address from the saved registers and drops stack addresses.  The
