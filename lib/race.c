@@ -21,8 +21,8 @@
  * drawn at random.  A site is one-shot: the first thread to reach it
  * traps, the site is restored, and the thread runs on; a quarter window
  * later the sites that caught an access are armed again, while the window
- * has caught fewer than twice race_sample accesses.  So a window costs at
- * most that many traps, wherever they are.
+ * has caught fewer than race_sample accesses.  So a window costs about
+ * race_sample traps at most, wherever they are.
  *
  * Traps.  The SIGTRAP handler finds the site (pc - 1), claims it, computes
  * the address from the saved registers and drops stack addresses.  The
@@ -627,14 +627,14 @@ static void arm(uint32_t i)
 
 /* Between rotations: sites of this window that caught an access are armed
  * again (a hot site then samples more than one thread), while the window's
- * catches stay within twice race_sample.  Caller holds arm_lock. */
+ * catches stay within race_sample.  Caller holds arm_lock. */
 static uint64_t window_traps0;
 
 static void rearm_hit(void)
 {
 	uint64_t caught = atomic_load(&ntraps) - window_traps0;
 
-	for (unsigned k = 0; k < narmed && caught < 2 * (uint64_t)db_opt.race_sample; k++) {
+	for (unsigned k = 0; k < narmed && caught < (uint64_t)db_opt.race_sample; k++) {
 		struct site *s = &sites[armed[k]];
 		uint32_t st = SITE_IDLE;
 		if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
