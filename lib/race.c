@@ -146,7 +146,9 @@ struct shadow {
 
 struct pauser {
 	_Atomic uint32_t tid;	/* tid + 1; 0: free; UINT32_MAX: being filled */
-	struct acc a;
+	struct acc a;		/* its access (no stack yet) */
+	_Atomic uint32_t wit;	/* 0: none; 1: being filled; 2: wacc is ready */
+	struct acc wacc;	/* the access of another thread meanwhile */
 };
 
 enum { ST_IDLE, ST_ON, ST_UNAVAILABLE, ST_STOPPED };
@@ -948,8 +950,11 @@ static void promote(const struct site *s)
 }
 
 /* A caught access; returns whether the thread should pause at it. */
-static bool on_access(struct db_thread *t, struct site *s, const ucontext_t *uc,
-		      struct acc *cur)
+/* The access at site s, from the saved registers: false when it is not
+ * sampled (the stack, a benign range).  Takes no lock: it runs while the
+ * site is held (see on_trap). */
+static bool prepare(struct db_thread *t, const struct site *s, const ucontext_t *uc,
+		    struct acc *cur)
 {
 	const greg_t *g = uc->uc_mcontext.gregs;
 	uintptr_t a = (uintptr_t)s->disp;
@@ -981,7 +986,28 @@ static bool on_access(struct db_thread *t, struct site *s, const ucontext_t *uc,
 	cur->flags = (s->flags & SF_WRITE ? DB_RACEF_WRITE : 0) |
 		     (s->flags & SF_ATOMIC ? DB_RACEF_ATOMIC : 0);
 	snapshot_locks(t, cur);
+	return true;
+}
 
+/* Pause at this access?  A location another thread touched, no lock held,
+ * once a window.  A racy look at the shadow: no lock here either. */
+static bool should_pause(const struct db_thread *t, const struct acc *cur)
+{
+	uintptr_t g = cur->addr >> 3;
+	struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+
+	if (!db_opt.race_pause_us || t->nheld || t->race_paused_gen == atomic_load(&window_gen) ||
+	    __atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
+		return false;
+	uint32_t tids = __atomic_load_n(&sh->tids, __ATOMIC_RELAXED);
+	uint32_t flags = __atomic_load_n(&sh->flags, __ATOMIC_RELAXED);
+	return (tids & ~(1u << (t->tid & 31))) && !(flags & (SH_ATOMIC | SH_BENIGN));
+}
+
+/* Check a prepared access against the location's shadow and record it. */
+static void record(struct db_thread *t, struct site *s, struct acc *cur)
+{
+	uintptr_t a = cur->addr;
 	struct shadow *sh = shadow_get(a);
 	struct acc found[3];
 	int nfound = 0;
@@ -1025,33 +1051,57 @@ static bool on_access(struct db_thread *t, struct site *s, const ucontext_t *uc,
 	for (int i = 0; i < nfound; i++)
 		report(&found[i], cur, DB_RACE_UNORDERED);
 
-	/* another thread paused at this location: simultaneous */
+	/* another thread is paused at this location: simultaneous; the
+	 * paused thread reports it when it wakes (its stack is known then) */
 	for (unsigned k = 0; k < MAX_PAUSERS; k++) {
-		uint32_t p = atomic_load_explicit(&pausers[k].tid, memory_order_acquire);
-		if (p && p != UINT32_MAX && conflict(&pausers[k].a, cur))
-			report(&pausers[k].a, cur, DB_RACE_WITNESSED);
+		struct pauser *pz = &pausers[k];
+		uint32_t p = atomic_load_explicit(&pz->tid, memory_order_acquire), zero = 0;
+		if (!p || p == UINT32_MAX || !conflict(&pz->a, cur) ||
+		    !atomic_compare_exchange_strong(&pz->wit, &zero, 1))
+			continue;
+		if (atomic_load(&pz->tid) == p) {
+			pz->wacc = *cur;
+			atomic_store_explicit(&pz->wit, 2, memory_order_release);
+		} else {
+			atomic_store(&pz->wit, 0);
+		}
 	}
-	return shared && t->nheld == 0 && db_opt.race_pause_us &&
-	       !(sh->flags & (SH_ATOMIC | SH_BENIGN)) &&
-	       t->race_paused_gen != atomic_load(&window_gen);
 }
 
-static void pause_at(struct db_thread *t, const struct acc *cur)
+/* Pause with the site held; returns the pauser slot (its witness, if
+ * any, is reported after the site is restored), or NULL. */
+static struct pauser *pause_at(struct db_thread *t, const struct acc *cur)
 {
 	for (unsigned k = 0; k < MAX_PAUSERS; k++) {
+		struct pauser *pz = &pausers[k];
 		uint32_t zero = 0;
-		if (!atomic_compare_exchange_strong(&pausers[k].tid, &zero, UINT32_MAX))
+		if (!atomic_compare_exchange_strong(&pz->tid, &zero, UINT32_MAX))
 			continue;
 		t->race_paused_gen = atomic_load(&window_gen);
-		pausers[k].a = *cur;
-		atomic_store_explicit(&pausers[k].tid, t->tid + 1, memory_order_release);
+		pz->a = *cur;
+		atomic_store(&pz->wit, 0);
+		atomic_store_explicit(&pz->tid, t->tid + 1, memory_order_release);
 		long us = db_opt.race_pause_us;
 		struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
-		atomic_store_explicit(&pausers[k].tid, 0, memory_order_release);
-		return;
+		return pz;
 	}
+	return NULL;
+}
+
+/* After the site is restored: report what was witnessed, free the slot. */
+static void pause_done(struct pauser *pz, const struct acc *cur)
+{
+	uint32_t w;
+
+	atomic_store(&pz->tid, UINT32_MAX);	/* no new witness */
+	while ((w = atomic_load_explicit(&pz->wit, memory_order_acquire)) == 1)
+		;
+	if (w == 2)
+		report(cur, &pz->wacc, DB_RACE_WITNESSED);
+	atomic_store(&pz->wit, 0);
+	atomic_store_explicit(&pz->tid, 0, memory_order_release);
 }
 
 /* ---- the trap handler ------------------------------------------------------ */
@@ -1120,7 +1170,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 			struct acc cur = { 0 };
 			db_level = 1;
 			atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
-			on_access(t, s, uc, &cur);
+			if (prepare(t, s, uc, &cur))
+				record(t, s, &cur);
 			db_level = 0;
 		}
 		wait_idle(s);
@@ -1133,12 +1184,18 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
 	struct db_thread *t = db_self;
+	/* While the site is held (busy, its int3 in place) nothing here takes
+	 * a lock: a thread that reaches it waits for it, and may be one that
+	 * was inside deadbolt, holding one of deadbolt's locks. */
+	struct acc cur = { 0 };
+	struct pauser *pz = NULL;
+	bool ok = false, entered = false;
 	if (db_level == 0 && t > DB_THREAD_DEAD && atomic_load(&state) == ST_ON && room(t)) {
-		struct acc cur = { 0 };
 		db_level = 1;
-		if (on_access(t, s, uc, &cur))
-			pause_at(t, &cur);
-		db_level = 0;
+		entered = true;
+		ok = prepare(t, s, uc, &cur);
+		if (ok && should_pause(t, &cur))
+			pz = pause_at(t, &cur);
 	} else {
 		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
 	}
@@ -1146,6 +1203,13 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	atomic_fetch_add(&s->armed_us, now > s->armed_ns ? (now - s->armed_ns) / 1000 : 0);
 	poke(s->pc, s->orig);
 	atomic_store(&s->state, SITE_IDLE);
+	if (ok) {
+		record(t, s, &cur);
+		if (pz)
+			pause_done(pz, &cur);
+	}
+	if (entered)
+		db_level = 0;
 	errno = e;
 }
 
