@@ -261,6 +261,7 @@ extern __thread int db_level;
 extern __thread struct db_thread *db_self;
 #define DB_THREAD_DEAD	((struct db_thread *)1)	/* after the thread's cleanup */
 extern atomic_int db_ready;	/* 1: initialised; 2: disabled for good */
+extern atomic_uint db_nthreads;	/* the program's threads deadbolt knows, alive */
 
 struct db_thread *db_thread_slow(void);
 

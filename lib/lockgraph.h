@@ -152,10 +152,13 @@ static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try
 			}
 		}
 	}
-	/* happens-before: what the last releaser did is before what we do */
-	uint64_t rel = atomic_load_explicit(&a->lk->rel, memory_order_relaxed);
-	if (DB_UNLIKELY((uint32_t)(rel & 0xff) != t->vci) && rel)
-		db_clock_acquire_rel(t, rel);
+	/* happens-before: what the last releaser did is before what we do
+	 * (kept while races are sampled: from the second thread on) */
+	if (atomic_load_explicit(&db_race_active, memory_order_relaxed)) {
+		uint64_t rel = atomic_load_explicit(&a->lk->rel, memory_order_relaxed);
+		if ((uint32_t)(rel & 0xff) != t->vci && rel)
+			db_clock_acquire_rel(t, rel);
+	}
 	if (t->nheld == DB_MAX_HELD) {
 		if (!t->overflow++)
 			db_lock_held_overflow();
@@ -210,8 +213,14 @@ static inline void db_lock_released(struct db_thread *t, void *addr)
 			h->rec--;
 			return;
 		}
-		atomic_store_explicit(&h->lk->rel, t->epoch << 8 | t->vci, memory_order_relaxed);
-		t->epoch++;
+		/* a release matters to another thread; alone, the thread's next
+		 * create passes its epoch on (clock.c) */
+		if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
+		    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1) {
+			atomic_store_explicit(&h->lk->rel, t->epoch << 8 | t->vci,
+					      memory_order_relaxed);
+			t->epoch++;
+		}
 		/* out-of-order release: shift the rest down, recompute chains */
 		for (int j = i; j + 1 < t->nheld; j++) {
 			t->held[j] = t->held[j + 1];

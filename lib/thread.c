@@ -98,8 +98,11 @@ static void log_thread(struct db_thread *t)
 	db_log_write(&r);
 }
 
+atomic_uint db_nthreads;
+
 static void link_thread(struct db_thread *t)
 {
+	atomic_fetch_add_explicit(&db_nthreads, 1, memory_order_relaxed);
 	db_spin_lock(&thread_lock);
 	t->next = threads;
 	if (threads)
@@ -147,6 +150,7 @@ void db_thread_exiting(struct db_thread *t)
 		ended[nended].h = t->handle;
 		ended[nended++].tid = t->tid;
 	}
+	atomic_fetch_sub_explicit(&db_nthreads, 1, memory_order_relaxed);
 	if (t->prev)
 		t->prev->next = t->next;
 	else if (threads == t)
@@ -208,6 +212,7 @@ static void atfork_child(void)
 			db_wait_fork_held(u->held[i].addr);
 	/* only this thread exists now; the others' states are lost (small) */
 	threads = NULL;
+	atomic_store(&db_nthreads, 0);	/* link_thread below counts this one */
 	nended = 0;
 	db_spin_unlock(&thread_lock);
 	db_log_atfork_parent();		/* same lock: released in the child too */
