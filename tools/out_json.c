@@ -218,6 +218,31 @@ void jw_hex(struct jw *w, uint64_t v)
 	jw_str(w, buf);
 }
 
+/* A value, or null when it is not known. */
+static void u64_or_null(struct jw *w, bool known, uint64_t v)
+{
+	if (known)
+		jw_u64(w, v);
+	else
+		jw_null(w);
+}
+
+static void i64_or_null(struct jw *w, bool known, int64_t v)
+{
+	if (known)
+		jw_i64(w, v);
+	else
+		jw_null(w);
+}
+
+static void hex_or_null(struct jw *w, bool known, uint64_t v)
+{
+	if (known)
+		jw_hex(w, v);
+	else
+		jw_null(w);
+}
+
 void jw_end(struct jw *w)
 {
 	fputc('\n', w->f);
@@ -236,32 +261,18 @@ void json_frames(struct jw *w, const struct stack *s)
 		jw_key(w, "module");
 		jw_str(w, f->mod ? f->mod->path : NULL);
 		jw_key(w, "offset");
-		if (f->mod)
-			jw_hex(w, f->offset);
-		else
-			jw_null(w);
+		hex_or_null(w, f->mod, f->offset);
 		jw_key(w, "function");
 		jw_str(w, f->function);
 		jw_key(w, "file");
 		jw_str(w, f->file);
 		jw_key(w, "line");
-		if (f->line)
-			jw_u64(w, f->line);
-		else
-			jw_null(w);
+		u64_or_null(w, f->line, f->line);
 		jw_key(w, "inlined");
 		jw_bool(w, f->inlined);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
-}
-
-static void u64_or_null(struct jw *w, bool known, uint64_t v)
-{
-	if (known)
-		jw_u64(w, v);
-	else
-		jw_null(w);
 }
 
 /* processes[].race: what the race detector said about itself; members
@@ -279,10 +290,7 @@ static void race_info(struct jw *w, const struct race_info *ri)
 		jw_key(w, "reason");
 		jw_str(w, ri->reason);
 		jw_key(w, "errno");
-		if (ri->err)
-			jw_i64(w, ri->err);
-		else
-			jw_null(w);
+		i64_or_null(w, ri->err, ri->err);
 	}
 	if (ri->has_summary) {
 		static const struct {
@@ -354,15 +362,9 @@ static void process(struct jw *w, const struct dlog *l)
 	jw_key(w, "exe");
 	jw_str(w, l->exe);
 	jw_key(w, "exit");
-	if (l->has_exit)
-		jw_i64(w, l->exit_status);
-	else
-		jw_null(w);
+	i64_or_null(w, l->has_exit, l->exit_status);
 	jw_key(w, "signal");
-	if (l->signal)
-		jw_i64(w, l->signal);
-	else
-		jw_null(w);
+	i64_or_null(w, l->signal, l->signal);
 	jw_key(w, "log");
 	jw_str(w, l->path);
 	jw_key(w, "options");
@@ -419,10 +421,7 @@ static void lock_obj(struct jw *w, const struct finding *f, const struct flk *k)
 	jw_key(w, "id");
 	jw_str(w, k->name);
 	jw_key(w, "address");
-	if (addr)
-		jw_hex(w, addr);
-	else
-		jw_null(w);
+	hex_or_null(w, addr, addr);
 	jw_key(w, "type");
 	jw_str(w, lock_kind_name(kind));
 	jw_key(w, "site");
@@ -451,15 +450,9 @@ static void thread_fields(struct jw *w, const struct fthread *t)
 	jw_key(w, "thread");
 	jw_u64(w, t->tid);
 	jw_key(w, "os_tid");
-	if (t->t)
-		jw_u64(w, t->t->os_tid);
-	else
-		jw_null(w);
+	u64_or_null(w, t->t, t->t ? t->t->os_tid : 0);
 	jw_key(w, "parent");
-	if (t->t && t->t->parent != UINT32_MAX)
-		jw_u64(w, t->t->parent);
-	else
-		jw_null(w);
+	u64_or_null(w, t->t && t->t->parent != UINT32_MAX, t->t ? t->t->parent : 0);
 	jw_key(w, "created_at");
 	json_frames(w, t->t ? t->t->created : NULL);
 }
@@ -485,10 +478,7 @@ static void lock_ref(struct jw *w, const struct finding *f, uint64_t uid, uint64
 
 static void tid_or_null(struct jw *w, uint32_t tid)
 {
-	if (tid == UINT32_MAX)
-		jw_null(w);
-	else
-		jw_u64(w, tid);
+	u64_or_null(w, tid != UINT32_MAX, tid);
 }
 
 static void cycle(struct jw *w, const struct finding *f)
@@ -549,10 +539,7 @@ static void waitset(struct jw *w, const struct finding *f)
 			jw_str(w, mode_name(wt->wait_mode));
 		} else if (wt->wait_kind == DB_WAIT_JOIN) {
 			jw_key(w, "thread");
-			if (wt->wait_id < UINT32_MAX)
-				jw_u64(w, wt->wait_id);
-			else
-				jw_null(w);
+			u64_or_null(w, wt->wait_id < UINT32_MAX, wt->wait_id);
 		}
 		jw_obj_end(w);
 		jw_key(w, "stack");
@@ -590,15 +577,9 @@ static void misuse(struct jw *w, const struct finding *f)
 	jw_key(w, "other_stack");
 	json_frames(w, ev->u.misuse.other_stack);
 	jw_key(w, "address");
-	if (ev->u.misuse.addr)
-		jw_hex(w, ev->u.misuse.addr);
-	else
-		jw_null(w);
+	hex_or_null(w, ev->u.misuse.addr, ev->u.misuse.addr);
 	jw_key(w, "other_address");
-	if (ev->u.misuse.other_addr)
-		jw_hex(w, ev->u.misuse.other_addr);
-	else
-		jw_null(w);
+	hex_or_null(w, ev->u.misuse.other_addr, ev->u.misuse.other_addr);
 	jw_key(w, "lock");
 	if (ev->u.misuse.lock_kind)
 		lock_ref(w, f, ev->u.misuse.uid, ev->u.misuse.addr);
@@ -675,10 +656,7 @@ static void race(struct jw *w, const struct finding *f)
 	jw_key(w, "module");
 	jw_str(w, !heap && rc->mod ? rc->mod->path : NULL);
 	jw_key(w, "module_offset");
-	if (!heap && rc->mod)
-		jw_hex(w, rc->addr - rc->mod->bias);
-	else
-		jw_null(w);
+	hex_or_null(w, !heap && rc->mod, rc->mod ? rc->addr - rc->mod->bias : 0);
 	if (heap) {
 		jw_key(w, "block");
 		jw_obj(w);
