@@ -513,6 +513,8 @@ void db_log_modules_forget_locks(void);
 bool db_log_own_pc(uintptr_t pc);
 void db_log_exit(int status);
 const char *db_log_path(void);
+/* The executable's path, read once (it cannot be after main's pthread_exit). */
+const char *db_log_exe_path(void);
 void db_log_atfork_prepare(void);
 void db_log_atfork_parent(void);
 

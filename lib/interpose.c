@@ -616,26 +616,6 @@ DB_EXPORT void deadbolt_benign_race(const void *p, size_t n)
 	}
 }
 
-DB_EXPORT void deadbolt_happens_before(const void *x)
-{
-	struct db_thread *t = db_thread_enter();
-
-	if (t) {
-		db_clock_release(t, (uintptr_t)x);
-		db_thread_leave(t);
-	}
-}
-
-DB_EXPORT void deadbolt_happens_after(const void *x)
-{
-	struct db_thread *t = db_thread_enter();
-
-	if (t) {
-		db_clock_acquire(t, (uintptr_t)x);
-		db_thread_leave(t);
-	}
-}
-
 DB_EXPORT void deadbolt_ignore_leak(const void *p)
 {
 	struct db_thread *t = db_thread_enter();
@@ -705,6 +685,17 @@ static int hb_acquired(const void *obj, int r)
 		errno = e;
 	}
 	return r;
+}
+
+/* The annotations of include/deadbolt.h: a hand-off deadbolt cannot see. */
+DB_EXPORT void deadbolt_happens_before(const void *x)
+{
+	hb_release(x);
+}
+
+DB_EXPORT void deadbolt_happens_after(const void *x)
+{
+	hb_acquired(x, 0);
 }
 
 DB_EXPORT int sem_post(sem_t *s)

@@ -59,7 +59,7 @@ const char *db_log_path(void)
  * answering once the main thread has called pthread_exit. */
 static char exe[256];
 
-static const char *exe_path(void)
+const char *db_log_exe_path(void)
 {
 	if (!exe[0]) {
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -225,10 +225,10 @@ static void write_process(void)
 	uint32_t argc = 0;
 	for (size_t i = 0; i < alen; i++)
 		argc += rec.data[i] == '\0';
-	size_t elen = strlen(exe_path());
+	size_t elen = strlen(db_log_exe_path());
 	if (elen > 512)
 		elen = 512;
-	memcpy(rec.data + alen, exe_path(), elen);
+	memcpy(rec.data + alen, db_log_exe_path(), elen);
 	rec.r.h.type = DB_REC_PROCESS;
 	rec.r.h.size = (uint32_t)((sizeof(rec.r) + alen + elen + 7) & ~(size_t)7);
 	rec.r.pid = (uint64_t)getpid();
@@ -378,7 +378,7 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *data)
 		db_fmt(name, sizeof(name), "%s", info->dlpi_name);
 	} else {
 		/* the main program has an empty name */
-		db_fmt(name, sizeof(name), "%s", exe_path());
+		db_fmt(name, sizeof(name), "%s", db_log_exe_path());
 	}
 	if (lo <= (uintptr_t)&scan_one && (uintptr_t)&scan_one < hi) {
 		own_lo = lo;

@@ -364,7 +364,9 @@ enum db_race_evidence {
 
 enum db_race_loc {
 	DB_RACE_LOC_GLOBAL = 1,	/* a symbol of a module's writable data */
-	DB_RACE_LOC_WORD,	/* a word of a module's writable segment (no symbols) */
+	DB_RACE_LOC_WORD,	/* a word of a module's writable segment (no symbols);
+				 * not written by this runtime (module data is
+				 * GLOBAL, named or not), still read */
 	DB_RACE_LOC_HEAP,	/* inside a heap block (object, object_size, block_stack) */
 	DB_RACE_LOC_OTHER,	/* other memory (anonymous mappings) */
 	DB_RACE_LOC_CODE,	/* RACE_WATCH only: addr is a sampled instruction */

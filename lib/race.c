@@ -102,7 +102,6 @@
 
 enum { SITE_IDLE, SITE_ARMED, SITE_BUSY, SITE_DEAD };
 
-#define SF_READ		1u
 #define SF_WRITE	2u
 #define SF_ATOMIC	4u
 #define SF_RIP		8u	/* base is the next instruction's address */
@@ -309,16 +308,12 @@ struct scan_ctx {
 static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct scan_ctx *x = arg;
-	char exe[256];
 	const char *path = info->dlpi_name;
 	uintptr_t lo = UINTPTR_MAX, hi = 0, dlo = 0, dhi = 0;
 
 	(void)size;
-	if (x->first && !*path) {
-		ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		exe[k > 0 ? k : 0] = 0;
-		path = exe;
-	}
+	if (x->first && !*path)
+		path = db_log_exe_path();
 	x->first = false;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
@@ -456,12 +451,8 @@ static void consider(const cs_insn *in, unsigned mod)
 		if (op->mem.index != X86_REG_INVALID &&
 		    (op->mem.index == X86_REG_RSP || (index = greg_of(op->mem.index)) < 0))
 			return;
-		if (op->access & CS_AC_READ)
-			flags |= SF_READ;
-		if (op->access & CS_AC_WRITE)
+		if (op->access & CS_AC_WRITE)	/* else a read */
 			flags |= SF_WRITE;
-		if (!(flags & (SF_READ | SF_WRITE)))
-			flags |= SF_READ;
 		if (x->prefix[0] == X86_PREFIX_LOCK || in->id == X86_INS_XCHG)
 			flags |= SF_ATOMIC | SF_WRITE;
 		uint32_t i = atomic_load(&nsites);
@@ -1386,9 +1377,7 @@ void db_race_dlclose_end(void)
 {
 	if (atomic_load(&state) != ST_ON)
 		return;
-	pthread_mutex_lock(&arm_lock);
-	scan_modules();
-	pthread_mutex_unlock(&arm_lock);
+	db_race_modules_changed();
 	atomic_fetch_sub(&paused, 1);
 }
 
