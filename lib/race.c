@@ -292,7 +292,7 @@ static bool system_module(const char *path)
 		"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/usr/libexec/",
 	};
 
-	if (!*path || strstr(path, "linux-vdso") || strstr(path, "libdeadbolt"))
+	if (!*path || strstr(path, "linux-vdso"))
 		return true;
 	for (size_t i = 0; i < DB_ARRAY_SIZE(sys); i++)
 		if (!strncmp(path, sys[i], strlen(sys[i])))
@@ -342,7 +342,10 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	modules[k].dhi = dhi;
 	modules[k].done = 0;
 	modules[k].gone = false;
-	modules[k].sample = !system_module(path) && strlen(path) < sizeof(modules[k].path);
+	/* never deadbolt itself, whatever its file is called */
+	uintptr_t self = (uintptr_t)&scan_one;
+	modules[k].sample = !system_module(path) && !(self >= lo && self < hi) &&
+			    strlen(path) < sizeof(modules[k].path);
 	if (modules[k].sample)
 		strcpy(modules[k].path, path);
 	nmodules++;
