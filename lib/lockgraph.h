@@ -113,7 +113,7 @@ static inline uint64_t db_chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
 
 /* The held stack is kept whatever the options: waitfor.c and the misuse
  * checks read it.  Only edges depend on lock_order. */
-static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
+static inline __attribute__((always_inline)) void db_lock_before(struct db_thread *t, struct db_acq *a)
 {
 	a->lk = db_lock_get(a->addr, a->kind, a->pc);
 	if (!a->lk || t->nheld == 0)
@@ -137,7 +137,7 @@ static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
 	*c = key;
 }
 
-static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
+static inline __attribute__((always_inline)) void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
 {
 	if (!a->lk)
 		a->lk = db_lock_get(a->addr, a->kind, a->pc);
@@ -203,7 +203,7 @@ static inline const struct db_held *db_lock_held(const struct db_thread *t, uint
 	return NULL;
 }
 
-static inline void db_lock_released(struct db_thread *t, void *addr)
+static inline __attribute__((always_inline)) void db_lock_released(struct db_thread *t, void *addr)
 {
 	for (int i = t->nheld - 1; i >= 0; i--) {
 		struct db_held *h = &t->held[i];

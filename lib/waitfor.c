@@ -390,7 +390,8 @@ static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct
 	bool stalled = false;
 	int r;
 
-	check_deadlock(t);	/* the thread closing a cycle finds it here */
+	/* No look for a cycle yet: one needs the wait stacks of all its
+	 * threads, this one's included, taken after a first slice. */
 	for (;;) {
 		struct timespec dl = mono_after_ms(DB_WAIT_SLICE_MS);
 		bool last = user_end && ts_cmp(user_end, &dl) <= 0;
