@@ -307,7 +307,8 @@ static DB_NOINLINE DB_COLD void table_full(void)
 
 /* The slot for a block just allocated by t (DB_THREAD_DEAD: a thread in its
  * last TLS destructors: no tid, no stack). */
-static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct slot *e)
+static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c,
+		      struct slot *e)
 {
 	uint64_t stack = 0;
 	uint32_t tid = 0;
@@ -315,14 +316,8 @@ static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct slot *e
 	if (DB_LIKELY(t != DB_THREAD_DEAD)) {
 		tid = t->tid < SLOT_TID_MAX - 1 ? t->tid + 1 : 0;
 		int depth = (int)db_opt.malloc_stack_depth;
-		if (depth > DB_MAX_FRAMES)
-			depth = DB_MAX_FRAMES;
 		if (depth > 0 && !atomic_load_explicit(&exiting, memory_order_relaxed)) {
-			uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the
-						 * program's stack may be */
-			bool trunc;
-			int k = db_stack_capture_fast(pc, depth, &trunc);
-			stack = db_stack_put_quiet(pc, k, trunc ? DB_STACKF_TRUNCATED : 0);
+			stack = db_stack_alloc_id(t, c, depth);
 			if (stack > SLOT_STACK_MAX)
 				stack = 0;
 		}
@@ -338,7 +333,7 @@ static inline bool odd_addr(uintptr_t a)
 	return (a & 7) || (a >> 47);
 }
 
-static void add(struct db_thread *t, uintptr_t a, size_t n)
+static void add(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c)
 {
 	struct slot e;
 
@@ -346,7 +341,7 @@ static void add(struct db_thread *t, uintptr_t a, size_t n)
 		db_alloc_untracked();
 		return;
 	}
-	make_slot(t, a, n, &e);
+	make_slot(t, a, n, c, &e);
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
 	db_spin_lock(&s->lock);
@@ -358,12 +353,13 @@ static void add(struct db_thread *t, uintptr_t a, size_t n)
 
 /* flatten: make_slot and the unwinder's entry inlined here, so the stack
  * libunwind walks has one frame of ours above the shim, not five */
-__attribute__((flatten)) void db_alloc_add(struct db_thread *t, void *p, size_t n)
+__attribute__((flatten)) void db_alloc_add(struct db_thread *t, void *p, size_t n,
+					   struct db_caller c)
 {
 	if (DB_UNLIKELY(!atomic_load_explicit(&tracking, memory_order_relaxed)))
 		return;
 	int e = errno;
-	add(t, (uintptr_t)p, n);
+	add(t, (uintptr_t)p, n, c);
 	errno = e;
 }
 
@@ -433,7 +429,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 	errno = e;
 }
 
-void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
+void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, struct db_caller c)
 {
 	uintptr_t a = (uintptr_t)p;
 	bool on = atomic_load_explicit(&tracking, memory_order_relaxed);
@@ -445,7 +441,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
 	if (!p) {
 		void *q = db_real.realloc(p, n);
 		if (q)
-			db_alloc_add(t, q, n);
+			db_alloc_add(t, q, n, c);
 		return q;
 	}
 	if (on) {
@@ -488,7 +484,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n)
 		}
 	}
 	if (q && on)
-		add(t, (uintptr_t)q, n);
+		add(t, (uintptr_t)q, n, c);
 	errno = e;
 	return q;
 }

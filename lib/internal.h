@@ -253,7 +253,10 @@ struct db_thread {
 	/* race.c: the window in which this thread last paused at a trap;
 	 * its stack (accesses there are not sampled) */
 	uint64_t race_paused_gen;
+	/* the thread's stack (0, 0: unknown) */
 	uintptr_t stack_lo, stack_hi;
+	/* stack.c: allocation stacks already seen, by caller pc and sp */
+	struct db_stack_cache *scache;
 };
 
 /* The reentrancy level: > 0 while deadbolt works on this thread. */
@@ -367,7 +370,6 @@ extern atomic_int db_race_shadowed;	/* accesses recorded: frees must say so */
 /* A thread is about to be created: start sampling if not yet. */
 void db_race_before_create(void);
 /* t starts: its stack bounds (accesses there are never sampled). */
-void db_race_thread_started(struct db_thread *t);
 /* [p, p + n) is freed: forget the accesses recorded in it. */
 void db_race_freed(uintptr_t p, size_t n);
 /* Modules were loaded; around dlclose, no site stays armed. */
@@ -405,13 +407,20 @@ static inline struct db_thread *db_alloc_enter(void)
 	db_level = 1;
 	return t;
 }
-/* [p, p + n) was just returned to the program by the real allocator. */
-void db_alloc_add(struct db_thread *t, void *p, size_t n);
+/* The program's call into a shim: its return address and stack pointer. */
+struct db_caller {
+	uintptr_t pc, sp;
+};
+#define DB_CALLER	((struct db_caller){ DB_CALLER_PC, DB_CALLER_SP })
+
+/* [p, p + n) was just returned to the program by the real allocator, which
+ * the program called from c. */
+void db_alloc_add(struct db_thread *t, void *p, size_t n, struct db_caller c);
 /* The program frees p: forget it (and the locks inside it), then pass it to
  * the real free when that is safe. */
 void db_alloc_free(struct db_thread *t, void *p);
 /* The whole of realloc(p, n), through db_real.realloc. */
-void *db_alloc_realloc(struct db_thread *t, void *p, size_t n);
+void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, struct db_caller c);
 /* A block went to someone without being recorded (the guard was up). */
 void db_alloc_untracked(void);
 /* deadbolt_ignore_leak(p): p (a block's start) is never reported. */
@@ -478,6 +487,12 @@ void db_stack_capture(struct db_frames *f, int depth);
  * has room for depth + DB_STACK_OWN_FRAMES. */
 #define DB_STACK_OWN_FRAMES	6	/* deadbolt's frames above the program's */
 int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated);
+/* The depot id of the stack of an allocation t's program made from c, at
+ * most depth frames: unwound, or found in t's cache of stacks seen before
+ * (0: none, the depot is full). */
+uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth);
+/* t ends: its cache goes. */
+void db_stack_thread_gone(struct db_thread *t);
 /* The caller of the function starting at fn on this thread's stack: its
  * stack pointer and callee-saved registers (rbx, rbp, r12-r15). */
 bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6]);

@@ -843,7 +843,7 @@ static bool resolve_alloc(void)
 	do {								\
 		struct db_thread *t_;					\
 		if (DB_LIKELY(p) && (t_ = db_alloc_enter())) {		\
-			db_alloc_add(t_, (p), (n));			\
+			db_alloc_add(t_, (p), (n), DB_CALLER);		\
 			db_thread_leave(t_);				\
 		} else if ((p) && db_level) {				\
 			db_alloc_untracked();				\
@@ -905,7 +905,7 @@ DB_EXPORT void *realloc(void *p, size_t n)
 			db_alloc_untracked();
 		return q;
 	}
-	void *q = db_alloc_realloc(t, p, n);
+	void *q = db_alloc_realloc(t, p, n, DB_CALLER);
 	db_thread_leave(t);
 	return q;
 }

@@ -1335,21 +1335,6 @@ void db_race_before_create(void)
 	db_spin_unlock(&start_lock);
 }
 
-void db_race_thread_started(struct db_thread *t)
-{
-	pthread_attr_t a;
-	void *lo;
-	size_t n;
-
-	if (!db_opt.race || pthread_getattr_np(pthread_self(), &a) != 0)
-		return;
-	if (pthread_attr_getstack(&a, &lo, &n) == 0) {
-		t->stack_lo = (uintptr_t)lo;
-		t->stack_hi = (uintptr_t)lo + n;
-	}
-	pthread_attr_destroy(&a);
-}
-
 void db_race_modules_changed(void)
 {
 	if (atomic_load(&state) != ST_ON)

@@ -286,6 +286,147 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 	return k;
 }
 
+/* ---- allocation stacks seen before ----------------------------------------
+ * A program allocates from a few places, mostly in loops: the same return
+ * address into the same function, at the same stack pointer, below the
+ * same callers.  Each thread keeps the stacks it unwound, keyed by the
+ * caller's pc and sp, with where each caller's return address lay on the
+ * stack.  An allocation with the same pc and sp whose return addresses all
+ * still lie where they lay has the same stack: unwinding is a function of
+ * the pc, the stack pointer and those words (the frame of a function at a
+ * given pc has a fixed size, so the same sp puts the same return address
+ * slots in the same places).  A hit costs a load and a compare per frame
+ * instead of an unwind and a depot lookup.  Frames whose size varies
+ * (alloca, stack realignment) weaken this only if an old return address
+ * survives where a newer, larger frame left it untouched.
+ *
+ * Where the return addresses lie is found after an unwind by reading the
+ * live stack upward from the caller's sp (locate): a stack is cached only
+ * when the words found are certainly the ones the unwinder read, not stale
+ * copies a deeper call left in a frame's locals (recursion leaves many).
+ * Only stacks on the thread's own stack are cached (never a signal stack or
+ * a coroutine's, whose memory may go), only up to SC_FRAMES frames, and
+ * only while the live stack is at most SC_MAX_LIVE bytes. */
+
+#define SC_BITS		8
+#define SC_ENTRIES	(1u << SC_BITS)	/* per thread, direct-mapped */
+#define SC_FRAMES	16	/* deeper allocation stacks are not cached */
+#define SC_MAX_LIVE	(64u << 10)	/* live stack read to place return addresses */
+
+struct sc_entry {
+	uintptr_t pc, sp;	/* the key; id 0: an empty entry */
+	uint64_t id;
+	uint32_t n;		/* frames; frame 0 is pc itself */
+	uint32_t off[SC_FRAMES];	/* frame i's return address: at sp + off[i] */
+	uintptr_t ret[SC_FRAMES];
+};
+
+/* Filling an entry costs a read of the live stack; where few entries are
+ * ever hit (a program allocating from ever new stacks), the thread stops
+ * filling for a while: each SC_PERIOD lookups with fewer than half hits
+ * skip the fills of the next SC_SKIP misses. */
+#define SC_PERIOD	1024
+#define SC_SKIP		16384
+
+struct db_stack_cache {
+	uint32_t lookups, hits, skip;
+	struct sc_entry e[SC_ENTRIES];
+};
+
+static uint64_t unwind_alloc(int depth, uintptr_t *pc, int *n)
+{
+	bool trunc;
+
+	*n = db_stack_capture_fast(pc, depth, &trunc);
+	return db_stack_put_quiet(pc, *n, trunc ? DB_STACKF_TRUNCATED : 0);
+}
+
+static uintptr_t find_word(uintptr_t a, uintptr_t end, uintptr_t w)
+{
+	while (a < end && *(const uintptr_t *)a != w)
+		a += sizeof(uintptr_t);
+	return a;
+}
+
+/* Where frames 1..n-1's return addresses lie in [sp, top); false when that
+ * is not certain.  Each is looked for upward from the last one's place:
+ * the first word found can only be the true slot or a stale copy below it.
+ * Certain when frame i's address occurs once between frame i-1's and frame
+ * i+1's places (the last frame's: up to top): a stale copy puts two there
+ * (downward from the last frame, each true slot bounds the one before). */
+static bool locate(struct sc_entry *e, const uintptr_t *pc, int n, uintptr_t sp, uintptr_t top)
+{
+	uintptr_t at[SC_FRAMES + 1];
+
+	if (top - sp > SC_MAX_LIVE)
+		return false;
+	at[0] = sp - sizeof(uintptr_t);
+	for (int i = 1; i < n; i++) {
+		at[i] = find_word(at[i - 1] + sizeof(uintptr_t), top, pc[i]);
+		if (at[i] >= top)
+			return false;
+	}
+	for (int i = 1; i < n; i++) {
+		uintptr_t end = i + 1 < n ? at[i + 1] : top;
+		if (find_word(at[i] + sizeof(uintptr_t), end, pc[i]) < end)
+			return false;
+		e->off[i] = (uint32_t)(at[i] - sp);
+		e->ret[i] = pc[i];
+	}
+	return true;
+}
+
+uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth)
+{
+	if (depth > DB_MAX_FRAMES)
+		depth = DB_MAX_FRAMES;
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the program's
+							 * stack may be */
+	int n;
+	if (depth > SC_FRAMES || db_in_dl || c.sp < t->stack_lo || c.sp >= t->stack_hi ||
+	    (c.sp & 7))
+		return unwind_alloc(depth, pc, &n);
+	struct db_stack_cache *sc = t->scache;
+	if (DB_UNLIKELY(!sc) && !(sc = t->scache = db_mem_alloc(sizeof(*sc))))
+		return unwind_alloc(depth, pc, &n);
+	uint64_t h = (c.pc ^ (c.sp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	struct sc_entry *e = &sc->e[h >> (64 - SC_BITS)];
+	sc->lookups++;
+	if (e->id && e->pc == c.pc && e->sp == c.sp && e->n <= (uint32_t)depth) {
+		uint32_t i = 1;
+		while (i < e->n && *(const uintptr_t *)(c.sp + e->off[i]) == e->ret[i])
+			i++;
+		if (i == e->n) {
+			sc->hits++;
+			return e->id;
+		}
+	}
+	if (sc->lookups >= SC_PERIOD) {
+		if (sc->hits < SC_PERIOD / 2)
+			sc->skip = SC_SKIP;
+		sc->lookups = sc->hits = 0;
+	}
+	uint64_t id = unwind_alloc(depth, pc, &n);
+	if (sc->skip) {
+		sc->skip--;
+		return id;
+	}
+	e->id = 0;
+	if (id && n > 0 && pc[0] == c.pc && locate(e, pc, n, c.sp, t->stack_hi)) {
+		e->pc = c.pc;
+		e->sp = c.sp;
+		e->n = (uint32_t)n;
+		e->id = id;
+	}
+	return id;
+}
+
+void db_stack_thread_gone(struct db_thread *t)
+{
+	db_mem_free(t->scache, sizeof(*t->scache));
+	t->scache = NULL;
+}
+
 /* ---- unwind tables registered with libunwind ------------------------------ */
 /* One registration per executable segment of a module that has a binary
  * search table in its PT_GNU_EH_FRAME (what gcc and clang always emit);

@@ -111,6 +111,22 @@ static void link_thread(struct db_thread *t)
 	db_spin_unlock(&thread_lock);
 }
 
+/* The thread's own stack, from the top down to its guard page or limit. */
+static void stack_bounds(struct db_thread *t)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t n;
+
+	if (pthread_getattr_np(pthread_self(), &a) != 0)
+		return;
+	if (pthread_attr_getstack(&a, &lo, &n) == 0) {
+		t->stack_lo = (uintptr_t)lo;
+		t->stack_hi = (uintptr_t)lo + n;
+	}
+	pthread_attr_destroy(&a);
+}
+
 /* Called with db_level > 0. */
 static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stack,
 				    uint32_t cvci, uint64_t cepoch)
@@ -125,7 +141,7 @@ static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stac
 	t->handle = pthread_self();
 	t->create_stack = stack;
 	db_clock_thread_start(t, cvci, cepoch);
-	db_race_thread_started(t);
+	stack_bounds(t);
 	link_thread(t);
 	db_self = t;
 	pthread_setspecific(exit_key, t);
@@ -159,6 +175,7 @@ void db_thread_exiting(struct db_thread *t)
 		t->next->prev = t->prev;
 	db_spin_unlock(&thread_lock);
 	db_self = DB_THREAD_DEAD;
+	db_stack_thread_gone(t);
 	db_mem_free(t, sizeof(*t));
 }
 
