@@ -93,7 +93,13 @@ void *db_mem_map(size_t n);
 
 /* A spinlock for internal tables: never calls a shim, never sleeps long. */
 typedef struct { atomic_int v; } db_spin_t;
-void db_spin_lock(db_spin_t *s);
+void db_spin_lock_slow(db_spin_t *s) DB_NOINLINE;
+static inline void db_spin_lock(db_spin_t *s)
+{
+	if (DB_UNLIKELY(atomic_exchange_explicit(&s->v, 1, memory_order_acquire)))
+		db_spin_lock_slow(s);
+}
+
 static inline void db_spin_unlock(db_spin_t *s)
 {
 	atomic_store_explicit(&s->v, 0, memory_order_release);

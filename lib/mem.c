@@ -22,17 +22,18 @@ static db_spin_t mem_lock;
 static struct free_block *free_list[NCLASS];
 static char *arena_cur, *arena_end;
 
-void db_spin_lock(db_spin_t *s)
+/* The lock was taken when db_spin_lock tried: wait for it. */
+void db_spin_lock_slow(db_spin_t *s)
 {
 	for (;;) {
-		if (!atomic_exchange_explicit(&s->v, 1, memory_order_acquire))
-			return;
 		for (int i = 0; atomic_load_explicit(&s->v, memory_order_relaxed); i++) {
 			if (i > 64)
 				sched_yield();
 			else
 				__builtin_ia32_pause();
 		}
+		if (!atomic_exchange_explicit(&s->v, 1, memory_order_acquire))
+			return;
 	}
 }
 

@@ -85,7 +85,7 @@
 #define MAX_SITES	(1u << 16)	/* instructions known (more: not sampled) */
 #define SITE_HASH	(1u << 17)	/* pc -> site */
 #define SHADOW_SLOTS	(1u << 12)	/* granules with accesses recorded (lossy) */
-#define SHADOW_PAGES	(1u << 16)	/* filter: pages that have shadow entries */
+#define SHADOW_LINES	(1u << 16)	/* filter: shadow entries per 64-byte line (hashed) */
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
 #define MAX_ARMED	4096		/* race_sample's limit */
 #define MAX_PROMOTED	256
@@ -172,7 +172,7 @@ static uint32_t promo_next;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static struct shadow *shadows;
-static _Atomic uint8_t *shadow_pages;
+static _Atomic uint8_t *shadow_lines;
 static struct pauser pausers[MAX_PAUSERS];
 
 static struct {
@@ -740,6 +740,23 @@ static void *watcher_main(void *arg)
 
 /* ---- shadow ---------------------------------------------------------------- */
 
+/* The filter a free looks at first: how many shadow entries granule g's
+ * 64-byte line (or a line hashing with it) has, kept by whoever changes an
+ * entry's granule, under the entry's lock: a free of a small block whose
+ * lines hold no sampled location costs a load or two (from 64 KiB: one
+ * byte a line, in the cache), however densely the sampled locations cover
+ * the heap's pages.  A count that reached 255 stays there: maybe. */
+static void line_count(uintptr_t g, int d)
+{
+	if (!g)
+		return;
+	_Atomic uint8_t *c = &shadow_lines[db_hash64(g >> 3) & (SHADOW_LINES - 1)];
+	uint8_t v = atomic_load_explicit(c, memory_order_relaxed);
+	while (v != UINT8_MAX && !atomic_compare_exchange_weak_explicit(
+			c, &v, (uint8_t)(v + d), memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
 static struct shadow *shadow_get(uintptr_t a)
 {
 	uintptr_t g = a >> 3;
@@ -747,12 +764,12 @@ static struct shadow *shadow_get(uintptr_t a)
 
 	db_spin_lock(&sh->lock);
 	if (sh->granule != g) {		/* lossy: the newest granule wins */
+		line_count(sh->granule, -1);
+		line_count(g, 1);
 		sh->granule = g;
 		sh->flags = is_benign(g << 3, 8) ? SH_BENIGN : 0;
 		sh->tids = 0;
 		sh->w.tid = sh->r[0].tid = sh->r[1].tid = UINT32_MAX;
-		atomic_store_explicit(&shadow_pages[db_hash64(a >> 12) & (SHADOW_PAGES - 1)], 1,
-				      memory_order_relaxed);
 		if (!atomic_load_explicit(&db_race_shadowed, memory_order_relaxed))
 			atomic_store(&db_race_shadowed, 1);
 	}
@@ -765,10 +782,10 @@ void db_race_freed(uintptr_t p, size_t n)
 
 	if (!shadows)
 		return;
-	for (uintptr_t pg = p >> 12; pg <= (p + n - 1) >> 12 && !any; pg++) {
-		any = atomic_load_explicit(&shadow_pages[db_hash64(pg) & (SHADOW_PAGES - 1)],
+	for (uintptr_t ln = p >> 6; ln <= (p + n - 1) >> 6 && !any; ln++) {
+		any = atomic_load_explicit(&shadow_lines[db_hash64(ln) & (SHADOW_LINES - 1)],
 					   memory_order_relaxed);
-		if (pg - (p >> 12) > 64) {	/* a large block: look at every entry */
+		if (ln - (p >> 6) > 64) {	/* a large block: look at every entry */
 			any = true;
 			break;
 		}
@@ -782,8 +799,10 @@ void db_race_freed(uintptr_t p, size_t n)
 			if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
 				continue;
 			db_spin_lock(&sh->lock);
-			if (sh->granule == g)
+			if (sh->granule == g) {
+				line_count(g, -1);
 				sh->granule = 0;
+			}
 			db_spin_unlock(&sh->lock);
 		}
 		return;
@@ -794,8 +813,10 @@ void db_race_freed(uintptr_t p, size_t n)
 		if (g < glo || g >= ghi)
 			continue;
 		db_spin_lock(&sh->lock);
-		if (sh->granule >= glo && sh->granule < ghi)
+		if (sh->granule >= glo && sh->granule < ghi) {
+			line_count(sh->granule, -1);
 			sh->granule = 0;
+		}
 		db_spin_unlock(&sh->lock);
 	}
 }
@@ -1273,9 +1294,9 @@ static void start(void)
 		sites = db_mem_map(sizeof(struct site) * MAX_SITES);
 		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
 		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
-		shadow_pages = db_mem_map(SHADOW_PAGES);
+		shadow_lines = db_mem_map(SHADOW_LINES * sizeof(*shadow_lines));
 	}
-	if (!sites || !site_hash || !shadows || !shadow_pages) {
+	if (!sites || !site_hash || !shadows || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
 		return;
 	}
@@ -1471,6 +1492,8 @@ void db_race_atfork_child(void)
 		/* the parent's threads' accesses mean nothing here */
 		for (unsigned i = 0; shadows && i < SHADOW_SLOTS; i++)
 			memset(&shadows[i], 0, sizeof(shadows[i]));
+		if (shadow_lines)
+			memset(shadow_lines, 0, SHADOW_LINES * sizeof(*shadow_lines));
 		atomic_store(&npromoted, 0);
 		atomic_store(&nwindows, 0);
 		atomic_store(&ntraps, 0);
