@@ -375,7 +375,6 @@ extern atomic_int db_race_active;	/* sampling in this process */
 extern atomic_int db_race_shadowed;	/* accesses recorded: frees must say so */
 /* A thread is about to be created: start sampling if not yet. */
 void db_race_before_create(void);
-/* t starts: its stack bounds (accesses there are never sampled). */
 /* [p, p + n) is freed: forget the accesses recorded in it. */
 void db_race_freed(uintptr_t p, size_t n);
 /* Modules were loaded; around dlclose, no site stays armed. */
