@@ -218,6 +218,24 @@ void jw_hex(struct jw *w, uint64_t v)
 	jw_str(w, buf);
 }
 
+void jw_field_u64(struct jw *w, const char *k, uint64_t v)
+{
+	jw_key(w, k);
+	jw_u64(w, v);
+}
+
+void jw_field_str(struct jw *w, const char *k, const char *s)
+{
+	jw_key(w, k);
+	jw_str(w, s);
+}
+
+void jw_field_bool(struct jw *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	jw_bool(w, v);
+}
+
 /* A value, or null when it is not known. */
 static void u64_or_null(struct jw *w, bool known, uint64_t v)
 {
@@ -258,18 +276,14 @@ void json_frames(struct jw *w, const struct stack *s)
 		jw_obj_compact(w);
 		jw_key(w, "pc");
 		jw_hex(w, f->pc);
-		jw_key(w, "module");
-		jw_str(w, f->mod ? f->mod->path : NULL);
+		jw_field_str(w, "module", f->mod ? f->mod->path : NULL);
 		jw_key(w, "offset");
 		hex_or_null(w, f->mod, f->offset);
-		jw_key(w, "function");
-		jw_str(w, f->function);
-		jw_key(w, "file");
-		jw_str(w, f->file);
+		jw_field_str(w, "function", f->function);
+		jw_field_str(w, "file", f->file);
 		jw_key(w, "line");
 		u64_or_null(w, f->line, f->line);
-		jw_key(w, "inlined");
-		jw_bool(w, f->inlined);
+		jw_field_bool(w, "inlined", f->inlined);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -285,10 +299,8 @@ static void race_info(struct jw *w, const struct race_info *ri)
 	}
 	jw_obj(w);
 	if (ri->has_status) {
-		jw_key(w, "state");
-		jw_str(w, race_state_name(ri->state));
-		jw_key(w, "reason");
-		jw_str(w, ri->reason);
+		jw_field_str(w, "state", race_state_name(ri->state));
+		jw_field_str(w, "reason", ri->reason);
 		jw_key(w, "errno");
 		i64_or_null(w, ri->err, ri->err);
 	}
@@ -311,8 +323,7 @@ static void race_info(struct jw *w, const struct race_info *ri)
 			jw_key(w, totals[i].key);
 			jw_u64(w, *(const uint64_t *)((const char *)ri + totals[i].off));
 		}
-		jw_key(w, "slots");
-		jw_u64(w, ri->slots);
+		jw_field_u64(w, "slots", ri->slots);
 	}
 	if (ri->has_summary || ri->nwatch) {
 		jw_key(w, "locations");
@@ -322,24 +333,17 @@ static void race_info(struct jw *w, const struct race_info *ri)
 			jw_obj_compact(w);
 			jw_key(w, "address");
 			jw_hex(w, rw->addr);
-			jw_key(w, "size");
-			jw_u64(w, rw->size);
-			jw_key(w, "kind");
-			jw_str(w, race_loc_name(rw->loc));
-			jw_key(w, "symbol");
-			jw_str(w, rw->symbol);
+			jw_field_u64(w, "size", rw->size);
+			jw_field_str(w, "kind", race_loc_name(rw->loc));
+			jw_field_str(w, "symbol", rw->symbol);
 			jw_key(w, "offset");
 			u64_or_null(w, rw->has_offset, rw->offset);
-			jw_key(w, "file");
-			jw_str(w, rw->file);
+			jw_field_str(w, "file", rw->file);
 			jw_key(w, "line");
 			u64_or_null(w, rw->line, rw->line);
-			jw_key(w, "watched_us");
-			jw_u64(w, rw->watched_us);
-			jw_key(w, "traps");
-			jw_u64(w, rw->traps);
-			jw_key(w, "threads");
-			jw_u64(w, rw->threads);
+			jw_field_u64(w, "watched_us", rw->watched_us);
+			jw_field_u64(w, "traps", rw->traps);
+			jw_field_u64(w, "threads", rw->threads);
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
@@ -350,47 +354,33 @@ static void race_info(struct jw *w, const struct race_info *ri)
 static void process(struct jw *w, const struct dlog *l)
 {
 	jw_obj(w);
-	jw_key(w, "pid");
-	jw_u64(w, l->pid);
-	jw_key(w, "ppid");
-	jw_u64(w, l->ppid);
+	jw_field_u64(w, "pid", l->pid);
+	jw_field_u64(w, "ppid", l->ppid);
 	jw_key(w, "argv");
 	jw_arr(w);
 	for (size_t i = 0; i < l->argc; i++)
 		jw_str(w, l->argv[i]);
 	jw_arr_end(w);
-	jw_key(w, "exe");
-	jw_str(w, l->exe);
+	jw_field_str(w, "exe", l->exe);
 	jw_key(w, "exit");
 	i64_or_null(w, l->has_exit, l->exit_status);
 	jw_key(w, "signal");
 	i64_or_null(w, l->signal, l->signal);
-	jw_key(w, "log");
-	jw_str(w, l->path);
-	jw_key(w, "options");
-	jw_str(w, l->options);
-	jw_key(w, "partial");
-	jw_bool(w, l->partial);
+	jw_field_str(w, "log", l->path);
+	jw_field_str(w, "options", l->options);
+	jw_field_bool(w, "partial", l->partial);
 	jw_key(w, "leaks");
 	if (l->has_leak_summary) {
 		const struct leak_summary *k = &l->leaks;
 		jw_obj_compact(w);
-		jw_key(w, "definite_bytes");
-		jw_u64(w, k->definite_bytes);
-		jw_key(w, "definite_blocks");
-		jw_u64(w, k->definite_blocks);
-		jw_key(w, "indirect_bytes");
-		jw_u64(w, k->indirect_bytes);
-		jw_key(w, "indirect_blocks");
-		jw_u64(w, k->indirect_blocks);
-		jw_key(w, "reachable_bytes");
-		jw_u64(w, k->reachable_bytes);
-		jw_key(w, "reachable_blocks");
-		jw_u64(w, k->reachable_blocks);
-		jw_key(w, "suppressed_bytes");
-		jw_u64(w, k->suppressed_bytes);
-		jw_key(w, "suppressed_blocks");
-		jw_u64(w, k->suppressed_blocks);
+		jw_field_u64(w, "definite_bytes", k->definite_bytes);
+		jw_field_u64(w, "definite_blocks", k->definite_blocks);
+		jw_field_u64(w, "indirect_bytes", k->indirect_bytes);
+		jw_field_u64(w, "indirect_blocks", k->indirect_blocks);
+		jw_field_u64(w, "reachable_bytes", k->reachable_bytes);
+		jw_field_u64(w, "reachable_blocks", k->reachable_blocks);
+		jw_field_u64(w, "suppressed_bytes", k->suppressed_bytes);
+		jw_field_u64(w, "suppressed_blocks", k->suppressed_blocks);
 		jw_obj_end(w);
 	} else {
 		jw_null(w);
@@ -418,17 +408,13 @@ static void lock_obj(struct jw *w, const struct finding *f, const struct flk *k)
 	uint64_t addr = k->lk ? k->lk->addr : k->addr;
 
 	jw_obj(w);
-	jw_key(w, "id");
-	jw_str(w, k->name);
+	jw_field_str(w, "id", k->name);
 	jw_key(w, "address");
 	hex_or_null(w, addr, addr);
-	jw_key(w, "type");
-	jw_str(w, lock_kind_name(kind));
-	jw_key(w, "site");
-	jw_str(w, k->lk ? site_name(k->lk->site) : NULL);
+	jw_field_str(w, "type", lock_kind_name(kind));
+	jw_field_str(w, "site", k->lk ? site_name(k->lk->site) : NULL);
 	if (f->kind == K_LOCK_ORDER && f->u.cycle.is_class) {
-		jw_key(w, "class_id");
-		jw_u64(w, k->uid);
+		jw_field_u64(w, "class_id", k->uid);
 	}
 	jw_key(w, "site_stack");
 	json_frames(w, k->lk ? k->lk->site_stack : NULL);
@@ -447,8 +433,7 @@ static void locks(struct jw *w, const struct finding *f)
 /* The members every thread object has. */
 static void thread_fields(struct jw *w, const struct fthread *t)
 {
-	jw_key(w, "thread");
-	jw_u64(w, t->tid);
+	jw_field_u64(w, "thread", t->tid);
 	jw_key(w, "os_tid");
 	u64_or_null(w, t->t, t->t ? t->t->os_tid : 0);
 	jw_key(w, "parent");
@@ -483,24 +468,18 @@ static void tid_or_null(struct jw *w, uint32_t tid)
 
 static void cycle(struct jw *w, const struct finding *f)
 {
-	jw_key(w, "class");
-	jw_bool(w, f->u.cycle.is_class);
+	jw_field_bool(w, "class", f->u.cycle.is_class);
 	locks(w, f);
 	jw_key(w, "edges");
 	jw_arr(w);
 	for (size_t i = 0; i < f->u.cycle.nedges; i++) {
 		const struct fedge *e = &f->u.cycle.edges[i];
 		jw_obj(w);
-		jw_key(w, "from");
-		jw_str(w, f->locks[e->from].name);
-		jw_key(w, "to");
-		jw_str(w, f->locks[e->to].name);
-		jw_key(w, "thread");
-		jw_u64(w, e->e->tid);
-		jw_key(w, "from_mode");
-		jw_str(w, mode_name(e->e->from_mode));
-		jw_key(w, "to_mode");
-		jw_str(w, mode_name(e->e->to_mode));
+		jw_field_str(w, "from", f->locks[e->from].name);
+		jw_field_str(w, "to", f->locks[e->to].name);
+		jw_field_u64(w, "thread", e->e->tid);
+		jw_field_str(w, "from_mode", mode_name(e->e->from_mode));
+		jw_field_str(w, "to_mode", mode_name(e->e->to_mode));
 		jw_key(w, "stack");
 		json_frames(w, e->e->to_stack);
 		jw_key(w, "from_stack");
@@ -518,8 +497,7 @@ static void waitset(struct jw *w, const struct finding *f)
 	const struct waitset *ws = f->ev->u.waitset;
 
 	if (f->kind == K_STALL) {
-		jw_key(w, "waited_ms");
-		jw_u64(w, ws->waited_ms);
+		jw_field_u64(w, "waited_ms", ws->waited_ms);
 	}
 	locks(w, f);
 	jw_key(w, "threads");
@@ -535,8 +513,7 @@ static void waitset(struct jw *w, const struct finding *f)
 		if (wt->wait_kind == DB_WAIT_LOCK) {
 			jw_key(w, "lock");
 			lock_ref(w, f, wt->wait_id, wt->wait_addr);
-			jw_key(w, "mode");
-			jw_str(w, mode_name(wt->wait_mode));
+			jw_field_str(w, "mode", mode_name(wt->wait_mode));
 		} else if (wt->wait_kind == DB_WAIT_JOIN) {
 			jw_key(w, "thread");
 			u64_or_null(w, wt->wait_id < UINT32_MAX, wt->wait_id);
@@ -550,8 +527,7 @@ static void waitset(struct jw *w, const struct finding *f)
 			jw_obj(w);
 			jw_key(w, "lock");
 			lock_ref(w, f, wt->held[j].uid, wt->held[j].addr);
-			jw_key(w, "mode");
-			jw_str(w, mode_name(wt->held[j].mode));
+			jw_field_str(w, "mode", mode_name(wt->held[j].mode));
 			jw_key(w, "stack");
 			json_frames(w, wt->held[j].stack);
 			jw_obj_end(w);
@@ -566,8 +542,7 @@ static void misuse(struct jw *w, const struct finding *f)
 {
 	const struct event *ev = f->ev;
 
-	jw_key(w, "misuse");
-	jw_str(w, misuse_name(ev->u.misuse.kind));
+	jw_field_str(w, "misuse", misuse_name(ev->u.misuse.kind));
 	jw_key(w, "thread");
 	tid_or_null(w, ev->u.misuse.tid);
 	jw_key(w, "stack");
@@ -595,30 +570,23 @@ static void leaks(struct jw *w, const struct finding *f)
 
 	switch (f->kind) {
 	case K_THREAD_LEAK:
-		jw_key(w, "thread");
-		jw_u64(w, ev->u.thread_leak.tid);
+		jw_field_u64(w, "thread", ev->u.thread_leak.tid);
 		jw_key(w, "stack");
 		json_frames(w, ev->u.thread_leak.stack);
 		break;
 	case K_FD_LEAK:
 		jw_key(w, "fd");
 		jw_i64(w, ev->u.fd_leak.fd);
-		jw_key(w, "what");
-		jw_str(w, ev->u.fd_leak.what);
-		jw_key(w, "thread");
-		jw_u64(w, ev->u.fd_leak.tid);
+		jw_field_str(w, "what", ev->u.fd_leak.what);
+		jw_field_u64(w, "thread", ev->u.fd_leak.tid);
 		jw_key(w, "stack");
 		json_frames(w, ev->u.fd_leak.stack);
 		break;
 	default:
-		jw_key(w, "leak_kind");
-		jw_str(w, finding_leak_kind(f));
-		jw_key(w, "bytes");
-		jw_u64(w, f->u.leak.bytes);
-		jw_key(w, "blocks");
-		jw_u64(w, f->u.leak.blocks);
-		jw_key(w, "thread");
-		jw_u64(w, ev->u.leak.tid);
+		jw_field_str(w, "leak_kind", finding_leak_kind(f));
+		jw_field_u64(w, "bytes", f->u.leak.bytes);
+		jw_field_u64(w, "blocks", f->u.leak.blocks);
+		jw_field_u64(w, "thread", ev->u.leak.tid);
 		jw_key(w, "stack");
 		json_frames(w, ev->u.leak.stack);
 		break;
@@ -633,28 +601,21 @@ static void race(struct jw *w, const struct finding *f)
 	const struct race *rc = f->ev->u.race;
 	bool heap = rc->loc == DB_RACE_LOC_HEAP;
 
-	jw_key(w, "evidence");
-	jw_str(w, race_evidence_name(f->u.race.evidence));
-	jw_key(w, "count");
-	jw_u64(w, f->u.race.count);
+	jw_field_str(w, "evidence", race_evidence_name(f->u.race.evidence));
+	jw_field_u64(w, "count", f->u.race.count);
 	if (!heap) {
-		jw_key(w, "symbol");
-		jw_str(w, f->u.race.symbol);
+		jw_field_str(w, "symbol", f->u.race.symbol);
 	}
 	jw_key(w, "location");
 	jw_obj(w);
-	jw_key(w, "kind");
-	jw_str(w, race_loc_name(rc->loc));
+	jw_field_str(w, "kind", race_loc_name(rc->loc));
 	jw_key(w, "address");
 	jw_hex(w, rc->addr);
-	jw_key(w, "size");
-	jw_u64(w, rc->size);
-	jw_key(w, "symbol");
-	jw_str(w, f->u.race.symbol);
+	jw_field_u64(w, "size", rc->size);
+	jw_field_str(w, "symbol", f->u.race.symbol);
 	jw_key(w, "offset");
 	u64_or_null(w, f->u.race.has_offset, f->u.race.offset);
-	jw_key(w, "module");
-	jw_str(w, !heap && rc->mod ? rc->mod->path : NULL);
+	jw_field_str(w, "module", !heap && rc->mod ? rc->mod->path : NULL);
 	jw_key(w, "module_offset");
 	hex_or_null(w, !heap && rc->mod, rc->mod ? rc->addr - rc->mod->bias : 0);
 	if (heap) {
@@ -662,8 +623,7 @@ static void race(struct jw *w, const struct finding *f)
 		jw_obj(w);
 		jw_key(w, "address");
 		jw_hex(w, rc->object);
-		jw_key(w, "size");
-		jw_u64(w, rc->object_size);
+		jw_field_u64(w, "size", rc->object_size);
 		jw_key(w, "offset");
 		u64_or_null(w, f->u.race.has_offset, f->u.race.offset);
 		jw_key(w, "stack");
@@ -676,16 +636,12 @@ static void race(struct jw *w, const struct finding *f)
 	for (int i = 0; i < 2; i++) {
 		const struct race_access *a = &rc->a[i];
 		jw_obj(w);
-		jw_key(w, "thread");
-		jw_u64(w, a->tid);
-		jw_key(w, "write");
-		jw_bool(w, a->flags & DB_RACEF_WRITE);
-		jw_key(w, "atomic");
-		jw_bool(w, a->flags & DB_RACEF_ATOMIC);
+		jw_field_u64(w, "thread", a->tid);
+		jw_field_bool(w, "write", a->flags & DB_RACEF_WRITE);
+		jw_field_bool(w, "atomic", a->flags & DB_RACEF_ATOMIC);
 		jw_key(w, "stack");
 		json_frames(w, a->stack);
-		jw_key(w, "locks_held");
-		jw_u64(w, a->nlocks);
+		jw_field_u64(w, "locks_held", a->nlocks);
 		jw_key(w, "locks");
 		jw_arr(w);
 		for (size_t j = 0; j < a->nnamed; j++) {
@@ -693,14 +649,12 @@ static void race(struct jw *w, const struct finding *f)
 			size_t li = finding_lock(f, k->uid, k->addr);
 			const struct lock *lk = li == SIZE_MAX ? NULL : f->locks[li].lk;
 			jw_obj(w);
-			jw_key(w, "id");
-			jw_str(w, li == SIZE_MAX ? NULL : f->locks[li].name);
+			jw_field_str(w, "id", li == SIZE_MAX ? NULL : f->locks[li].name);
 			jw_key(w, "address");
 			jw_hex(w, k->addr);
 			jw_key(w, "uid");
 			u64_or_null(w, k->uid, k->uid);
-			jw_key(w, "mode");
-			jw_str(w, a->mode_bits & 1u << j ? "read" : "write");
+			jw_field_str(w, "mode", a->mode_bits & 1u << j ? "read" : "write");
 			if (lk) {
 				jw_key(w, "site");
 				json_frames(w, lk->site_stack);
@@ -718,17 +672,14 @@ static void race(struct jw *w, const struct finding *f)
 static void finding(struct jw *w, const struct finding *f)
 {
 	jw_obj(w);
-	jw_key(w, "kind");
-	jw_str(w, kind_names[f->kind]);
-	jw_key(w, "pid");
-	jw_u64(w, f->pid);
+	jw_field_str(w, "kind", kind_names[f->kind]);
+	jw_field_u64(w, "pid", f->pid);
 	jw_key(w, "pids");
 	jw_arr(w);
 	for (size_t i = 0; i < f->npids; i++)
 		jw_u64(w, f->pids[i]);
 	jw_arr_end(w);
-	jw_key(w, "summary");
-	jw_str(w, f->summary);
+	jw_field_str(w, "summary", f->summary);
 	switch (f->kind) {
 	case K_LOCK_ORDER:
 		cycle(w, f);

@@ -85,8 +85,7 @@ static void physical(struct jw *w, const struct frame *f)
 	if (f->line) {
 		jw_key(w, "region");
 		jw_obj_compact(w);
-		jw_key(w, "startLine");
-		jw_u64(w, f->line);
+		jw_field_u64(w, "startLine", f->line);
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);
@@ -99,12 +98,10 @@ static void related(struct jw *w, int *id, const struct stack *s, const char *te
 	if (!f)
 		return;
 	jw_obj(w);
-	jw_key(w, "id");
-	jw_u64(w, (uint64_t)(*id)++);
+	jw_field_u64(w, "id", (uint64_t)(*id)++);
 	jw_key(w, "message");
 	jw_obj_compact(w);
-	jw_key(w, "text");
-	jw_str(w, text);
+	jw_field_str(w, "text", text);
 	jw_obj_end(w);
 	physical(w, f);
 	jw_obj_end(w);
@@ -193,16 +190,12 @@ static void result(struct jw *w, const struct finding *f, int rule_index)
 	char fp[24];
 
 	jw_obj(w);
-	jw_key(w, "ruleId");
-	jw_str(w, kind_names[f->kind]);
-	jw_key(w, "ruleIndex");
-	jw_u64(w, (uint64_t)rule_index);
-	jw_key(w, "level");
-	jw_str(w, "error");
+	jw_field_str(w, "ruleId", kind_names[f->kind]);
+	jw_field_u64(w, "ruleIndex", (uint64_t)rule_index);
+	jw_field_str(w, "level", "error");
 	jw_key(w, "message");
 	jw_obj_compact(w);
-	jw_key(w, "text");
-	jw_str(w, f->summary);
+	jw_field_str(w, "text", f->summary);
 	jw_obj_end(w);
 	loc = user_frame(finding_main_stack(f));
 	if (f->kind == K_LOCK_ORDER)

@@ -551,6 +551,10 @@ void jw_i64(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 void jw_hex(struct jw *w, uint64_t v);		/* "0x..." */
+/* A member: its key, then its value. */
+void jw_field_u64(struct jw *w, const char *k, uint64_t v);
+void jw_field_str(struct jw *w, const char *k, const char *s);	/* NULL: null */
+void jw_field_bool(struct jw *w, const char *k, bool v);
 void jw_end(struct jw *w);			/* final newline */
 void json_frames(struct jw *w, const struct stack *s);
 int out_json(const struct report *r, FILE *f);
