@@ -12,59 +12,7 @@
  * EXPECT: lock-order-inversion 1
  * EXPECT-FUNC: lock-order-inversion take_ab take_ba
  */
-#include <fcntl.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
+/* close_all_fds.c's program, closing with close_range */
 #include <unistd.h>
-
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
-
-__attribute__((noinline)) void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
-
-__attribute__((noinline)) void *take_ba(void *arg)
-{
-	pthread_mutex_lock(&b);
-	pthread_mutex_lock(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
-
-int main(int argc, char **argv)
-{
-	int fd;
-
-	if (argc < 2)
-		return 2;
-	if (close_range(3, ~0U, 0) != 0)
-		return 6;
-	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd != 3) {
-		fprintf(stderr, "data file got fd %d\n", fd);
-		return 3;
-	}
-	if (write(fd, "before\n", 7) != 7)
-		return 4;
-	run(take_ab);
-	run(take_ba);
-	if (write(fd, "after\n", 6) != 6)
-		return 4;
-	return close(fd) == 0 ? 0 : 5;
-}
+#define CLOSE_FROM_3() close_range(3, ~0U, 0)
+#include "close_all_fds.c"
