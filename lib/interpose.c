@@ -149,6 +149,8 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
 	db_lock_before(t, &a);						\
 	int r = trycall;						\
+	if (DB_UNLIKELY(r == EBUSY) && kind_ == DB_LOCK_MUTEX)		\
+		r = mutex_poll((pthread_mutex_t *)(uintptr_t)l);		\
 	if (DB_UNLIKELY(r == EBUSY))					\
 		r = db_wait_lock(t, &a, attempt_, (void *)(uintptr_t)l, user_end); \
 	if (r == 0)							\
@@ -235,6 +237,26 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 		db_thread_leave(t);					\
 	}								\
 	return call
+
+/* A busy mutex is polled (loads only, no stores on its line) for a few
+ * hundred ns before the wait path.  The shims lengthen every critical
+ * section a little; without the poll, two threads contending for a short
+ * one fall into glibc's futex path far more often than natively (measured
+ * on the lock microbenchmark: 2x the futex calls, 140 ns a pair against 70). */
+#define DB_MUTEX_POLLS	20
+
+static DB_NOINLINE int mutex_poll(pthread_mutex_t *l)
+{
+	for (int i = 0; i < DB_MUTEX_POLLS; i++) {
+		__builtin_ia32_pause();
+		if (__atomic_load_n(&l->__data.__lock, __ATOMIC_RELAXED) == 0) {
+			int r = REAL(pthread_mutex_trylock)(l);
+			if (r != EBUSY)
+				return r;
+		}
+	}
+	return EBUSY;
+}
 
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
