@@ -767,6 +767,25 @@ static void sleep_ms(long ms)
 	syscall(SYS_nanosleep, &ts, NULL);
 }
 
+/* Has thread tid of pid exited (a zombie, or gone)?  A thread that was
+ * joined a moment ago may still be listed; ptrace refuses it (EPERM). */
+static bool task_exited(pid_t pid, pid_t tid)
+{
+	char buf[512], path[64];
+
+	db_fmt(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	long k = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	syscall(SYS_close, fd);
+	if (k <= 0)
+		return true;
+	buf[k] = 0;
+	const char *c = strrchr(buf, ')');	/* the name may hold anything */
+	return c && c[1] == ' ' && (c[2] == 'Z' || c[2] == 'X');
+}
+
 /* Attach to one thread and stop it (in the tracer). */
 static void trace_one(pid_t tid, void *arg)
 {
@@ -785,7 +804,7 @@ static void trace_one(pid_t tid, void *arg)
 	atomic_store(&s->state, 0);
 	atomic_store(&nstop, n + 1);
 	if (syscall(SYS_ptrace, PTRACE_SEIZE, tid, NULL, NULL) != 0) {
-		atomic_store(&s->state, 4);
+		atomic_store(&s->state, task_exited(tracee_pid, tid) ? 3 : 4);
 		return;
 	}
 	if (syscall(SYS_ptrace, PTRACE_INTERRUPT, tid, NULL, NULL) != 0) {
