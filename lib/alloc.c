@@ -185,6 +185,18 @@ static inline uint32_t home(uint64_t w0, uint32_t bits)
 	return index_of((w0 & SLOT_ADDR_MASK) * 0x9e3779b97f4a7c15ull, bits);
 }
 
+/* Start loading the slot where a's probe begins: the table is far bigger
+ * than the cache, so that load misses, and the work before the probe
+ * (the shard's lock, the allocation's stack) can overlap it.  Read
+ * without the lock: a stale table or size only prefetches the wrong line. */
+static inline void slot_prefetch(const struct shard *s, uint64_t h)
+{
+	const struct slot *tab = __atomic_load_n(&s->tab, __ATOMIC_RELAXED);
+
+	if (tab)
+		__builtin_prefetch(&tab[index_of(h, __atomic_load_n(&s->bits, __ATOMIC_RELAXED))], 1);
+}
+
 /* Place a slot in a table with room (no duplicate of its key). */
 static void place(struct slot *tab, uint32_t mask, uint32_t bits, const struct slot *e)
 {
@@ -341,9 +353,10 @@ static void add(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c)
 		db_alloc_untracked();
 		return;
 	}
-	make_slot(t, a, n, c, &e);
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
+	slot_prefetch(s, h);
+	make_slot(t, a, n, c, &e);
 	db_spin_lock(&s->lock);
 	bool ok = insert(s, &e, h);
 	db_spin_unlock(&s->lock);
@@ -411,6 +424,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
 		uint64_t h = addr_hash(a);
 		struct shard *s = shard_of(a, h);
+		slot_prefetch(s, h);
 		db_spin_lock(&s->lock);
 		found = take(s, a, h, &old);
 		if (found)

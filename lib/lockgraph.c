@@ -99,9 +99,14 @@ void db_lockgraph_init(void)
 	}
 }
 
+/* Pages fold onto the counters without scrambling: a run of heap pages
+ * has a run of counters, so the frees of nearby blocks (each looks here)
+ * read one cache line of them, not a line each. */
 static inline uint32_t page_of(uintptr_t addr)
 {
-	return (uint32_t)(db_hash64(addr >> 12) & (LOCKPAGES - 1));
+	uintptr_t pg = addr >> 12;
+
+	return (uint32_t)((pg ^ (pg >> 16) ^ (pg >> 32)) & (LOCKPAGES - 1));
 }
 
 /* Double the table (caller holds table_lock); false when it cannot grow. */

@@ -85,7 +85,8 @@
 #define MAX_SITES	(1u << 16)	/* instructions known (more: not sampled) */
 #define SITE_HASH	(1u << 17)	/* pc -> site */
 #define SHADOW_SLOTS	(1u << 12)	/* granules with accesses recorded (lossy) */
-#define SHADOW_LINES	(1u << 16)	/* filter: shadow entries per 64-byte line (hashed) */
+#define SHADOW_LINES	(1u << 16)	/* filter: shadow entries per 64-byte line (folded) */
+#define SHADOW_PAGES	(1u << 12)	/* its first level: per 4 KiB page (folded) */
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
 #define MAX_ARMED	4096		/* race_sample's limit */
 #define MAX_PROMOTED	256
@@ -172,7 +173,7 @@ static uint32_t promo_next;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static struct shadow *shadows;
-static _Atomic uint8_t *shadow_lines;
+static _Atomic uint8_t *shadow_lines;	/* SHADOW_LINES, then SHADOW_PAGES */
 static struct pauser pausers[MAX_PAUSERS];
 
 static struct {
@@ -482,41 +483,86 @@ static void consider(const cs_insn *in, unsigned mod)
 /* capstone is loaded when sampling starts (by the thread that starts it,
  * not the watcher: the watcher holds arm_lock, and a dlopen there could
  * wait for the loader's lock held by a thread waiting for arm_lock): a
- * program that never starts a thread (most of a test suite) never maps it. */
-static struct {
+ * program that never starts a thread (most of a test suite) never maps it.
+ * Once every module is disassembled it is unloaded again (its code, tables
+ * and relocated data are about 5 MB of the process's memory), and loaded
+ * again by a thread whose dlopen brought new code.  cap changes under
+ * arm_lock; dlopen and dlclose happen outside it. */
+static struct capstone {
 	void *lib;
 	csh h;
 	cs_insn *in;
 	bool (*disasm_iter)(csh, const uint8_t **, size_t *, uint64_t *, cs_insn *);
+	void (*free_)(cs_insn *, size_t);
+	cs_err (*close_)(csh *);
 } cap;
 
+static bool cap_failed;		/* cannot be loaded: not tried again */
+
+static void capstone_close(struct capstone *c)
+{
+	if (c->in)
+		c->free_(c->in, 1);
+	if (c->h)
+		c->close_(&c->h);
+	if (c->lib)
+		dlclose(c->lib);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Caller does not hold arm_lock. */
 static bool capstone_load(void)
 {
-	static bool tried;
 	cs_err (*open_)(cs_arch, cs_mode, csh *);
 	cs_err (*option)(csh, cs_opt_type, size_t);
 	cs_insn *(*alloc)(csh);
+	struct capstone c = { 0 };
 
 	if (cap.in)		/* loaded already (a fork child inherits it) */
 		return true;
-	if (tried)
+	if (cap_failed)
 		return false;
-	tried = true;
-	cap.lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!cap.lib)
-		cap.lib = dlopen("libcapstone.so", RTLD_NOW | RTLD_LOCAL);
-	if (!cap.lib)
+	c.lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!c.lib)
+		c.lib = dlopen("libcapstone.so", RTLD_NOW | RTLD_LOCAL);
+	if (!c.lib) {
+		cap_failed = true;
 		return false;
-	*(void **)&open_ = dlsym(cap.lib, "cs_open");
-	*(void **)&option = dlsym(cap.lib, "cs_option");
-	*(void **)&alloc = dlsym(cap.lib, "cs_malloc");
-	*(void **)&cap.disasm_iter = dlsym(cap.lib, "cs_disasm_iter");
-	if (!open_ || !option || !alloc || !cap.disasm_iter ||
-	    open_(CS_ARCH_X86, CS_MODE_64, &cap.h) != CS_ERR_OK)
+	}
+	*(void **)&open_ = dlsym(c.lib, "cs_open");
+	*(void **)&option = dlsym(c.lib, "cs_option");
+	*(void **)&alloc = dlsym(c.lib, "cs_malloc");
+	*(void **)&c.disasm_iter = dlsym(c.lib, "cs_disasm_iter");
+	*(void **)&c.free_ = dlsym(c.lib, "cs_free");
+	*(void **)&c.close_ = dlsym(c.lib, "cs_close");
+	if (!open_ || !option || !alloc || !c.disasm_iter || !c.free_ || !c.close_ ||
+	    open_(CS_ARCH_X86, CS_MODE_64, &c.h) != CS_ERR_OK ||
+	    option(c.h, CS_OPT_DETAIL, CS_OPT_ON) != CS_ERR_OK || !(c.in = alloc(c.h))) {
+		capstone_close(&c);
+		cap_failed = true;
 		return false;
-	option(cap.h, CS_OPT_DETAIL, CS_OPT_ON);
-	cap.in = alloc(cap.h);
-	return cap.in != NULL;
+	}
+	pthread_mutex_lock(&arm_lock);
+	if (!cap.in) {
+		cap = c;
+		c = (struct capstone){ 0 };
+	}
+	pthread_mutex_unlock(&arm_lock);
+	capstone_close(&c);	/* another thread was first */
+	return true;
+}
+
+/* Every module is disassembled: give capstone's memory back.  Caller is
+ * the watcher, not holding arm_lock. */
+static void capstone_unload(void)
+{
+	struct capstone c;
+
+	pthread_mutex_lock(&arm_lock);
+	c = cap;
+	memset(&cap, 0, sizeof(cap));
+	pthread_mutex_unlock(&arm_lock);
+	capstone_close(&c);
 }
 
 /* Disassemble up to budget bytes of the modules' code not yet seen.
@@ -709,6 +755,7 @@ static void *watcher_main(void *arg)
 	(void)arg;
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
+	bool all_done = false;
 	for (unsigned step = 1; !atomic_load(&stopping); step++) {
 		uint64_t us = atomic_load(&window_us) / 4;	/* a quarter window */
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
@@ -729,11 +776,15 @@ static void *watcher_main(void *arg)
 			if (step % 4) {
 				rearm_hit();
 			} else {
-				disassemble(DISASM_SLICE);
+				all_done = cap.in && disassemble(DISASM_SLICE) < DISASM_SLICE;
 				rotate();
 			}
 		}
 		pthread_mutex_unlock(&arm_lock);
+		if (all_done) {
+			capstone_unload();
+			all_done = false;
+		}
 	}
 	return NULL;
 }
@@ -741,20 +792,38 @@ static void *watcher_main(void *arg)
 /* ---- shadow ---------------------------------------------------------------- */
 
 /* The filter a free looks at first: how many shadow entries granule g's
- * 64-byte line (or a line hashing with it) has, kept by whoever changes an
- * entry's granule, under the entry's lock: a free of a small block whose
- * lines hold no sampled location costs a load or two (from 64 KiB: one
- * byte a line, in the cache), however densely the sampled locations cover
- * the heap's pages.  A count that reached 255 stays there: maybe. */
+ * 4 KiB page and its 64-byte line have (or a page or line folded onto
+ * them), kept by whoever changes an entry's granule, under the entry's
+ * lock.  A free of a block whose page holds no sampled location reads one
+ * byte of a 4 KiB array that stays in the cache; otherwise one of 64 KiB
+ * per line.  A count that reached 255 stays there: maybe.  Lines and
+ * pages fold onto the filter without scrambling, so the frees of nearby
+ * blocks read nearby counters. */
+static inline _Atomic uint8_t *line_counter(uintptr_t line)
+{
+	return &shadow_lines[(line ^ (line >> 16) ^ (line >> 32)) & (SHADOW_LINES - 1)];
+}
+
+static inline _Atomic uint8_t *page_counter(uintptr_t page)
+{
+	return &shadow_lines[SHADOW_LINES + ((page ^ (page >> 12) ^ (page >> 24)) & (SHADOW_PAGES - 1))];
+}
+
+static void count_one(_Atomic uint8_t *c, int d)
+{
+	uint8_t v = atomic_load_explicit(c, memory_order_relaxed);
+
+	while (v != UINT8_MAX && !atomic_compare_exchange_weak_explicit(
+			c, &v, (uint8_t)(v + d), memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
 static void line_count(uintptr_t g, int d)
 {
 	if (!g)
 		return;
-	_Atomic uint8_t *c = &shadow_lines[db_hash64(g >> 3) & (SHADOW_LINES - 1)];
-	uint8_t v = atomic_load_explicit(c, memory_order_relaxed);
-	while (v != UINT8_MAX && !atomic_compare_exchange_weak_explicit(
-			c, &v, (uint8_t)(v + d), memory_order_relaxed, memory_order_relaxed))
-		;
+	count_one(line_counter(g >> 3), d);
+	count_one(page_counter(g >> 9), d);
 }
 
 static struct shadow *shadow_get(uintptr_t a)
@@ -782,9 +851,14 @@ void db_race_freed(uintptr_t p, size_t n)
 
 	if (!shadows)
 		return;
+	for (uintptr_t pg = p >> 12; pg <= (p + n - 1) >> 12 && !any; pg++)
+		any = atomic_load_explicit(page_counter(pg), memory_order_relaxed) ||
+		      pg - (p >> 12) > 1;	/* a large block: the lines say */
+	if (!any)
+		return;
+	any = false;
 	for (uintptr_t ln = p >> 6; ln <= (p + n - 1) >> 6 && !any; ln++) {
-		any = atomic_load_explicit(&shadow_lines[db_hash64(ln) & (SHADOW_LINES - 1)],
-					   memory_order_relaxed);
+		any = atomic_load_explicit(line_counter(ln), memory_order_relaxed);
 		if (ln - (p >> 6) > 64) {	/* a large block: look at every entry */
 			any = true;
 			break;
@@ -1294,7 +1368,7 @@ static void start(void)
 		sites = db_mem_map(sizeof(struct site) * MAX_SITES);
 		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
 		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
-		shadow_lines = db_mem_map(SHADOW_LINES * sizeof(*shadow_lines));
+		shadow_lines = db_mem_map(SHADOW_LINES + SHADOW_PAGES);
 	}
 	if (!sites || !site_hash || !shadows || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
@@ -1362,7 +1436,12 @@ void db_race_modules_changed(void)
 		return;
 	pthread_mutex_lock(&arm_lock);
 	scan_modules();
+	bool todo = false;
+	for (unsigned k = 0; k < nmodules; k++)
+		todo |= modules[k].sample && !modules[k].gone && modules[k].done != SIZE_MAX;
 	pthread_mutex_unlock(&arm_lock);
+	if (todo)	/* new code to disassemble */
+		capstone_load();
 }
 
 /* Before dlclose: no site may stay armed in a module that may go.  The
@@ -1493,7 +1572,7 @@ void db_race_atfork_child(void)
 		for (unsigned i = 0; shadows && i < SHADOW_SLOTS; i++)
 			memset(&shadows[i], 0, sizeof(shadows[i]));
 		if (shadow_lines)
-			memset(shadow_lines, 0, SHADOW_LINES * sizeof(*shadow_lines));
+			memset(shadow_lines, 0, SHADOW_LINES + SHADOW_PAGES);
 		atomic_store(&npromoted, 0);
 		atomic_store(&nwindows, 0);
 		atomic_store(&ntraps, 0);

@@ -14,6 +14,9 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 /* The race lasts this long, whatever the machine's speed: the sampler
  * catches a few accesses per 10 ms window, so time, not a count, finds it. */
@@ -28,12 +31,47 @@ static void *worker(void *arg)
 	return arg;
 }
 
+#ifdef DLOPEN_LATE
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* A first thread starts the sampler, which unloads its disassembler once
+ * it has seen all the code there is: wait for that (up to 5 s). */
+static int disassembler_gone(void)
+{
+	pthread_t t;
+	char line[4096];
+
+	if (pthread_create(&t, NULL, nothing, NULL) != 0)
+		return 0;
+	pthread_join(t, NULL);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen("/proc/self/maps", "r");
+		int mapped = 0;
+		while (f && fgets(line, sizeof(line), f))
+			mapped |= strstr(line, "libcapstone") != NULL;
+		if (f)
+			fclose(f);
+		if (!mapped)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	pthread_t t[2];
 
 	if (argc < 2)
 		return 2;
+#ifdef DLOPEN_LATE
+	if (!disassembler_gone())
+		return 6;
+#endif
 	void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return 3;
