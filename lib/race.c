@@ -845,53 +845,52 @@ static struct shadow *shadow_get(uintptr_t a)
 	return sh;
 }
 
+/* Clear the shadow entry of granule g, if it holds g. */
+static void shadow_clear(uintptr_t g)
+{
+	struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+
+	if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
+		return;
+	db_spin_lock(&sh->lock);
+	if (sh->granule == g) {
+		line_count(g, -1);
+		sh->granule = 0;
+	}
+	db_spin_unlock(&sh->lock);
+}
+
+/* A block is freed: its granules' entries go.  The filters are walked
+ * from the top: a page whose counter is 0 costs one load whatever the
+ * block's size, a line whose counter is 0 one more, and only the granules
+ * of the lines left are looked up in the shadow (a miss each).  A block
+ * of more pages than the shadow has entries is swept against them all. */
 void db_race_freed(uintptr_t p, size_t n)
 {
-	bool any = false;
-
-	if (!shadows)
-		return;
-	for (uintptr_t pg = p >> 12; pg <= (p + n - 1) >> 12 && !any; pg++)
-		any = atomic_load_explicit(page_counter(pg), memory_order_relaxed) ||
-		      pg - (p >> 12) > 1;	/* a large block: the lines say */
-	if (!any)
-		return;
-	any = false;
-	for (uintptr_t ln = p >> 6; ln <= (p + n - 1) >> 6 && !any; ln++) {
-		any = atomic_load_explicit(line_counter(ln), memory_order_relaxed);
-		if (ln - (p >> 6) > 64) {	/* a large block: look at every entry */
-			any = true;
-			break;
-		}
-	}
-	if (!any)
+	if (!shadows || !n)
 		return;
 	uintptr_t glo = p >> 3, ghi = (p + n + 7) >> 3;
-	if (ghi - glo <= SHADOW_SLOTS / 4) {
-		for (uintptr_t g = glo; g < ghi; g++) {
-			struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
-			if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
-				continue;
-			db_spin_lock(&sh->lock);
-			if (sh->granule == g) {
-				line_count(g, -1);
-				sh->granule = 0;
-			}
-			db_spin_unlock(&sh->lock);
+	if (n / 4096 > SHADOW_SLOTS / 8) {
+		for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
+			uintptr_t g = __atomic_load_n(&shadows[i].granule, __ATOMIC_RELAXED);
+			if (g >= glo && g < ghi)
+				shadow_clear(g);
 		}
 		return;
 	}
-	for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
-		struct shadow *sh = &shadows[i];
-		uintptr_t g = __atomic_load_n(&sh->granule, __ATOMIC_RELAXED);
-		if (g < glo || g >= ghi)
+	for (uintptr_t pg = glo >> 9; pg <= (ghi - 1) >> 9; pg++) {
+		if (!atomic_load_explicit(page_counter(pg), memory_order_relaxed))
 			continue;
-		db_spin_lock(&sh->lock);
-		if (sh->granule >= glo && sh->granule < ghi) {
-			line_count(sh->granule, -1);
-			sh->granule = 0;
+		uintptr_t llo = pg << 6 > glo >> 3 ? pg << 6 : glo >> 3;
+		uintptr_t lhi = (pg + 1) << 6 < ((ghi - 1) >> 3) + 1 ? (pg + 1) << 6 : ((ghi - 1) >> 3) + 1;
+		for (uintptr_t ln = llo; ln < lhi; ln++) {
+			if (!atomic_load_explicit(line_counter(ln), memory_order_relaxed))
+				continue;
+			uintptr_t a = ln << 3 > glo ? ln << 3 : glo;
+			uintptr_t b = (ln + 1) << 3 < ghi ? (ln + 1) << 3 : ghi;
+			for (uintptr_t g = a; g < b; g++)
+				shadow_clear(g);
 		}
-		db_spin_unlock(&sh->lock);
 	}
 }
 

@@ -27,6 +27,9 @@ struct msg {
 	pthread_mutex_t ref_lock;
 	int refs;		/* under ref_lock */
 	long seq;
+#ifdef PAYLOAD_AT
+	char pad[PAYLOAD_AT];	/* the payload pages into the block */
+#endif
 	long payload[WORDS];
 };
 
