@@ -207,8 +207,7 @@ static void place(struct slot *tab, uint32_t mask, uint32_t bits, const struct s
 		}
 }
 
-/* Double the table (or make the first).  Caller holds s->lock. */
-static DB_NOINLINE bool grow(struct shard *s)
+static bool grow_table(struct shard *s)
 {
 	uint32_t old = s->tab ? s->mask + 1 : 0;
 	uint32_t bits = old ? s->bits + 1 : (uint32_t)__builtin_ctz(SHARD_MIN);
@@ -228,6 +227,17 @@ static DB_NOINLINE bool grow(struct shard *s)
 	s->mask = cap - 1;
 	s->bits = bits;
 	return true;
+}
+
+/* Double the table (or make the first), keeping errno (db_mem_alloc may
+ * map).  Caller holds s->lock. */
+static DB_NOINLINE bool grow(struct shard *s)
+{
+	int e = errno;
+	bool ok = grow_table(s);
+
+	errno = e;
+	return ok;
 }
 
 /* Caller holds s->lock.  A slot already holding the address is stale (its
@@ -310,11 +320,13 @@ void db_alloc_untracked(void)
 static DB_NOINLINE DB_COLD void table_full(void)
 {
 	static atomic_int once;
+	int e = errno;
 
 	db_alloc_untracked();
 	if (!atomic_exchange(&once, 1))
 		db_warn("out of memory for the allocation table: blocks allocated from "
 			"now on are not checked for leaks");
+	errno = e;
 }
 
 /* The slot for a block just allocated by t (DB_THREAD_DEAD: a thread in its
@@ -371,9 +383,7 @@ __attribute__((flatten)) void db_alloc_add(struct db_thread *t, void *p, size_t 
 {
 	if (DB_UNLIKELY(!atomic_load_explicit(&tracking, memory_order_relaxed)))
 		return;
-	int e = errno;
-	add(t, (uintptr_t)p, n, c);
-	errno = e;
+	add(t, (uintptr_t)p, n, c);	/* errno: kept by the slow paths that touch it */
 }
 
 /* Could a be a block some allocator returned?  False only when certain. */

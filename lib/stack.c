@@ -21,6 +21,7 @@
  * never freed); inserts take depot_lock.  Ids index by_id[] for logging.
  */
 #define UNW_LOCAL_ONLY
+#include <errno.h>
 #include <libunwind.h>
 #include <link.h>
 #include <string.h>
@@ -333,12 +334,17 @@ struct db_stack_cache {
 	struct sc_entry e[SC_ENTRIES];
 };
 
+/* The unwinder and the depot may make system calls: errno is kept (the
+ * program's malloc calls see it unchanged, as with glibc). */
 static uint64_t unwind_alloc(int depth, uintptr_t *pc, int *n)
 {
+	int e = errno;
 	bool trunc;
 
 	*n = db_stack_capture_fast(pc, depth, &trunc);
-	return db_stack_put_quiet(pc, *n, trunc ? DB_STACKF_TRUNCATED : 0);
+	uint64_t id = db_stack_put_quiet(pc, *n, trunc ? DB_STACKF_TRUNCATED : 0);
+	errno = e;
+	return id;
 }
 
 static uintptr_t find_word(uintptr_t a, uintptr_t end, uintptr_t w)
@@ -387,8 +393,13 @@ uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth)
 	    (c.sp & 7))
 		return unwind_alloc(depth, pc, &n);
 	struct db_stack_cache *sc = t->scache;
-	if (DB_UNLIKELY(!sc) && !(sc = t->scache = db_mem_alloc(sizeof(*sc))))
-		return unwind_alloc(depth, pc, &n);
+	if (DB_UNLIKELY(!sc)) {
+		int e = errno;
+		sc = t->scache = db_mem_alloc(sizeof(*sc));
+		errno = e;
+		if (!sc)
+			return unwind_alloc(depth, pc, &n);
+	}
 	uint64_t h = (c.pc ^ (c.sp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
 	struct sc_entry *e = &sc->e[h >> (64 - SC_BITS)];
 	sc->lookups++;
