@@ -265,9 +265,19 @@ struct db_thread {
 	struct db_stack_cache *scache;
 };
 
-/* The reentrancy level: > 0 while deadbolt works on this thread. */
-extern __thread int db_level;
-extern __thread struct db_thread *db_self;
+/* Per-thread state reached on every shim call, in one TLS block: a shim
+ * finds both fields from one thread-pointer offset (one GOT load).
+ * level: > 0 while deadbolt works on this thread; self: the thread's
+ * record; in_dl: > 0 inside dlopen/dlclose (stack.c). */
+struct db_tls {
+	struct db_thread *self;
+	int level;
+	int in_dl;
+};
+extern __thread struct db_tls db_tls;
+#define db_level	(db_tls.level)
+#define db_self		(db_tls.self)
+#define db_in_dl	(db_tls.in_dl)
 #define DB_THREAD_DEAD	((struct db_thread *)1)	/* after the thread's cleanup */
 extern atomic_int db_ready;	/* 1: initialised; 2: disabled for good */
 extern atomic_uint db_nthreads;	/* the program's threads deadbolt knows, alive */
@@ -481,9 +491,8 @@ struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mo
 			       const struct db_held **held);
 
 /* ---- stack.c ------------------------------------------------------------ */
-/* > 0 while this thread is inside dlopen/dlclose (the loader holds its
- * lock): allocation stacks are not unwound then. */
-extern __thread int db_in_dl;
+/* db_in_dl (internal.h): > 0 while this thread is inside dlopen/dlclose
+ * (the loader holds its lock): allocation stacks are not unwound then. */
 void db_stack_init(void);
 /* Unwind the calling thread, skipping deadbolt's own frames. */
 void db_stack_capture(struct db_frames *f, int depth);

@@ -28,8 +28,6 @@
 
 #include "internal.h"
 
-__thread int db_in_dl;
-
 #define DB_STACK_SLOTS	(1u << 19)	/* depot hash slots (pointers) */
 #define DB_MAX_STACKS	(DB_STACK_SLOTS / 2)	/* unique stacks kept; beyond:
 						 * new stacks get id 0 */

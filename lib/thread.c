@@ -20,8 +20,7 @@
 
 #include "internal.h"
 
-__thread int db_level;
-__thread struct db_thread *db_self;
+__thread struct db_tls db_tls;
 atomic_int db_ready;		/* 0 not started, 3 starting, 1 ready, 2 disabled */
 
 enum { READY_OFF = 0, READY_ON = 1, READY_DISABLED = 2, READY_STARTING = 3 };
