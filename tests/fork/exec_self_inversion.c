@@ -11,34 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
-
-__attribute__((noinline)) void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
-
-__attribute__((noinline)) void *take_ba(void *arg)
-{
-	pthread_mutex_lock(&b);
-	pthread_mutex_lock(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
+#include "../ab_ba.h"
 
 int main(int argc, char **argv)
 {

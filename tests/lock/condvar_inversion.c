@@ -10,6 +10,7 @@
  * EXPECT-JSON: len(F('lock-order-inversion')[0]['edges']) == 2
  */
 #include <pthread.h>
+#include <time.h>
 
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
@@ -19,12 +20,21 @@ static int waiting, ready;
 
 __attribute__((noinline)) void *waiter(void *arg)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 60;
 	pthread_mutex_lock(&m);
 	pthread_mutex_lock(&a);
 	waiting = 1;
 	pthread_cond_signal(&waiting_cv);
-	while (!ready)
-		pthread_cond_wait(&wake, &m);	/* re-takes m while a is held */
+	while (!ready) {	/* each re-takes m while a is held */
+#ifdef TIMEDWAIT	/* condvar_timedwait_inversion.c */
+		pthread_cond_timedwait(&wake, &m, &ts);
+#else
+		pthread_cond_wait(&wake, &m);
+#endif
+	}
 	pthread_mutex_unlock(&a);
 	pthread_mutex_unlock(&m);
 	return arg;

@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define N 3
+#ifndef N
+#define N 3	/* cycle5.c: 5 */
+#endif
 
 static pthread_mutex_t l[N];
 

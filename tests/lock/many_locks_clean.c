@@ -24,6 +24,21 @@ static void *lock_pairs(void *arg)
 	return arg;
 }
 
+/* many_locks_inversion.c: the second thread takes one pair the other way */
+#ifdef INVERT_ONE_PAIR
+__attribute__((noinline)) void *invert_one_pair(void *arg)
+{
+	pthread_mutex_lock(&locks[LOCKS / 2 + 1]);
+	pthread_mutex_lock(&locks[LOCKS / 2]);
+	pthread_mutex_unlock(&locks[LOCKS / 2]);
+	pthread_mutex_unlock(&locks[LOCKS / 2 + 1]);
+	return arg;
+}
+#define SECOND_THREAD invert_one_pair
+#else
+#define SECOND_THREAD lock_pairs
+#endif
+
 static void run(void *(*fn)(void *))
 {
 	pthread_t t;
@@ -40,7 +55,7 @@ int main(void)
 	for (int i = 0; i < LOCKS; i++)
 		pthread_mutex_init(&locks[i], NULL);
 	run(lock_pairs);
-	run(lock_pairs);
+	run(SECOND_THREAD);
 	for (int i = 0; i < LOCKS; i++)
 		pthread_mutex_destroy(&locks[i]);
 	free(locks);

@@ -16,6 +16,7 @@
 static pthread_mutex_t pool[POOL];
 static pthread_barrier_t start;
 static long total;		/* guarded by pool[0] */
+static int took_3_9;		/* guarded by pool[3] */
 
 static void *worker(void *arg)
 {
@@ -39,6 +40,8 @@ static void *worker(void *arg)
 				pthread_mutex_lock(&pool[i]);
 				n++;
 			}
+		if ((mask & 0x208) == 0x208)
+			took_3_9 = 1;
 		for (int i = POOL - 1; i >= 0; i--)
 			if (mask & 1u << i)
 				pthread_mutex_unlock(&pool[i]);
@@ -49,6 +52,17 @@ static void *worker(void *arg)
 	pthread_mutex_unlock(&pool[0]);
 	return NULL;
 }
+
+#ifdef INVERT_AT_END	/* many_threads_inversion.c */
+__attribute__((noinline)) void *invert(void *arg)
+{
+	pthread_mutex_lock(&pool[9]);
+	pthread_mutex_lock(&pool[3]);
+	pthread_mutex_unlock(&pool[3]);
+	pthread_mutex_unlock(&pool[9]);
+	return arg;
+}
+#endif
 
 int main(void)
 {
@@ -67,5 +81,11 @@ int main(void)
 		pthread_join(t[i], NULL);
 	pthread_attr_destroy(&attr);
 	pthread_barrier_destroy(&start);
+#ifdef INVERT_AT_END
+	if (!took_3_9)
+		return 3;
+	pthread_create(&t[0], NULL, invert, NULL);
+	pthread_join(t[0], NULL);
+#endif
 	return total >= (long)THREADS * OPS ? 0 : 1;
 }

@@ -5,48 +5,6 @@
  * EXPECT-FUNC: lock-order-inversion take_r_r_x take_x_r
  * EXPECT-JSON: len(F('lock-order-inversion')[0]['edges']) == 2
  */
-#include <pthread.h>
-
-static pthread_mutex_t r, x;
-
-__attribute__((noinline)) void *take_r_r_x(void *arg)
-{
-	pthread_mutex_lock(&r);
-	pthread_mutex_lock(&r);
-	pthread_mutex_lock(&x);
-	pthread_mutex_unlock(&x);
-	pthread_mutex_unlock(&r);
-	pthread_mutex_unlock(&r);
-	return arg;
-}
-
-__attribute__((noinline)) void *take_x_r(void *arg)
-{
-	pthread_mutex_lock(&x);
-	pthread_mutex_lock(&r);
-	pthread_mutex_unlock(&r);
-	pthread_mutex_unlock(&x);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
-
-int main(void)
-{
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&r, &attr);
-	pthread_mutexattr_destroy(&attr);
-	pthread_mutex_init(&x, NULL);
-	run(take_r_r_x);
-	run(take_x_r);
-	return 0;
-}
+#define FIRST take_r_r_x
+#define SECOND take_x_r
+#include "recursive_clean.c"

@@ -5,41 +5,6 @@
  * a false positive.)  Twin: recursive_inversion.c.
  * EXPECT: clean
  */
-#include <pthread.h>
-#include <stdlib.h>
-
-static pthread_mutex_t r, x;
-
-static void *take_r_x_r(void *arg)
-{
-	pthread_mutex_lock(&r);
-	pthread_mutex_lock(&x);
-	if (pthread_mutex_lock(&r) != 0)
-		abort();
-	pthread_mutex_unlock(&r);
-	pthread_mutex_unlock(&x);
-	pthread_mutex_unlock(&r);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
-
-int main(void)
-{
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&r, &attr);
-	pthread_mutexattr_destroy(&attr);
-	pthread_mutex_init(&x, NULL);
-	run(take_r_x_r);
-	run(take_r_x_r);
-	return 0;
-}
+#define FIRST take_r_x_r
+#define SECOND take_r_x_r
+#include "recursive_clean.c"

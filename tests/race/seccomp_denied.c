@@ -39,8 +39,7 @@
 #error "seccomp_denied.c: name this machine's AUDIT_ARCH"
 #endif
 
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
+#include "../ab_ba.h"
 
 /* perf_event_open and pwrite64 -> EPERM, everything else allowed.  The
  * numbers are only meaningful for this architecture's system call table:
@@ -65,32 +64,6 @@ static int deny_patching(void)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -1;
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-}
-
-__attribute__((noinline)) void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
-
-__attribute__((noinline)) void *take_ba(void *arg)
-{
-	pthread_mutex_lock(&b);
-	pthread_mutex_lock(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 __attribute__((noinline)) void *make_garbage(size_t n)

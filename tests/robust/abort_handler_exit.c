@@ -11,43 +11,10 @@
  * EXPECT-EXIT: 7
  * EXPECT-JSON: j['processes'][0]['exit'] == 7 and j['processes'][0]['signal'] is None
  */
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
-#include <stdatomic.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-/* malloc then free; through a volatile pointer, or the compiler drops both. */
-static void alloc_free(size_t n)
-{
-	void *volatile p = malloc(n);
-
-	free(p);
-}
-
-#define WORKERS 2
-#define WARM 20000
-
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
-static atomic_long done[WORKERS];
-
-static void *worker(void *arg)
-{
-	long id = (long)arg;
-
-	for (long n = 0;; n++) {
-		pthread_mutex_lock(&a);
-		pthread_mutex_lock(&b);
-		alloc_free(48 + n % 200);
-		pthread_mutex_unlock(&b);
-		pthread_mutex_unlock(&a);
-		atomic_store(&done[id], n);
-	}
-	return NULL;
-}
+#include "ab_workers.h"
 
 static void on_abort(int sig)
 {
@@ -57,9 +24,7 @@ static void on_abort(int sig)
 
 static void *aborter(void *arg)
 {
-	for (int i = 0; i < WORKERS; i++)
-		while (atomic_load(&done[i]) < WARM)
-			sched_yield();
+	ab_workers_warm();
 	if (write(1, "aborting\n", 9) != 9)
 		_exit(9);
 	abort();
@@ -68,14 +33,10 @@ static void *aborter(void *arg)
 
 int main(void)
 {
-	pthread_attr_t detached;
 	pthread_t t;
 
 	signal(SIGABRT, on_abort);
-	pthread_attr_init(&detached);
-	pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
-	for (long i = 0; i < WORKERS; i++)
-		pthread_create(&t, &detached, worker, (void *)i);
+	ab_workers_start();
 	pthread_create(&t, NULL, aborter, NULL);
 	pthread_join(t, NULL);
 	return 0;

@@ -1,7 +1,8 @@
 /* The JSON report's shape (schema 1) on the A/B inversion, run with two
  * arguments, one with a space: header fields, the process with its exact
  * argv and exe, counts, and every frame with all its keys, symbolized to
- * this file's functions and lines.
+ * the functions and lines of tests/ab_ba.h, a header (a frame's file is
+ * the file its line is in, not the compilation unit).
  * ARGS: alpha 'beta gamma'
  * EXPECT: lock-order-inversion 1
  * EXPECT-JSON: j['tool'] == 'deadbolt' and j['schema'] == 1 and isinstance(j['version'], str)
@@ -15,41 +16,14 @@
  * EXPECT-JSON: F('lock-order-inversion')[0]['pid'] == j['processes'][0]['pid']
  * EXPECT-JSON: isinstance(F('lock-order-inversion')[0]['summary'], str) and F('lock-order-inversion')[0]['summary']
  * EXPECT-JSON: all(set(f) >= {'pc', 'module', 'offset', 'function', 'file', 'line', 'inlined'} for e in F('lock-order-inversion')[0]['edges'] for f in e['stack'] + e['from_stack'])
- * EXPECT-JSON: any((f['file'] or '').endswith('report_json_schema.c') and f['line'] > 0 and f['function'] == 'take_ba' for e in F('lock-order-inversion')[0]['edges'] for f in e['stack'])
+ * EXPECT-JSON: any((f['file'] or '').endswith('tests/ab_ba.h') and f['line'] > 0 and f['function'] == 'take_ba' for e in F('lock-order-inversion')[0]['edges'] for f in e['stack'])
  * EXPECT-JSON: {e['from'] for e in F('lock-order-inversion')[0]['edges']} == {l['id'] for l in F('lock-order-inversion')[0]['locks']}
  * EXPECT-JSON: {e['thread'] for e in F('lock-order-inversion')[0]['edges']} <= {t['thread'] for t in F('lock-order-inversion')[0]['threads']}
  * EXPECT-JSON: all(t['created_at'] and t['os_tid'] > 0 for t in F('lock-order-inversion')[0]['threads'] if t['thread'] != 0)
  */
 #include <pthread.h>
 
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
-
-__attribute__((noinline)) void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
-
-__attribute__((noinline)) void *take_ba(void *arg)
-{
-	pthread_mutex_lock(&b);
-	pthread_mutex_lock(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
+#include "../ab_ba.h"
 
 int main(void)
 {
