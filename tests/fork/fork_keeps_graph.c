@@ -14,6 +14,11 @@
 
 #include "../ab_ba.h"
 
+/* the child's order (fork_consistent_clean.c: the parent's) */
+#ifndef CHILD_TAKES
+#define CHILD_TAKES take_ba
+#endif
+
 int main(void)
 {
 	int status;
@@ -23,7 +28,7 @@ int main(void)
 	if (pid < 0)
 		return 2;
 	if (pid == 0) {
-		run(take_ba);
+		run(CHILD_TAKES);
 		exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||

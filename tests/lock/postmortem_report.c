@@ -15,33 +15,8 @@
 #include <pthread.h>
 #include <signal.h>
 
-static pthread_mutex_t a, b;
-
-__attribute__((noinline)) void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
-
-__attribute__((noinline)) void *take_ba(void *arg)
-{
-	pthread_mutex_lock(&b);
-	pthread_mutex_lock(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
+/* initialised again in main: created at an init site */
+#include "../ab_ba.h"
 
 int main(void)
 {

@@ -15,10 +15,17 @@ static void timed(pthread_mutex_t *m)
 {
 	struct timespec ts;
 
+#ifdef CLOCKLOCK	/* clocklock_ab_ba.c */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += 60;
+	if (pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &ts) != 0)
+		abort();
+#else
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 60;
 	if (pthread_mutex_timedlock(m, &ts) != 0)
 		abort();
+#endif
 }
 
 __attribute__((noinline)) void *timed_ab(void *arg)
