@@ -10,9 +10,10 @@
  * Native safety of the handler: each thread warms up the two size classes
  * it uses (glibc tcache) before it unblocks SIGALRM, so the malloc/free in
  * the loop and in the handler pop and push a thread-local cache bin each,
- * different bins, never an arena lock.  The loops are bounded by counts:
- * each thread stops after ITERS iterations once it has seen MIN_SIGNALS
- * signals overall, or after MAX_ITERS.
+ * different bins, never an arena lock; each blocks SIGALRM again before it
+ * ends (its exit shuts its tcache down under the arena lock).  The loops
+ * are bounded by counts: each thread stops after ITERS iterations once it
+ * has seen MIN_SIGNALS signals overall, or after MAX_ITERS.
  * TIMEOUT: 60
  * EXPECT: clean
  */
@@ -64,15 +65,20 @@ static void on_alarm(int sig)
 	atomic_fetch_add(&signals, 1);
 }
 
-static void warm_up_and_unblock(void)
+static void alarm_mask(int how)
 {
 	sigset_t set;
 
-	alloc_free(40);
-	alloc_free(200);
 	sigemptyset(&set);
 	sigaddset(&set, SIGALRM);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	pthread_sigmask(how, &set, NULL);
+}
+
+static void warm_up_and_unblock(void)
+{
+	alloc_free(40);
+	alloc_free(200);
+	alarm_mask(SIG_UNBLOCK);
 }
 
 static void *worker(void *arg)
@@ -93,6 +99,10 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&m);
 	}
 	iters[id] = i;
+	/* blocked again before the thread ends: its exit frees the tcache
+	 * (under the arena's lock), and the handler's malloc would then take
+	 * that lock too */
+	alarm_mask(SIG_BLOCK);
 	return NULL;
 }
 
