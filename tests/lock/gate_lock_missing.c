@@ -8,36 +8,16 @@
  */
 #include <pthread.h>
 
+#include "../ab_ba.h"
+
 static pthread_mutex_t g = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
 
 __attribute__((noinline)) void *take_gab(void *arg)
 {
 	pthread_mutex_lock(&g);
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
+	take_ab(arg);
 	pthread_mutex_unlock(&g);
 	return arg;
-}
-
-__attribute__((noinline)) void *take_ba(void *arg)
-{
-	pthread_mutex_lock(&b);
-	pthread_mutex_lock(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

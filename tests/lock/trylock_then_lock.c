@@ -9,16 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-static pthread_mutex_t a, b;
-
-__attribute__((noinline)) void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
+#include "../ab_ba.h"
 
 __attribute__((noinline)) void *trylock_b_take_a(void *arg)
 {
@@ -28,14 +19,6 @@ __attribute__((noinline)) void *trylock_b_take_a(void *arg)
 	pthread_mutex_unlock(&a);
 	pthread_mutex_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)
