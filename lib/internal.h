@@ -558,4 +558,12 @@ static inline uint64_t db_hash64(uint64_t x)
 	return x;
 }
 
+/* x folded onto [0, 2^bits) without scrambling: consecutive x (pages,
+ * lines) get consecutive slots, so counters for nearby memory share cache
+ * lines; the higher bits are xor-ed in so distant regions rarely alias. */
+static inline uint32_t db_fold(uint64_t x, unsigned bits)
+{
+	return (uint32_t)((x ^ (x >> bits) ^ (x >> 2 * bits)) & ((1ull << bits) - 1));
+}
+
 #endif /* DEADBOLT_INTERNAL_H */

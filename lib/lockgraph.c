@@ -99,14 +99,11 @@ void db_lockgraph_init(void)
 	}
 }
 
-/* Pages fold onto the counters without scrambling: a run of heap pages
- * has a run of counters, so the frees of nearby blocks (each looks here)
- * read one cache line of them, not a line each. */
+/* Pages fold onto the counters (db_fold): the frees of nearby blocks
+ * (each looks here) read one cache line of them, not a line each. */
 static inline uint32_t page_of(uintptr_t addr)
 {
-	uintptr_t pg = addr >> 12;
-
-	return (uint32_t)((pg ^ (pg >> 16) ^ (pg >> 32)) & (LOCKPAGES - 1));
+	return db_fold(addr >> 12, LOCKPAGES_BITS);
 }
 
 /* Double the table (caller holds table_lock); false when it cannot grow. */

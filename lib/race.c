@@ -85,8 +85,10 @@
 #define MAX_SITES	(1u << 16)	/* instructions known (more: not sampled) */
 #define SITE_HASH	(1u << 17)	/* pc -> site */
 #define SHADOW_SLOTS	(1u << 12)	/* granules with accesses recorded (lossy) */
-#define SHADOW_LINES	(1u << 16)	/* filter: shadow entries per 64-byte line (folded) */
-#define SHADOW_PAGES	(1u << 12)	/* its first level: per 4 KiB page (folded) */
+#define SHADOW_LINES_BITS 16	/* filter: shadow entries per 64-byte line (folded) */
+#define SHADOW_PAGES_BITS 12	/* its first level: per 4 KiB page (folded) */
+#define SHADOW_LINES	(1u << SHADOW_LINES_BITS)
+#define SHADOW_PAGES	(1u << SHADOW_PAGES_BITS)
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
 #define MAX_ARMED	4096		/* race_sample's limit */
 #define MAX_PROMOTED	256
@@ -797,16 +799,16 @@ static void *watcher_main(void *arg)
  * lock.  A free of a block whose page holds no sampled location reads one
  * byte of a 4 KiB array that stays in the cache; otherwise one of 64 KiB
  * per line.  A count that reached 255 stays there: maybe.  Lines and
- * pages fold onto the filter without scrambling, so the frees of nearby
- * blocks read nearby counters. */
+ * pages fold onto the filter (db_fold), so the frees of nearby blocks read
+ * nearby counters. */
 static inline _Atomic uint8_t *line_counter(uintptr_t line)
 {
-	return &shadow_lines[(line ^ (line >> 16) ^ (line >> 32)) & (SHADOW_LINES - 1)];
+	return &shadow_lines[db_fold(line, SHADOW_LINES_BITS)];
 }
 
 static inline _Atomic uint8_t *page_counter(uintptr_t page)
 {
-	return &shadow_lines[SHADOW_LINES + ((page ^ (page >> 12) ^ (page >> 24)) & (SHADOW_PAGES - 1))];
+	return &shadow_lines[SHADOW_LINES + db_fold(page, SHADOW_PAGES_BITS)];
 }
 
 static void count_one(_Atomic uint8_t *c, int d)
@@ -878,17 +880,18 @@ void db_race_freed(uintptr_t p, size_t n)
 		}
 		return;
 	}
-	for (uintptr_t pg = glo >> 9; pg <= (ghi - 1) >> 9; pg++) {
+	/* granules [glo, ghi); lines [llo, lhi); a page has 64 lines, a line 8
+	 * granules; each inner range is its parent's, cut to the block */
+	uintptr_t llo = glo >> 3, lhi = ((ghi - 1) >> 3) + 1;
+	for (uintptr_t pg = llo >> 6; pg <= (lhi - 1) >> 6; pg++) {
 		if (!atomic_load_explicit(page_counter(pg), memory_order_relaxed))
 			continue;
-		uintptr_t llo = pg << 6 > glo >> 3 ? pg << 6 : glo >> 3;
-		uintptr_t lhi = (pg + 1) << 6 < ((ghi - 1) >> 3) + 1 ? (pg + 1) << 6 : ((ghi - 1) >> 3) + 1;
-		for (uintptr_t ln = llo; ln < lhi; ln++) {
+		uintptr_t l1 = (pg + 1) << 6;
+		for (uintptr_t ln = pg << 6 > llo ? pg << 6 : llo; ln < l1 && ln < lhi; ln++) {
 			if (!atomic_load_explicit(line_counter(ln), memory_order_relaxed))
 				continue;
-			uintptr_t a = ln << 3 > glo ? ln << 3 : glo;
-			uintptr_t b = (ln + 1) << 3 < ghi ? (ln + 1) << 3 : ghi;
-			for (uintptr_t g = a; g < b; g++)
+			uintptr_t g1 = (ln + 1) << 3;
+			for (uintptr_t g = ln << 3 > glo ? ln << 3 : glo; g < g1 && g < ghi; g++)
 				shadow_clear(g);
 		}
 	}

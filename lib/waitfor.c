@@ -68,17 +68,22 @@ static int ts_cmp(const struct timespec *a, const struct timespec *b)
 	return a->tv_nsec < b->tv_nsec ? -1 : a->tv_nsec > b->tv_nsec;
 }
 
-static void publish(struct db_thread *t, uint32_t kind, uintptr_t addr, uint32_t mode,
-		    bool timed)
+/* What a thread waits for, published once its wait outlasts a slice. */
+struct wait_for {
+	uint32_t kind, mode;
+	uintptr_t addr;
+};
+
+static void publish(struct db_thread *t, const struct wait_for *w, bool timed)
 {
 	/* readers look a slice later, under the thread list lock, and confirm
 	 * what they read: release stores, no barrier */
-	t->wait_mode = mode;
+	t->wait_mode = w->mode;
 	atomic_store_explicit(&t->wait_timed, timed, memory_order_release);
 	atomic_store_explicit(&t->wait_stack, 0, memory_order_release);
 	atomic_fetch_add(&t->wait_seq, 1);
-	atomic_store_explicit(&t->wait_addr, addr, memory_order_release);
-	atomic_store_explicit(&t->wait_kind, kind, memory_order_release);
+	atomic_store_explicit(&t->wait_addr, w->addr, memory_order_release);
+	atomic_store_explicit(&t->wait_kind, w->kind, memory_order_release);
 }
 
 static void unpublish(struct db_thread *t)
@@ -388,26 +393,17 @@ static void check_fork_held(struct db_thread *t)
 	act_on_deadlock("a lock held by another thread when the process forked");
 }
 
-/* What a thread waits for, published once its wait outlasts a slice. */
-struct wait_for {
-	uint32_t kind, mode;
-	uintptr_t addr;
-};
-
 /* The common loop: one slice at a time, looking around in between. */
 static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct timespec *dl),
 		     void *ctx, const struct timespec *user_end, const struct wait_for *w)
 {
-	uint64_t start = 0;
+	uint64_t start = now_ms();
 	bool published = false, stalled = false;
 	int r;
 
 	for (;;) {
 		struct timespec dl = mono_after_ms(DB_WAIT_SLICE_MS);
 		bool last = user_end && ts_cmp(user_end, &dl) <= 0;
-		if (!start)
-			start = (uint64_t)dl.tv_sec * 1000 + (uint64_t)dl.tv_nsec / 1000000 -
-				DB_WAIT_SLICE_MS;
 		db_thread_leave(t);
 		r = attempt(ctx, last ? user_end : &dl);
 		db_thread_reenter(t);
@@ -415,7 +411,7 @@ static int wait_loop(struct db_thread *t, int (*attempt)(void *ctx, const struct
 			break;
 		if (!published) {
 			published = true;
-			publish(t, w->kind, w->addr, w->mode, user_end != NULL);
+			publish(t, w, user_end != NULL);
 			capture_wait_stack(t);
 			if (nfork_held)
 				check_fork_held(t);
