@@ -35,6 +35,7 @@ export LC_ALL
 
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
+. bench/lib.sh
 libpath=${DEADBOLT_LIB:-$root/lib/libdeadbolt.so}
 lib=$libpath
 tool=${DEADBOLT:-$root/tools/deadbolt}
@@ -83,16 +84,6 @@ build() {
 	}' >"$src" || exit 1
 	$cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread \
 		-o "$bin/race_many.$1" bench/race_many.c "$src" || exit 1
-}
-
-# median: the median of the numbers on stdin, one per line ("-" if none)
-median() {
-	sort -n | awk '{ v[NR] = $1 }
-		END {
-			if (NR == 0) print "-"
-			else if (NR % 2) print v[(NR + 1) / 2]
-			else print (v[NR / 2] + v[NR / 2 + 1]) / 2
-		}'
 }
 
 # one PROG OPTIONS ARGS...: one run under deadbolt; prints

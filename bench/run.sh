@@ -41,6 +41,7 @@ export LC_ALL
 
 cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
+. bench/lib.sh
 lib=${DEADBOLT_LIB-$root/lib/libdeadbolt.so}
 reps=${BENCH_REPS:-5}
 lines=${BENCH_LINES:-1500000}
@@ -141,16 +142,6 @@ preloaded() {
 	grep -q "^error: $2: the runtime was not preloaded" "$tmp/notes" ||
 		echo "error: $2: the runtime was not preloaded: $(head -n 1 "$tmp/err")" \
 			>>"$tmp/notes"
-}
-
-# median: the median of the numbers on stdin, one per line ("-" if none)
-median() {
-	sort -n | awk '{ v[NR] = $1 }
-		END {
-			if (NR == 0) print "-"
-			else if (NR % 2) print v[(NR + 1) / 2]
-			else print (v[NR / 2] + v[NR / 2 + 1]) / 2
-		}'
 }
 
 # ratio A B: A/B as "12.34x", "-" when either is missing
