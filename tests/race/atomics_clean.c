@@ -24,13 +24,7 @@ long raw_adds;			/* __atomic_fetch_add */
 long raw_swaps;			/* __atomic_exchange_n */
 long raw_stores;		/* __atomic_store_n (xchg), __atomic_load_n */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) void *work(void *arg)
 {

@@ -19,13 +19,7 @@ static pthread_barrier_t phase;
 long table[2][COLS];		/* row r, in phase k: thread (r + k) % 2's */
 long go_on = 1;			/* thread 0 writes it; both read it next phase */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) void *phases(void *arg)
 {

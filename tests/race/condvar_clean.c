@@ -19,13 +19,7 @@ static int turn;		/* 0: ping's, 1: pong's; under lock */
 static int done;		/* ping has finished; under lock */
 long record[2];			/* written by whoever has the turn, no lock */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 /* Wait for our turn; returns 0 once ping has finished. */
 static int wait_turn(int me)

@@ -3,13 +3,7 @@
 
 volatile long lib_counter;	/* not static: a named candidate of the library */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 /* Increments lib_counter, without a lock, for ms milliseconds. */
 __attribute__((noinline)) void lib_bump(int ms)

@@ -24,13 +24,7 @@
 static pthread_barrier_t started;	/* the parent's 2 threads and main */
 volatile long counter;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) void *bump(void *arg)
 {

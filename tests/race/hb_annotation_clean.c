@@ -26,13 +26,7 @@
 atomic_int turn;		/* 0: the record is A's, 1: B's */
 long record[2];			/* {round, check = round * 5}, plain accesses */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 static void take(int me)
 {

@@ -36,13 +36,7 @@ _Static_assert(sizeof(struct account) == 56, "56 bytes");
 /* Set before the threads start, only read after: not a race. */
 struct account *acct;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) struct account *make_account(void)
 {

@@ -29,13 +29,7 @@ struct job {
 _Static_assert(offsetof(struct job, progress) == 8, "progress at 8");
 _Static_assert(sizeof(struct job) == 16, "16 bytes");
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) struct job *new_job(long id)
 {

@@ -20,13 +20,7 @@ struct token {
 	long stop;		/* set by A: B stops */
 } token;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) void *side_a(void *arg)
 {

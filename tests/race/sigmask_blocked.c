@@ -22,13 +22,7 @@
 
 volatile long counter;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 static void race(void)
 {

@@ -39,13 +39,7 @@ static void on_trap(int sig, siginfo_t *si, void *uc)
 		atomic_fetch_add(&perf_traps, 1);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "now_ms.h"
 
 __attribute__((noinline)) void *bump(void *arg)
 {
