@@ -42,10 +42,7 @@ int main(int argc, char **argv)
 		return 2;
 	a = site_a();
 	b = site_b();
-	rl_open(&rl, argv[1], (uint64_t)getpid());
-	rl_status(&rl, DB_RACE_STATE_ON, 0, "");
-	rl_thread(&rl, 1, 0, 0);
-	rl_thread(&rl, 2, 0, 0);
+	rl_open_two_threads(&rl, argv[1], (uint64_t)getpid());
 	rl_atomic(&rl, (uint64_t)(uintptr_t)&half + 4, 4);
 	rl_atomic(&rl, (uint64_t)(uintptr_t)&words[0], 4);
 

@@ -53,10 +53,7 @@ int main(int argc, char **argv)
 		return 2;
 	a = site_a();
 	b = site_b();
-	rl_open(&rl, argv[1], (uint64_t)getpid());
-	rl_status(&rl, DB_RACE_STATE_ON, 0, "");
-	rl_thread(&rl, 1, 0, 0);
-	rl_thread(&rl, 2, 0, 0);
+	rl_open_two_threads(&rl, argv[1], (uint64_t)getpid());
 	race_on(&rl, &first, a, b);
 
 	struct db_rec_race short_race = { .h.type = DB_REC_RACE, .addr = 1 };

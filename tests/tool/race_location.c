@@ -73,10 +73,7 @@ int main(int argc, char **argv)
 	alloc_site(&al);
 	reader_h(&rd);
 	writer_h(&wr);
-	rl_open(&rl, argv[1], (uint64_t)getpid());
-	rl_status(&rl, DB_RACE_STATE_ON, 0, "");
-	rl_thread(&rl, 1, 0, 0);
-	rl_thread(&rl, 2, 0, 0);
+	rl_open_two_threads(&rl, argv[1], (uint64_t)getpid());
 	uint64_t bs = rl_stack(&rl, &al.pc, 2);
 	for (uint64_t block = 0x10000; block <= 0x20000; block += 0x10000) {
 		struct db_race_access t1 = rl_access(&rl, 1, 0, rd.pc, rd.caller);

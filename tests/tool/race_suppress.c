@@ -54,10 +54,7 @@ int main(int argc, char **argv)
 	c = writer_c();
 	d = reader_d();
 	e = writer_e();
-	rl_open(&rl, argv[1], (uint64_t)getpid());
-	rl_status(&rl, DB_RACE_STATE_ON, 0, "");
-	rl_thread(&rl, 1, 0, 0);
-	rl_thread(&rl, 2, 0, 0);
+	rl_open_two_threads(&rl, argv[1], (uint64_t)getpid());
 	race(&rl, &counter, c, e);
 	race(&rl, &other, d, e);
 	race(&rl, &third, c, e);

@@ -166,6 +166,14 @@ void rl_status(struct racelog *rl, uint32_t state, int err, const char *reason)
 	rl_put(rl, &s, sizeof(s), reason, s.len);
 }
 
+void rl_open_two_threads(struct racelog *rl, const char *dir, uint64_t pid)
+{
+	rl_open(rl, dir, pid);
+	rl_status(rl, DB_RACE_STATE_ON, 0, "");
+	rl_thread(rl, 1, 0, 0);
+	rl_thread(rl, 2, 0, 0);
+}
+
 void rl_atomic(struct racelog *rl, uint64_t addr, uint32_t size)
 {
 	struct db_rec_race_atomic a = { .h.type = DB_REC_RACE_ATOMIC, .addr = addr,

@@ -23,6 +23,9 @@ struct racelog {
 /* DIR/deadbolt.<pid>.log with its header, PROCESS, MODULE (this program)
  * and THREAD T0 (the main thread) records. */
 void rl_open(struct racelog *rl, const char *dir, uint64_t pid);
+/* rl_open, race detection on, and threads T1 and T2 (created by T0): the
+ * start of most race logs. */
+void rl_open_two_threads(struct racelog *rl, const char *dir, uint64_t pid);
 /* One record: rec begins with a struct db_rec whose type is set; its size
  * is set here to size + tail_len, padded to 8 bytes. */
 void rl_put(struct racelog *rl, void *rec, size_t size, const void *tail, size_t tail_len);
