@@ -27,13 +27,7 @@ __attribute__((noinline)) void make_ring(void)
 	__asm__ volatile("" : : "r"(a) : "memory");	/* the stores happen */
 }
 
-__attribute__((noinline)) void scrub(void)
-{
-	volatile char junk[4096];
-
-	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = 0;
-}
+#include "../scrub.h"
 
 int main(void)
 {

@@ -16,13 +16,7 @@ __attribute__((noinline)) void thread_drops(void)
 	memset(p, 9, 99);
 }
 
-__attribute__((noinline)) void scrub(void)
-{
-	volatile char junk[4096];
-
-	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = 0;
-}
+#include "../scrub.h"
 
 static void *ender(void *arg)
 {

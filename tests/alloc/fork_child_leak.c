@@ -28,13 +28,7 @@ __attribute__((noinline)) void child_leak(void)
 	memset(p, 2, 33);
 }
 
-__attribute__((noinline)) void scrub(void)
-{
-	volatile char junk[4096];
-
-	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = 0;
-}
+#include "../scrub.h"
 
 int main(void)
 {

@@ -25,13 +25,7 @@ __attribute__((noinline)) void leak_on_purpose(void)
 	DEADBOLT_IGNORE_LEAK(h);
 }
 
-__attribute__((noinline)) void scrub(void)
-{
-	volatile char junk[4096];
-
-	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = 0;
-}
+#include "../scrub.h"
 
 int main(void)
 {

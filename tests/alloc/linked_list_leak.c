@@ -30,14 +30,7 @@ __attribute__((noinline)) void build_and_drop(void)
 	__asm__ volatile("" : : "r"(head) : "memory");
 }
 
-/* Overwrite the stack below main's frame where build_and_drop's locals were. */
-__attribute__((noinline)) void scrub(void)
-{
-	volatile char junk[4096];
-
-	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = 0;
-}
+#include "../scrub.h"
 
 int main(void)
 {

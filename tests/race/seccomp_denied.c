@@ -74,14 +74,7 @@ __attribute__((noinline)) void *make_garbage(size_t n)
 	return p;
 }
 
-/* Overwrite what make_garbage left below main's frame. */
-__attribute__((noinline)) void scrub(void)
-{
-	volatile char junk[4096];
-
-	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = 0;
-}
+#include "../scrub.h"
 
 int main(int argc, char **argv)
 {
