@@ -149,8 +149,6 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
 	db_lock_before(t, &a);						\
 	int r = trycall;						\
-	if (DB_UNLIKELY(r == EBUSY) && kind_ == DB_LOCK_MUTEX)		\
-		r = mutex_poll((pthread_mutex_t *)(uintptr_t)l);		\
 	if (DB_UNLIKELY(r == EBUSY))					\
 		r = db_wait_lock(t, &a, attempt_, (void *)(uintptr_t)l, user_end); \
 	if (r == 0)							\
@@ -245,7 +243,7 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
  * on the lock microbenchmark: 2x the futex calls, 140 ns a pair against 70). */
 #define DB_MUTEX_POLLS	20
 
-static DB_NOINLINE int mutex_poll(pthread_mutex_t *l)
+static DB_NOINLINE DB_COLD int mutex_poll(pthread_mutex_t *l)
 {
 	for (int i = 0; i < DB_MUTEX_POLLS; i++) {
 		__builtin_ia32_pause();
@@ -258,10 +256,18 @@ static DB_NOINLINE int mutex_poll(pthread_mutex_t *l)
 	return EBUSY;
 }
 
+/* The try of the mutex shims' ACQUIRE: a trylock, then the poll. */
+static inline int mutex_try(pthread_mutex_t *l)
+{
+	int r = REAL(pthread_mutex_trylock)(l);
+
+	return DB_UNLIKELY(r == EBUSY) ? mutex_poll(l) : r;
+}
+
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL);
+		mutex_try(l), mutex_attempt, NULL);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -272,7 +278,7 @@ DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec 
 	if (!e)
 		return REAL(pthread_mutex_timedlock)(l, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, e);
+		mutex_try(l), mutex_attempt, e);
 }
 
 DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const struct timespec *ts)
@@ -283,7 +289,7 @@ DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const str
 	if (!e)
 		return REAL(pthread_mutex_clocklock)(l, c, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, e);
+		mutex_try(l), mutex_attempt, e);
 }
 
 DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
