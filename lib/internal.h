@@ -526,6 +526,13 @@ void db_stack_atfork_prepare(void);
 void db_stack_atfork_parent(void);
 void db_stack_atfork_child(void);
 
+/* ---- unwmem.c ----------------------------------------------------------- */
+/* Keep the mappings libunwind (the module holding fn) unmaps, for the
+ * next thread's cache; its mmap/munmap calls come to unwmem.c. */
+void db_unwind_mem_init(const void *fn);
+void db_unwind_mem_atfork_prepare(void);
+void db_unwind_mem_atfork_release(void);
+
 /* ---- log.c -------------------------------------------------------------- */
 /* log generation: bumped when a new log starts (fork); objects remember the
  * generation they were logged in and are logged again on demand. */

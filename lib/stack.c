@@ -52,6 +52,7 @@ void db_stack_init(void)
 	if (!by_id)
 		by_id = db_mem_map((DB_MAX_STACKS + 1) * sizeof(*by_id));
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	db_unwind_mem_init((const void *)unw_backtrace);
 	db_stack_modules_sync();
 	/* unw_backtrace's one-time set-up (its per-thread cache key, lazily
 	 * bound symbols: _dl_runtime_resolve saves every vector register) here
@@ -211,16 +212,19 @@ void db_stack_atfork_prepare(void)
 {
 	db_spin_lock(&mod_lock);
 	db_spin_lock(&depot_lock);
+	db_unwind_mem_atfork_prepare();
 }
 
 void db_stack_atfork_parent(void)
 {
+	db_unwind_mem_atfork_release();
 	db_spin_unlock(&depot_lock);
 	db_spin_unlock(&mod_lock);
 }
 
 void db_stack_atfork_child(void)
 {
+	db_unwind_mem_atfork_release();
 	db_spin_unlock(&depot_lock);
 	db_spin_unlock(&mod_lock);
 }
