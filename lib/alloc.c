@@ -331,8 +331,8 @@ static DB_NOINLINE DB_COLD void table_full(void)
 
 /* The slot for a block just allocated by t (DB_THREAD_DEAD: a thread in its
  * last TLS destructors: no tid, no stack). */
-static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c,
-		      struct slot *e)
+static void make_slot(struct db_thread *t, uintptr_t a, size_t n, uintptr_t pc,
+		      uintptr_t sp, struct slot *e)
 {
 	uint64_t stack = 0;
 	uint32_t tid = 0;
@@ -341,7 +341,7 @@ static void make_slot(struct db_thread *t, uintptr_t a, size_t n, struct db_call
 		tid = t->tid < SLOT_TID_MAX - 1 ? t->tid + 1 : 0;
 		int depth = (int)db_opt.malloc_stack_depth;
 		if (depth > 0 && !atomic_load_explicit(&exiting, memory_order_relaxed)) {
-			stack = db_stack_alloc_id(t, c, depth);
+			stack = db_stack_alloc_id(t, pc, sp, depth);
 			if (stack > SLOT_STACK_MAX)
 				stack = 0;
 		}
@@ -357,7 +357,7 @@ static inline bool odd_addr(uintptr_t a)
 	return (a & 7) || (a >> 47);
 }
 
-static void add(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c)
+static void add(struct db_thread *t, uintptr_t a, size_t n, uintptr_t pc, uintptr_t sp)
 {
 	struct slot e;
 
@@ -368,7 +368,7 @@ static void add(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c)
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
 	slot_prefetch(s, h);
-	make_slot(t, a, n, c, &e);
+	make_slot(t, a, n, pc, sp, &e);
 	db_spin_lock(&s->lock);
 	bool ok = insert(s, &e, h);
 	db_spin_unlock(&s->lock);
@@ -379,11 +379,11 @@ static void add(struct db_thread *t, uintptr_t a, size_t n, struct db_caller c)
 /* flatten: make_slot and the unwinder's entry inlined here, so the stack
  * libunwind walks has one frame of ours above the shim, not five */
 __attribute__((flatten)) void db_alloc_add(struct db_thread *t, void *p, size_t n,
-					   struct db_caller c)
+					   uintptr_t pc, uintptr_t sp)
 {
 	if (DB_UNLIKELY(!atomic_load_explicit(&tracking, memory_order_relaxed)))
 		return;
-	add(t, (uintptr_t)p, n, c);	/* errno: kept by the slow paths that touch it */
+	add(t, (uintptr_t)p, n, pc, sp);	/* errno: kept by the slow paths that touch it */
 }
 
 /* Could a be a block some allocator returned?  False only when certain. */
@@ -453,7 +453,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 	errno = e;
 }
 
-void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, struct db_caller c)
+void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uintptr_t sp)
 {
 	uintptr_t a = (uintptr_t)p;
 	bool on = atomic_load_explicit(&tracking, memory_order_relaxed);
@@ -465,7 +465,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, struct db_caller 
 	if (!p) {
 		void *q = db_real.realloc(p, n);
 		if (q)
-			db_alloc_add(t, q, n, c);
+			db_alloc_add(t, q, n, pc, sp);
 		return q;
 	}
 	if (on) {
@@ -508,7 +508,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, struct db_caller 
 		}
 	}
 	if (q && on)
-		add(t, (uintptr_t)q, n, c);
+		add(t, (uintptr_t)q, n, pc, sp);
 	errno = e;
 	return q;
 }

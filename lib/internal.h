@@ -422,20 +422,16 @@ static inline struct db_thread *db_alloc_enter(void)
 	db_level = 1;
 	return t;
 }
-/* The program's call into a shim: its return address and stack pointer. */
-struct db_caller {
-	uintptr_t pc, sp;
-};
-#define DB_CALLER	((struct db_caller){ DB_CALLER_PC, DB_CALLER_SP })
-
 /* [p, p + n) was just returned to the program by the real allocator, which
- * the program called from c. */
-void db_alloc_add(struct db_thread *t, void *p, size_t n, struct db_caller c);
+ * the program called from pc with its stack pointer at sp (DB_CALLER_PC,
+ * DB_CALLER_SP of the shim: two scalars, not a struct, which gcc would
+ * spill and reload as one vector, a store-forwarding stall per call). */
+void db_alloc_add(struct db_thread *t, void *p, size_t n, uintptr_t pc, uintptr_t sp);
 /* The program frees p: forget it (and the locks inside it), then pass it to
  * the real free when that is safe. */
 void db_alloc_free(struct db_thread *t, void *p);
 /* The whole of realloc(p, n), through db_real.realloc. */
-void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, struct db_caller c);
+void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uintptr_t sp);
 /* A block went to someone without being recorded (the guard was up). */
 void db_alloc_untracked(void);
 /* deadbolt_ignore_leak(p): p (a block's start) is never reported. */
@@ -501,10 +497,11 @@ void db_stack_capture(struct db_frames *f, int depth);
  * has room for depth + DB_STACK_OWN_FRAMES. */
 #define DB_STACK_OWN_FRAMES	6	/* deadbolt's frames above the program's */
 int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated);
-/* The depot id of the stack of an allocation t's program made from c, at
+/* The depot id of the stack of an allocation t's program made from pc
+ * (stack pointer sp at the call), at
  * most depth frames: unwound, or found in t's cache of stacks seen before
  * (0: none, the depot is full). */
-uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth);
+uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t pc, uintptr_t sp, int depth);
 /* t ends: its cache goes. */
 void db_stack_thread_gone(struct db_thread *t);
 /* The caller of the function starting at fn on this thread's stack: its

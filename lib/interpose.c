@@ -871,7 +871,7 @@ static bool resolve_alloc(void)
 	do {								\
 		struct db_thread *t_;					\
 		if (DB_LIKELY(p) && (t_ = db_alloc_enter())) {		\
-			db_alloc_add(t_, (p), (n), DB_CALLER);		\
+			db_alloc_add(t_, (p), (n), DB_CALLER_PC, DB_CALLER_SP);		\
 			db_thread_leave(t_);				\
 		} else if ((p) && db_level) {				\
 			db_alloc_untracked();				\
@@ -933,7 +933,7 @@ DB_EXPORT void *realloc(void *p, size_t n)
 			db_alloc_untracked();
 		return q;
 	}
-	void *q = db_alloc_realloc(t, p, n, DB_CALLER);
+	void *q = db_alloc_realloc(t, p, n, DB_CALLER_PC, DB_CALLER_SP);
 	db_thread_leave(t);
 	return q;
 }

@@ -384,15 +384,15 @@ static bool locate(struct sc_entry *e, const uintptr_t *pc, int n, uintptr_t sp,
 	return true;
 }
 
-uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth)
+uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t cpc, uintptr_t csp, int depth)
 {
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
 	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the program's
 							 * stack may be */
 	int n;
-	if (depth > SC_FRAMES || db_in_dl || c.sp < t->stack_lo || c.sp >= t->stack_hi ||
-	    (c.sp & 7))
+	if (depth > SC_FRAMES || db_in_dl || csp < t->stack_lo || csp >= t->stack_hi ||
+	    (csp & 7))
 		return unwind_alloc(depth, pc, &n);
 	struct db_stack_cache *sc = t->scache;
 	if (DB_UNLIKELY(!sc)) {
@@ -402,12 +402,12 @@ uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth)
 		if (!sc)
 			return unwind_alloc(depth, pc, &n);
 	}
-	uint64_t h = (c.pc ^ (c.sp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	uint64_t h = (cpc ^ (csp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
 	struct sc_entry *e = &sc->e[h >> (64 - SC_BITS)];
 	sc->lookups++;
-	if (e->id && e->pc == c.pc && e->sp == c.sp && e->n <= (uint32_t)depth) {
+	if (e->id && e->pc == cpc && e->sp == csp && e->n <= (uint32_t)depth) {
 		uint32_t i = 1;
-		while (i < e->n && *(const uintptr_t *)(c.sp + e->off[i]) == e->ret[i])
+		while (i < e->n && *(const uintptr_t *)(csp + e->off[i]) == e->ret[i])
 			i++;
 		if (i == e->n) {
 			sc->hits++;
@@ -425,9 +425,9 @@ uint64_t db_stack_alloc_id(struct db_thread *t, struct db_caller c, int depth)
 		return id;
 	}
 	e->id = 0;
-	if (id && n > 0 && pc[0] == c.pc && locate(e, pc, n, c.sp, t->stack_hi)) {
-		e->pc = c.pc;
-		e->sp = c.sp;
+	if (id && n > 0 && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi)) {
+		e->pc = cpc;
+		e->sp = csp;
 		e->n = (uint32_t)n;
 		e->id = id;
 	}
