@@ -469,8 +469,12 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 		return q;
 	}
 	if (on) {
+		/* the free is remembered now: p is in the table again if the
+		 * block stays, and the ring is read only for pointers that are not */
 		db_spin_lock(&s->lock);
 		found = take(s, a, h, &old);
+		if (found)
+			remember_free(s, a);
 		db_spin_unlock(&s->lock);
 		if (!found) {
 			int e = errno;
@@ -501,11 +505,6 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 	}
 	if (q != p) {	/* p was freed (moved, or realloc(p, 0)) */
 		db_lock_forget_range(a, was < n ? was : n);
-		if (found) {
-			db_spin_lock(&s->lock);
-			remember_free(s, a);
-			db_spin_unlock(&s->lock);
-		}
 	}
 	if (q && on)
 		add(t, (uintptr_t)q, n, pc, sp);
