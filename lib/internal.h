@@ -213,7 +213,8 @@ struct db_held {
 	uintptr_t addr;
 	struct db_lock *lk;
 	uint64_t uid;		/* identity when taken; stale if the slot was reused */
-	uint64_t chain;		/* chain key of held[0..this] */
+	uint64_t chain;		/* chain key of held[0..this] (db_held_chain: held[0]'s is
+				 * made when a second lock is taken, 0 before) */
 	uintptr_t pc, sp;	/* where it was taken (caller pc, caller sp) */
 	uint32_t mode;		/* DB_MODE_READ / DB_MODE_WRITE */
 	uint16_t rec;		/* recursive re-entries beyond the first */
