@@ -115,15 +115,22 @@ static inline unsigned slot_gen(const struct slot *e)
 	return (unsigned)(e->w1 >> SLOT_GEN_SHIFT) & SLOT_GEN_MASK;
 }
 
+/* A shard's recent frees (made with its first table: the shard array
+ * itself stays one cache line a shard, 64 KiB in all, which fork and the
+ * leak scan lock whole). */
+struct free_ring {
+	uint32_t at;
+	uint32_t epoch[DB_FREE_RING];
+	uintptr_t addr[DB_FREE_RING];	/* addresses freed through the table */
+};
+
 struct shard {
 	db_spin_t lock;		/* guards everything below */
 	uint32_t mask;		/* slots - 1; the table is NULL until first use */
 	uint32_t bits;		/* log2(slots) */
 	uint32_t count;
 	struct slot *tab;
-	uint32_t ring_at;
-	uint32_t ring_epoch[DB_FREE_RING];
-	uintptr_t ring[DB_FREE_RING];	/* addresses freed through the table */
+	struct free_ring *ring;	/* with the first table */
 } __attribute__((aligned(64)));
 
 static struct shard shards[DB_ALLOC_SHARDS];
@@ -215,6 +222,8 @@ static bool grow_table(struct shard *s)
 	if (bits > 31)
 		return false;
 	uint32_t cap = 1u << bits;
+	if (!s->ring && !(s->ring = db_mem_alloc(sizeof(*s->ring))))
+		return false;
 	struct slot *tab = db_mem_alloc((size_t)cap * sizeof(*tab));
 	if (!tab)
 		return false;
@@ -306,10 +315,11 @@ static bool take(struct shard *s, uintptr_t a, uint64_t h, struct slot *out)
 /* Caller holds s->lock. */
 static void remember_free(struct shard *s, uintptr_t a)
 {
-	uint32_t i = s->ring_at++ % DB_FREE_RING;
+	struct free_ring *r = s->ring;	/* a has a slot: the table exists */
+	uint32_t i = r->at++ % DB_FREE_RING;
 
-	s->ring[i] = a;
-	s->ring_epoch[i] = atomic_load_explicit(&untracked_epoch, memory_order_relaxed);
+	r->addr[i] = a;
+	r->epoch[i] = atomic_load_explicit(&untracked_epoch, memory_order_relaxed);
 }
 
 void db_alloc_untracked(void)
@@ -412,7 +422,7 @@ static DB_NOINLINE bool bad_free(struct db_thread *t, uintptr_t a)
 
 	db_spin_lock(&s->lock);
 	for (int i = 0; i < DB_FREE_RING && !kind; i++)
-		if (s->ring[i] == a && s->ring_epoch[i] == ep)
+		if (s->ring && s->ring->addr[i] == a && s->ring->epoch[i] == ep)
 			kind = DB_MISUSE_DOUBLE_FREE;
 	db_spin_unlock(&s->lock);
 	if (!kind && !maybe_heap(a))
