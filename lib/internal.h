@@ -94,9 +94,15 @@ void *db_mem_map(size_t n);
 /* A spinlock for internal tables: never calls a shim, never sleeps long. */
 typedef struct { atomic_int v; } db_spin_t;
 void db_spin_lock_slow(db_spin_t *s) DB_NOINLINE;
+/* Take s if it is free; never waits. */
+static inline bool db_spin_trylock(db_spin_t *s)
+{
+	return !atomic_exchange_explicit(&s->v, 1, memory_order_acquire);
+}
+
 static inline void db_spin_lock(db_spin_t *s)
 {
-	if (DB_UNLIKELY(atomic_exchange_explicit(&s->v, 1, memory_order_acquire)))
+	if (DB_UNLIKELY(!db_spin_trylock(s)))
 		db_spin_lock_slow(s);
 }
 
@@ -213,7 +219,7 @@ struct db_held {
 	uintptr_t addr;
 	struct db_lock *lk;
 	uint64_t uid;		/* identity when taken; stale if the slot was reused */
-	uint64_t chain;		/* chain key of held[0..this] (db_held_chain: held[0]'s is
+	uint64_t chain;		/* chain key of held[0..this] (db_chain_at: held[0]'s is
 				 * made when a second lock is taken, 0 before) */
 	uintptr_t pc, sp;	/* where it was taken (caller pc, caller sp) */
 	uint32_t mode;		/* DB_MODE_READ / DB_MODE_WRITE */

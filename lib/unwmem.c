@@ -41,15 +41,10 @@ static struct region out[OUT_MAX];	/* handed to libunwind; p NULL: free */
 static struct region pool[POOL_MAX];	/* kept; p NULL: free */
 static size_t pool_bytes;
 
-static bool pool_trylock(void)
-{
-	return !atomic_exchange_explicit(&pool_lock.v, 1, memory_order_acquire);
-}
-
 static void *unw_mmap(void *addr, size_t n, int prot, int flags, int fd, off_t off)
 {
 	if (addr || n < OUT_MIN || fd != -1 || flags != (MAP_PRIVATE | MAP_ANONYMOUS) ||
-	    prot != (PROT_READ | PROT_WRITE) || !pool_trylock())
+	    prot != (PROT_READ | PROT_WRITE) || !db_spin_trylock(&pool_lock))
 		return mmap(addr, n, prot, flags, fd, off);
 	void *p = NULL;
 	for (int i = 0; i < POOL_MAX && !p; i++)
@@ -63,7 +58,7 @@ static void *unw_mmap(void *addr, size_t n, int prot, int flags, int fd, off_t o
 		memset(p, 0, n);	/* what a fresh mapping holds */
 	else if ((p = mmap(NULL, n, prot, flags, -1, 0)) == MAP_FAILED)
 		return p;
-	if (pool_trylock()) {
+	if (db_spin_trylock(&pool_lock)) {
 		for (int i = 0; i < OUT_MAX; i++)
 			if (!out[i].p) {
 				out[i] = (struct region){ p, n };
@@ -78,7 +73,7 @@ static int unw_munmap(void *p, size_t n)
 {
 	bool kept = false;
 
-	if (n < OUT_MIN || !pool_trylock())
+	if (n < OUT_MIN || !db_spin_trylock(&pool_lock))
 		return munmap(p, n);
 	for (int i = 0; i < OUT_MAX; i++) {
 		if (out[i].p != p)
