@@ -421,8 +421,9 @@ static DB_NOINLINE bool bad_free(struct db_thread *t, uintptr_t a)
 	uint32_t ep = atomic_load(&untracked_epoch);
 
 	db_spin_lock(&s->lock);
-	for (int i = 0; i < DB_FREE_RING && !kind; i++)
-		if (s->ring && s->ring->addr[i] == a && s->ring->epoch[i] == ep)
+	const struct free_ring *r = s->ring;	/* NULL: the shard never had a block */
+	for (int i = 0; r && i < DB_FREE_RING && !kind; i++)
+		if (r->addr[i] == a && r->epoch[i] == ep)
 			kind = DB_MISUSE_DOUBLE_FREE;
 	db_spin_unlock(&s->lock);
 	if (!kind && !maybe_heap(a))

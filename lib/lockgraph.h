@@ -110,16 +110,18 @@ static inline uint64_t db_chain_next(uint64_t prev, uint64_t uid, uint32_t mode)
 	return (x ^ (x >> 29)) | 1;
 }
 
-/* The chain key of t's held locks 0..i.  The outermost lock's key is
- * made only when a second lock is taken (0 until then: keys are odd), so
- * a lone lock, the most common case, costs no multiply. */
-static inline uint64_t db_held_chain(struct db_thread *t, int i)
+/* The chain key of t's held locks 0..i-1 followed by (uid, mode): the key
+ * held[i] gets when that lock is pushed at i.  The outermost lock's own key
+ * is made only when a second lock comes (0 until then: keys are odd), so a
+ * lone lock, the most common case, costs no multiply. */
+static inline uint64_t db_chain_at(struct db_thread *t, int i, uint64_t uid, uint32_t mode)
 {
-	struct db_held *h = &t->held[i];
-
-	if (DB_UNLIKELY(!h->chain) && i == 0)
+	if (i == 0)
+		return 0;
+	struct db_held *h = &t->held[i - 1];
+	if (DB_UNLIKELY(!h->chain))	/* only held[0]'s can be 0 */
 		h->chain = db_chain_next(0, h->uid, h->mode);
-	return h->chain;
+	return db_chain_next(h->chain, uid, mode);
 }
 
 /* ---- the fast path -------------------------------------------------------- */
@@ -142,7 +144,7 @@ static inline __attribute__((always_inline)) void db_lock_before(struct db_threa
 	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
 	if (!uid)
 		return;
-	uint64_t key = db_chain_next(db_held_chain(t, t->nheld - 1), uid, a->mode);
+	uint64_t key = db_chain_at(t, t->nheld, uid, a->mode);	/* nheld > 0 */
 	uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
 	if (DB_LIKELY(*c == key))
 		return;
@@ -181,7 +183,7 @@ static inline __attribute__((always_inline)) void db_lock_after(struct db_thread
 	h->addr = a->addr;
 	h->lk = a->lk;
 	h->uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
-	h->chain = t->nheld ? db_chain_next(db_held_chain(t, t->nheld - 1), h->uid, a->mode) : 0;
+	h->chain = db_chain_at(t, t->nheld, h->uid, a->mode);
 	h->pc = a->pc;
 	h->sp = a->sp;
 	h->mode = a->mode;
@@ -237,8 +239,7 @@ static inline __attribute__((always_inline)) void db_lock_released(struct db_thr
 		/* out-of-order release: shift the rest down, recompute chains */
 		for (int j = i; j + 1 < t->nheld; j++) {
 			t->held[j] = t->held[j + 1];
-			t->held[j].chain = j ? db_chain_next(db_held_chain(t, j - 1),
-							     t->held[j].uid, t->held[j].mode) : 0;
+			t->held[j].chain = db_chain_at(t, j, t->held[j].uid, t->held[j].mode);
 		}
 		__atomic_store_n(&t->nheld, t->nheld - 1, __ATOMIC_RELEASE);
 		return;
