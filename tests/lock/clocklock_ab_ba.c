@@ -3,7 +3,7 @@
  * lock blocks like a lock until its deadline: the threads would hang for a
  * minute and then fail, so the inversion counts.  A potential deadlock.
  * EXPECT: lock-order-inversion 1
- * EXPECT-FUNC: lock-order-inversion timed_ab timed_ba
+ * EXPECT-FUNC: lock-order-inversion take_ab take_ba
  */
 #define CLOCKLOCK 1
 #include "timedlock_ab_ba.c"

@@ -3,13 +3,11 @@
  * until its deadline: the threads would hang for a minute and then fail, so
  * the inversion counts.  A potential deadlock.
  * EXPECT: lock-order-inversion 1
- * EXPECT-FUNC: lock-order-inversion timed_ab timed_ba
+ * EXPECT-FUNC: lock-order-inversion take_ab take_ba
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
-
-static pthread_mutex_t a, b;
 
 static void timed(pthread_mutex_t *m)
 {
@@ -28,37 +26,12 @@ static void timed(pthread_mutex_t *m)
 #endif
 }
 
-__attribute__((noinline)) void *timed_ab(void *arg)
-{
-	timed(&a);
-	timed(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
-
-__attribute__((noinline)) void *timed_ba(void *arg)
-{
-	timed(&b);
-	timed(&a);
-	pthread_mutex_unlock(&a);
-	pthread_mutex_unlock(&b);
-	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
+#define AB_LOCK(m)	timed(m)
+#include "../ab_ba.h"
 
 int main(void)
 {
-	pthread_mutex_init(&a, NULL);
-	pthread_mutex_init(&b, NULL);
-	run(timed_ab);
-	run(timed_ba);
+	run(take_ab);
+	run(take_ba);
 	return 0;
 }

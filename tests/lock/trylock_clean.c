@@ -5,19 +5,9 @@
  * the program checks it, so the lock really was held.
  * EXPECT: clean
  */
-#include <pthread.h>
 #include <stdlib.h>
 
-static pthread_mutex_t a, b;
-
-static void *take_ab(void *arg)
-{
-	pthread_mutex_lock(&a);
-	pthread_mutex_lock(&b);
-	pthread_mutex_unlock(&b);
-	pthread_mutex_unlock(&a);
-	return arg;
-}
+#include "../ab_ba.h"
 
 static void *take_b_trylock_a(void *arg)
 {
@@ -29,18 +19,8 @@ static void *take_b_trylock_a(void *arg)
 	return arg;
 }
 
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
-
 int main(void)
 {
-	pthread_mutex_init(&a, NULL);
-	pthread_mutex_init(&b, NULL);
 	run(take_ab);
 	run(take_b_trylock_a);
 	return 0;
