@@ -160,6 +160,10 @@ atomic_int db_race_shadowed;
 static atomic_int state = ST_IDLE;
 static db_spin_t start_lock;
 static pthread_mutex_t arm_lock = PTHREAD_MUTEX_INITIALIZER;	/* the armed set */
+/* Held while deadbolt loads or unloads capstone, and by fork: the loader's
+ * locks, which dlopen/dlclose hold, must not be copied held into a child
+ * (its fork handlers read the module list).  Never taken under arm_lock. */
+static pthread_mutex_t cap_dl_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int mem_fd = -1;	/* /proc/self/mem */
 static atomic_int paused;		/* > 0: a dlclose is running, arm nothing */
 static pid_t self_pid;
@@ -507,8 +511,11 @@ static void capstone_close(struct capstone *c)
 		c->free_(c->in, 1);
 	if (c->h)
 		c->close_(&c->h);
-	if (c->lib)
+	if (c->lib) {
+		pthread_mutex_lock(&cap_dl_lock);
 		dlclose(c->lib);
+		pthread_mutex_unlock(&cap_dl_lock);
+	}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -524,10 +531,12 @@ static bool capstone_load(void)
 		return true;
 	if (cap_failed)
 		return false;
+	pthread_mutex_lock(&cap_dl_lock);
 	c.lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (!c.lib)
 		c.lib = dlopen("libcapstone.so", RTLD_NOW | RTLD_LOCAL);
 	if (!c.lib) {
+		pthread_mutex_unlock(&cap_dl_lock);
 		cap_failed = true;
 		return false;
 	}
@@ -537,6 +546,7 @@ static bool capstone_load(void)
 	*(void **)&c.disasm_iter = dlsym(c.lib, "cs_disasm_iter");
 	*(void **)&c.free_ = dlsym(c.lib, "cs_free");
 	*(void **)&c.close_ = dlsym(c.lib, "cs_close");
+	pthread_mutex_unlock(&cap_dl_lock);
 	if (!open_ || !option || !alloc || !c.disasm_iter || !c.free_ || !c.close_ ||
 	    open_(CS_ARCH_X86, CS_MODE_64, &c.h) != CS_ERR_OK ||
 	    option(c.h, CS_OPT_DETAIL, CS_OPT_ON) != CS_ERR_OK || !(c.in = alloc(c.h))) {
@@ -1528,14 +1538,18 @@ void db_race_init(void)
 
 void db_race_atfork_prepare(void)
 {
-	if (db_opt.race)
-		pthread_mutex_lock(&arm_lock);
+	if (!db_opt.race)
+		return;
+	pthread_mutex_lock(&cap_dl_lock);
+	pthread_mutex_lock(&arm_lock);
 }
 
 void db_race_atfork_parent(void)
 {
-	if (db_opt.race)
-		pthread_mutex_unlock(&arm_lock);
+	if (!db_opt.race)
+		return;
+	pthread_mutex_unlock(&arm_lock);
+	pthread_mutex_unlock(&cap_dl_lock);
 }
 
 void db_race_atfork_child(void)
@@ -1564,6 +1578,7 @@ void db_race_atfork_child(void)
 		narmed = 0;
 	}
 	pthread_mutex_init(&arm_lock, NULL);
+	pthread_mutex_init(&cap_dl_lock, NULL);
 	memset(&start_lock, 0, sizeof(start_lock));
 	atomic_store(&db_race_active, 0);
 	atomic_store(&stopping, 0);
