@@ -1568,7 +1568,7 @@ static void scan_threads(uintptr_t self_sp, uintptr_t self_tp)
  * not the heap, not deadbolt's own (MAP_NORESERVE, our module), a running
  * thread's stack only above its stack pointer (scan_threads), the stack of
  * a thread that ended (glibc caches them) not at all, but its struct
- * pthread (the result a join would collect). */
+ * pthread (the result a join would collect) if no join has. */
 static void scan_maps(uintptr_t own_lo, uintptr_t own_hi)
 {
 	for (size_t i = 0; i < nmaps; i++) {
@@ -1580,8 +1580,11 @@ static void scan_maps(uintptr_t own_lo, uintptr_t own_hi)
 			continue;	/* code, read-only data of files */
 		uintptr_t pd = (f & MF_ANON) ? stack_tcb(m) : 0;
 		int tid = 1;
-		if (pd && tid_offset && peek(pd + tid_offset, &tid, sizeof(tid)) && tid == 0) {
-			scan(pd, pd + tcb_size);	/* ended: the kernel cleared tid */
+		if (pd && tid_offset && peek(pd + tid_offset, &tid, sizeof(tid)) && tid <= 0) {
+			/* ended: the kernel cleared tid; joined: glibc set it to -1,
+			 * and the join collected the result */
+			if (tid == 0)
+				scan(pd, pd + tcb_size);
 			continue;
 		}
 		if (pd)
@@ -1782,6 +1785,7 @@ static void free_lifetime_allocations(void)
 {
 	void (*cxx_freeres)(void);
 
+	db_race_join();
 	if (each_task(getpid(), NULL, NULL) != 1)
 		return;
 	*(void **)&cxx_freeres = dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv");

@@ -403,6 +403,7 @@ void db_race_atfork_parent(void);
 void db_race_benign(uintptr_t p, size_t n);
 /* Program exit: stop watching, log coverage. */
 void db_race_exit(void);
+void db_race_join(void);
 void db_race_atfork_child(void);
 /* Log whether race detection is on (at start, and in a fork child). */
 void db_race_init(void);

@@ -70,6 +70,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -196,7 +197,9 @@ static unsigned nmodules;
 static struct { uintptr_t lo, hi; } benign[MAX_BENIGN];
 static atomic_uint nbenign;
 
-static atomic_int stopping;
+static atomic_int stopping;	/* the watcher sleeps on it (futex) */
+static pthread_t watcher;
+static atomic_int watcher_joinable;	/* started, and nobody joined or detached it */
 static _Atomic uint64_t window_us, window_gen;
 static _Atomic uint64_t nwindows, ntraps, ndropped, nglobal, nheap;
 static atomic_ulong nraces;
@@ -771,14 +774,17 @@ static void *watcher_main(void *arg)
 	for (unsigned step = 1; !atomic_load(&stopping); step++) {
 		uint64_t us = atomic_load(&window_us) / 4;	/* a quarter window */
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
-		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-			;
+		syscall(SYS_futex, &stopping, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+		if (atomic_load(&stopping))
+			break;
 		/* the program's threads are all gone (main called pthread_exit):
 		 * the process must end with them, not wait for us */
 		db_threads_lock();
 		bool alone = db_threads_first() == NULL;
 		db_threads_unlock();
 		if (alone) {
+			if (atomic_exchange(&watcher_joinable, 0))
+				pthread_detach(pthread_self());
 			db_race_exit();
 			break;
 		}
@@ -1422,14 +1428,29 @@ static void start(void)
 	db_real.pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_t pa;
 	pthread_attr_init(&pa);
-	pthread_attr_setdetachstate(&pa, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&pa, 256 * 1024);
-	pthread_t th;
-	int r = db_real.pthread_create(&th, &pa, watcher_main, NULL);
+	int r = db_real.pthread_create(&watcher, &pa, watcher_main, NULL);
 	pthread_attr_destroy(&pa);
 	db_real.pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0)
 		unavailable(r, "cannot start the sampler thread");
+	else
+		atomic_store(&watcher_joinable, 1);
+}
+
+/* After db_race_exit: wait (a second at most) until the watcher is gone,
+ * so that the process may count as single-threaded again. */
+void db_race_join(void)
+{
+	struct timespec ts;
+
+	if (!atomic_load(&stopping) || pthread_equal(pthread_self(), watcher) ||
+	    !atomic_exchange(&watcher_joinable, 0))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec++;
+	if (pthread_clockjoin_np(watcher, NULL, CLOCK_MONOTONIC, &ts) != 0)
+		pthread_detach(watcher);
 }
 
 void db_race_before_create(void)
@@ -1488,6 +1509,7 @@ void db_race_exit(void)
 	if (!db_opt.race || atomic_exchange(&done, 1))
 		return;
 	atomic_store(&stopping, 1);
+	syscall(SYS_futex, &stopping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	if (atomic_load(&state) != ST_ON)
 		return;
 	pthread_mutex_lock(&arm_lock);
@@ -1582,6 +1604,7 @@ void db_race_atfork_child(void)
 	memset(&start_lock, 0, sizeof(start_lock));
 	atomic_store(&db_race_active, 0);
 	atomic_store(&stopping, 0);
+	atomic_store(&watcher_joinable, 0);	/* the parent's, not here */
 	for (unsigned k = 0; k < MAX_PAUSERS; k++)
 		atomic_store(&pausers[k].tid, 0);
 	if (st == ST_ON || st == ST_STOPPED) {
