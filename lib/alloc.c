@@ -1805,7 +1805,7 @@ static void leak_atexit(void *arg)
 	/* registers of the program saved in this frame: scanned with the stack */
 	__builtin_unwind_init();
 	if (atomic_load(&db_ready) != 1 || !atomic_load(&tracking) || db_level != 0 ||
-	    atomic_exchange(&done, 1))
+	    db_log_foreign() || atomic_exchange(&done, 1))
 		return;
 	/* the scan reads every word: no watchpoint may fire on it */
 	db_race_exit();

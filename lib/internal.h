@@ -554,6 +554,7 @@ void db_log_modules_forget_locks(void);
 bool db_log_own_pc(uintptr_t pc);
 void db_log_exit(int status);
 const char *db_log_path(void);
+bool db_log_foreign(void);
 /* The executable's path, read once (it cannot be after main's pthread_exit). */
 const char *db_log_exe_path(void);
 void db_log_atfork_prepare(void);

@@ -1256,21 +1256,25 @@ DB_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, ch
 				       stack_end);
 }
 
-DB_EXPORT void exit(int status)
+/* The process ends: stop sampling and log the status, unless this is a
+ * vfork child, whose memory and log are its parent's. */
+static void ending(int status)
 {
-	if (atomic_load(&db_ready) == 1 && db_level == 0) {
+	if (atomic_load(&db_ready) == 1 && db_level == 0 && !db_log_foreign()) {
 		db_race_exit();
 		db_log_exit(status);
 	}
+}
+
+DB_EXPORT void exit(int status)
+{
+	ending(status);
 	REAL(exit)(status);
 }
 
 DB_EXPORT void _exit(int status)
 {
-	if (atomic_load(&db_ready) == 1 && db_level == 0) {
-		db_race_exit();
-		db_log_exit(status);
-	}
+	ending(status);
 	REAL(_exit)(status);
 }
 

@@ -55,6 +55,13 @@ const char *db_log_path(void)
 	return log_fd >= 0 ? log_path : NULL;
 }
 
+/* Not the process the log is for: a vfork child (or a raw clone) running
+ * on its parent's memory, which fork's handlers never saw. */
+bool db_log_foreign(void)
+{
+	return log_pid && getpid() != log_pid;
+}
+
 /* The executable's path, read once per image: /proc/self/exe stops
  * answering once the main thread has called pthread_exit. */
 static char exe[256];
