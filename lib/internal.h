@@ -144,6 +144,10 @@ struct db_real_fns {
 				      const struct timespec *);
 	int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 	int (*pthread_join)(pthread_t, void **);
+	int (*pthread_tryjoin_np)(pthread_t, void **);
+	int (*pthread_clockjoin_np)(pthread_t, void **, clockid_t, const struct timespec *);
+	int (*pthread_once)(pthread_once_t *, void (*)(void));
+	int (*thrd_create)(pthread_t *, int (*)(void *), void *);
 	int (*pthread_detach)(pthread_t);
 	void (*pthread_exit)(void *) __attribute__((noreturn));
 	pid_t (*fork)(void);
@@ -326,11 +330,20 @@ static inline void db_thread_leave(struct db_thread *t)
 }
 
 void db_init(void);
+/* fn, or for a C11 thread (thrd_create) c11fn, runs on the new thread. */
 int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
-		     void *(*fn)(void *), void *arg);
+		     void *(*fn)(void *), int (*c11fn)(void *), void *arg);
 void db_thread_exiting(struct db_thread *t);
-/* pthread_join/pthread_detach of th by t (thread.c keeps who was joined). */
-int db_thread_join(struct db_thread *t, pthread_t th, void **ret);
+/* How a join waits: pthread_join (in the wait-for graph), tryjoin, or
+ * until a deadline (timedjoin/clockjoin: clock and absolute time). */
+struct db_join_how {
+	enum { DB_JOIN_WAIT, DB_JOIN_TRY, DB_JOIN_UNTIL } kind;
+	clockid_t clock;
+	const struct timespec *abstime;
+};
+/* A join of th by t (thread.c keeps who was joined), and a detach. */
+int db_thread_join(struct db_thread *t, pthread_t th, void **ret,
+		   const struct db_join_how *how);
 void db_thread_detach(struct db_thread *t, pthread_t th);
 /* At exit: threads neither joined nor detached that still run. */
 void db_thread_report_leaks(void);

@@ -23,6 +23,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <unistd.h>
 
 #include "lockgraph.h"
@@ -82,6 +83,10 @@ bool db_interpose_resolve(void)
 	RESOLVE(pthread_cond_clockwait);
 	RESOLVE(pthread_create);
 	RESOLVE(pthread_join);
+	RESOLVE(pthread_tryjoin_np);
+	RESOLVE(pthread_clockjoin_np);
+	RESOLVE(pthread_once);
+	RESOLVE(thrd_create);
 	RESOLVE(pthread_detach);
 	RESOLVE(pthread_exit);
 	RESOLVE(fork);
@@ -103,7 +108,8 @@ bool db_interpose_resolve(void)
 	if (!db_real.libc_start_main)
 		*(void **)&db_real.libc_start_main = sym("__libc_start_main");
 	return db_real.pthread_mutex_lock && db_real.pthread_mutex_unlock &&
-	       db_real.pthread_create && db_real.free && db_real.realloc &&
+	       db_real.pthread_create && db_real.pthread_tryjoin_np &&
+	       db_real.pthread_clockjoin_np && db_real.free && db_real.realloc &&
 	       db_real.exit && db_real._exit;
 }
 
@@ -112,6 +118,10 @@ bool db_interpose_resolve(void)
 #define REAL(f)	(DB_LIKELY(db_real.f) ? db_real.f : (RESOLVE(f), db_real.f))
 
 /* ---- mutexes ------------------------------------------------------------- */
+
+/* The shims' bodies end in ret_(r): the result as the shim returns it (the
+ * pthread ones as is, the C11 ones mapped, by thrd_status). */
+#define AS_IS(r)	(r)
 
 DB_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 {
@@ -141,10 +151,10 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
  * trylock, and only when the lock is busy the wait path (waitfor.c: who
  * waits for whom, deadlocks, stalls); held after.  The uncontended path
  * costs one real trylock, as a real lock would. */
-#define ACQUIRE(kind_, mode_, call, trycall, attempt_, user_end)	\
+#define ACQUIRE(kind_, mode_, call, trycall, attempt_, user_end, ret_) \
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
-		return call;						\
+		return ret_(call);					\
 	struct db_acq a = { .addr = (uintptr_t)l, .kind = kind_, .mode = mode_, \
 			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
 	db_lock_before(t, &a);						\
@@ -156,7 +166,7 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	else if (r == EINVAL && kind_ == DB_LOCK_MUTEX)			\
 		use_after_destroy(t, (uintptr_t)l);			\
 	db_thread_leave(t);						\
-	return r
+	return ret_(r)
 
 /* One slice of waiting for each kind of lock (waitfor.c calls these). */
 static int mutex_attempt(void *l, uint32_t mode, const struct timespec *dl)
@@ -217,7 +227,7 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 }
 
 /* A trylock can fail instead of waiting: no edge into it, held after. */
-#define TRY(kind_, mode_, call)						\
+#define TRY(kind_, mode_, call, ret_)					\
 	int r = call;							\
 	struct db_thread *t;						\
 	if (r == 0 && (t = db_thread_enter())) {			\
@@ -226,7 +236,7 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 		db_lock_after(t, &a, true);				\
 		db_thread_leave(t);					\
 	}								\
-	return r
+	return ret_(r)
 
 #define RELEASE(call)							\
 	struct db_thread *t = db_thread_enter();			\
@@ -267,7 +277,7 @@ static inline int mutex_try(pthread_mutex_t *l)
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		mutex_try(l), mutex_attempt, NULL);
+		mutex_try(l), mutex_attempt, NULL, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -278,7 +288,7 @@ DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec 
 	if (!e)
 		return REAL(pthread_mutex_timedlock)(l, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
-		mutex_try(l), mutex_attempt, e);
+		mutex_try(l), mutex_attempt, e, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const struct timespec *ts)
@@ -289,12 +299,12 @@ DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const str
 	if (!e)
 		return REAL(pthread_mutex_clocklock)(l, c, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts),
-		mutex_try(l), mutex_attempt, e);
+		mutex_try(l), mutex_attempt, e, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
 {
-	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_trylock)(l));
+	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_trylock)(l), AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_unlock(pthread_mutex_t *l)
@@ -331,13 +341,13 @@ DB_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
 DB_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t *l)
 {
 	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_rdlock)(l),
-		REAL(pthread_rwlock_tryrdlock)(l), rwlock_attempt, NULL);
+		REAL(pthread_rwlock_tryrdlock)(l), rwlock_attempt, NULL, AS_IS);
 }
 
 DB_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 {
 	ACQUIRE(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_wrlock)(l),
-		REAL(pthread_rwlock_trywrlock)(l), rwlock_attempt, NULL);
+		REAL(pthread_rwlock_trywrlock)(l), rwlock_attempt, NULL, AS_IS);
 }
 
 /* The timed rwlock variants share one body: mode, the caller's clock. */
@@ -346,7 +356,7 @@ DB_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t *l)
 	const struct timespec *e = user_deadline(c, ts, &end);		\
 	if (!e)								\
 		return call;						\
-	ACQUIRE(DB_LOCK_RWLOCK, mode_, call, trycall, rwlock_attempt, e)
+	ACQUIRE(DB_LOCK_RWLOCK, mode_, call, trycall, rwlock_attempt, e, AS_IS)
 
 DB_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts)
 {
@@ -374,12 +384,12 @@ DB_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t c, const
 
 DB_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *l)
 {
-	TRY(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_tryrdlock)(l));
+	TRY(DB_LOCK_RWLOCK, DB_MODE_READ, REAL(pthread_rwlock_tryrdlock)(l), AS_IS);
 }
 
 DB_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *l)
 {
-	TRY(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_trywrlock)(l));
+	TRY(DB_LOCK_RWLOCK, DB_MODE_WRITE, REAL(pthread_rwlock_trywrlock)(l), AS_IS);
 }
 
 DB_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *l)
@@ -416,12 +426,12 @@ DB_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
 DB_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
 {
 	ACQUIRE(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_lock)(l),
-		REAL(pthread_spin_trylock)(l), spin_attempt, NULL);
+		REAL(pthread_spin_trylock)(l), spin_attempt, NULL, AS_IS);
 }
 
 DB_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l)
 {
-	TRY(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_trylock)(l));
+	TRY(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_trylock)(l), AS_IS);
 }
 
 DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
@@ -434,10 +444,10 @@ DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
  * a release before, an acquisition (with edges from what is still held)
  * after.  The re-acquisition's edges are added after the fact, which is
  * enough for lock order. */
-#define COND_WAIT(call)							\
+#define COND_WAIT(call, ret_)						\
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
-		return call;						\
+		return ret_(call);					\
 	struct db_acq a = { .addr = (uintptr_t)m, .kind = DB_LOCK_MUTEX, \
 			    .mode = DB_MODE_WRITE, .pc = DB_CALLER_PC, .sp = DB_CALLER_SP }; \
 	if (cond_check(t, c, m))					\
@@ -449,7 +459,7 @@ DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 	pthread_cleanup_push(cond_woken, &w);				\
 	r = call;							\
 	pthread_cleanup_pop(1);						\
-	return r
+	return ret_(r)
 
 /* Which mutex each waited-on cond is used with, while it has waiters: a
  * cond used with two mutexes at once is misuse.  Small and lossy on
@@ -548,19 +558,19 @@ DB_EXPORT int pthread_cond_broadcast(pthread_cond_t *c)
 
 DB_EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
-	COND_WAIT(REAL(pthread_cond_wait)(c, m));
+	COND_WAIT(REAL(pthread_cond_wait)(c, m), AS_IS);
 }
 
 DB_EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 				     const struct timespec *ts)
 {
-	COND_WAIT(REAL(pthread_cond_timedwait)(c, m, ts));
+	COND_WAIT(REAL(pthread_cond_timedwait)(c, m, ts), AS_IS);
 }
 
 DB_EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
 				     const struct timespec *ts)
 {
-	COND_WAIT(REAL(pthread_cond_clockwait)(c, m, clk, ts));
+	COND_WAIT(REAL(pthread_cond_clockwait)(c, m, clk, ts), AS_IS);
 }
 
 /* ---- annotations (include/deadbolt.h) ------------------------------------ */
@@ -663,20 +673,45 @@ DB_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 
 	if (!t)
 		return REAL(pthread_create)(th, attr, fn, arg);
-	int r = db_thread_create(th, attr, fn, arg);
+	int r = db_thread_create(th, attr, fn, NULL, arg);
+	db_thread_leave(t);
+	return r;
+}
+
+static int join(pthread_t th, void **ret, const struct db_join_how *how)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (!t) {
+		if (how->kind == DB_JOIN_UNTIL)
+			return REAL(pthread_clockjoin_np)(th, ret, how->clock, how->abstime);
+		return how->kind == DB_JOIN_TRY ? REAL(pthread_tryjoin_np)(th, ret)
+						: REAL(pthread_join)(th, ret);
+	}
+	int r = db_thread_join(t, th, ret, how);
 	db_thread_leave(t);
 	return r;
 }
 
 DB_EXPORT int pthread_join(pthread_t th, void **ret)
 {
-	struct db_thread *t = db_thread_enter();
+	return join(th, ret, &(struct db_join_how){ .kind = DB_JOIN_WAIT });
+}
 
-	if (!t)
-		return REAL(pthread_join)(th, ret);
-	int r = db_thread_join(t, th, ret);
-	db_thread_leave(t);
-	return r;
+DB_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
+{
+	return join(th, ret, &(struct db_join_how){ .kind = DB_JOIN_TRY });
+}
+
+DB_EXPORT int pthread_timedjoin_np(pthread_t th, void **ret, const struct timespec *abstime)
+{
+	return join(th, ret, &(struct db_join_how){ DB_JOIN_UNTIL, CLOCK_REALTIME, abstime });
+}
+
+DB_EXPORT int pthread_clockjoin_np(pthread_t th, void **ret, clockid_t c,
+				   const struct timespec *abstime)
+{
+	return join(th, ret, &(struct db_join_how){ DB_JOIN_UNTIL, c, abstime });
 }
 
 DB_EXPORT int pthread_detach(pthread_t th)
@@ -759,6 +794,175 @@ DB_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 	int r = REAL(pthread_barrier_wait)(b);
 	hb_acquired(b, r == PTHREAD_BARRIER_SERIAL_THREAD ? 0 : r);
 	return r;
+}
+
+/* ---- once ---------------------------------------------------------------
+ * pthread_once: whatever the initialiser wrote is before every return of
+ * a call on the same once control.  glibc calls the routine on the
+ * caller's thread; once_run finds it through a thread-local link (restored
+ * before the routine runs, which may throw or call pthread_once itself). */
+struct once_call {
+	pthread_once_t *o;
+	void (*fn)(void);
+	struct once_call *up;
+};
+
+static __thread struct once_call *once_top
+	__attribute__((tls_model("initial-exec")));
+
+static void once_run(void)
+{
+	struct once_call *c = once_top;
+
+	once_top = c->up;
+	c->fn();
+	hb_release(c->o);
+}
+
+DB_EXPORT int pthread_once(pthread_once_t *o, void (*fn)(void))
+{
+	if (!db_opt.race || db_level != 0 || !atomic_load(&db_race_active))
+		return REAL(pthread_once)(o, fn);
+	struct once_call c = { o, fn, once_top };
+	once_top = &c;
+	int r = REAL(pthread_once)(o, once_run);
+	once_top = c.up;	/* if the routine never ran */
+	return hb_acquired(o, r);
+}
+
+/* ---- C11 threads ----------------------------------------------------------
+ * glibc's <threads.h> functions call its pthread functions inside libc,
+ * past the shims above: each has a shim of its own, the same body, with
+ * the result mapped as glibc maps it.  mtx_t, cnd_t and once_flag are
+ * glibc's pthread types under other names. */
+
+static inline int thrd_status(int e)
+{
+	switch (e) {
+	case 0:
+		return thrd_success;
+	case EAGAIN:
+	case ENOMEM:
+		return thrd_nomem;
+	case ETIMEDOUT:
+		return thrd_timedout;
+	case EBUSY:
+		return thrd_busy;
+	default:
+		return thrd_error;
+	}
+}
+
+DB_EXPORT int thrd_create(thrd_t *th, thrd_start_t fn, void *arg)
+{
+	struct db_thread *t = db_thread_enter();
+
+	if (!t)
+		return REAL(thrd_create)((pthread_t *)th, fn, arg);
+	int r = db_thread_create((pthread_t *)th, NULL, NULL, fn, arg);
+	db_thread_leave(t);
+	return thrd_status(r);
+}
+
+DB_EXPORT int thrd_join(thrd_t th, int *res)
+{
+	void *ret;
+	int r = join(th, &ret, &(struct db_join_how){ .kind = DB_JOIN_WAIT });
+
+	if (r == 0 && res)
+		*res = (int)(intptr_t)ret;
+	return thrd_status(r);
+}
+
+DB_EXPORT int thrd_detach(thrd_t th)
+{
+	return thrd_status(pthread_detach(th));
+}
+
+DB_EXPORT void call_once(once_flag *o, void (*fn)(void))
+{
+	pthread_once((pthread_once_t *)o, fn);
+}
+
+DB_EXPORT int mtx_init(mtx_t *m, int type)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t *l = (pthread_mutex_t *)m;
+	struct db_thread *t;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, type & mtx_recursive ? PTHREAD_MUTEX_RECURSIVE
+							   : PTHREAD_MUTEX_NORMAL);
+	int r = REAL(pthread_mutex_init)(l, &a);
+	if (r == 0 && (t = db_thread_enter())) {
+		db_lock_created(t, l, DB_LOCK_MUTEX, DB_CALLER_PC);
+		db_thread_leave(t);
+	}
+	return thrd_status(r);
+}
+
+DB_EXPORT void mtx_destroy(mtx_t *m)
+{
+	pthread_mutex_destroy((pthread_mutex_t *)m);
+}
+
+DB_EXPORT int mtx_lock(mtx_t *m)
+{
+	pthread_mutex_t *l = (pthread_mutex_t *)m;
+
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
+		mutex_try(l), mutex_attempt, NULL, thrd_status);
+}
+
+DB_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict ts)
+{
+	pthread_mutex_t *l = (pthread_mutex_t *)m;
+	struct timespec end;
+	const struct timespec *e = user_deadline(CLOCK_REALTIME, ts, &end);
+
+	if (!e)
+		return thrd_status(REAL(pthread_mutex_timedlock)(l, ts));
+	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
+		mutex_try(l), mutex_attempt, e, thrd_status);
+}
+
+DB_EXPORT int mtx_trylock(mtx_t *m)
+{
+	pthread_mutex_t *l = (pthread_mutex_t *)m;
+
+	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_trylock)(l), thrd_status);
+}
+
+DB_EXPORT int mtx_unlock(mtx_t *m)
+{
+	return thrd_status(pthread_mutex_unlock((pthread_mutex_t *)m));
+}
+
+DB_EXPORT int cnd_signal(cnd_t *c)
+{
+	return thrd_status(pthread_cond_signal((pthread_cond_t *)c));
+}
+
+DB_EXPORT int cnd_broadcast(cnd_t *c)
+{
+	return thrd_status(pthread_cond_broadcast((pthread_cond_t *)c));
+}
+
+DB_EXPORT int cnd_wait(cnd_t *cv, mtx_t *mx)
+{
+	pthread_cond_t *c = (pthread_cond_t *)cv;
+	pthread_mutex_t *m = (pthread_mutex_t *)mx;
+
+	COND_WAIT(REAL(pthread_cond_wait)(c, m), thrd_status);
+}
+
+DB_EXPORT int cnd_timedwait(cnd_t *restrict cv, mtx_t *restrict mx,
+			    const struct timespec *restrict ts)
+{
+	pthread_cond_t *c = (pthread_cond_t *)cv;
+	pthread_mutex_t *m = (pthread_mutex_t *)mx;
+
+	COND_WAIT(REAL(pthread_cond_timedwait)(c, m, ts), thrd_status);
 }
 
 /* ---- signals: SIGTRAP belongs to the race detector while it watches ------- */

@@ -784,7 +784,7 @@ static void *watcher_main(void *arg)
 		db_threads_unlock();
 		if (alone) {
 			if (atomic_exchange(&watcher_joinable, 0))
-				pthread_detach(pthread_self());
+				db_real.pthread_detach(pthread_self());
 			db_race_exit();
 			break;
 		}
@@ -1449,8 +1449,8 @@ void db_race_join(void)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec++;
-	if (pthread_clockjoin_np(watcher, NULL, CLOCK_MONOTONIC, &ts) != 0)
-		pthread_detach(watcher);
+	if (db_real.pthread_clockjoin_np(watcher, NULL, CLOCK_MONOTONIC, &ts) != 0)
+		db_real.pthread_detach(watcher);
 }
 
 void db_race_before_create(void)

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <threads.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -47,6 +48,7 @@ struct db_thread *db_threads_first(void)
 
 struct start {
 	void *(*fn)(void *);
+	int (*c11fn)(void *);	/* instead of fn: a C11 thread's start */
 	void *arg;
 	uint32_t tid, parent;
 	uint64_t stack;
@@ -356,19 +358,23 @@ static void *trampoline(void *p)
 		}
 		db_level--;
 	}
+	if (s.c11fn)	/* its int result, as glibc keeps it for thrd_join */
+		return (void *)(intptr_t)s.c11fn(s.arg);
 	return s.fn(s.arg);
 }
 
 int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
-		     void *(*fn)(void *), void *arg)
+		     void *(*fn)(void *), int (*c11fn)(void *), void *arg)
 {
 	struct db_thread *self = db_self;
 	struct start *s = db_mem_alloc(sizeof(*s));
 	struct db_frames f;
 
 	if (!s)
-		return db_real.pthread_create(th, attr, fn, arg);
+		return c11fn ? db_real.thrd_create(th, c11fn, arg) == thrd_success ? 0 : EAGAIN
+			     : db_real.pthread_create(th, attr, fn, arg);
 	s->fn = fn;
+	s->c11fn = c11fn;
 	s->arg = arg;
 	s->tid = atomic_fetch_add(&next_tid, 1);
 	s->parent = self ? self->tid : UINT32_MAX;
@@ -404,7 +410,8 @@ static struct db_thread *live_by_handle(pthread_t th)
 	return NULL;
 }
 
-int db_thread_join(struct db_thread *t, pthread_t th, void **ret)
+int db_thread_join(struct db_thread *t, pthread_t th, void **ret,
+		   const struct db_join_how *how)
 {
 	unsigned misuse = 0;
 	uint32_t tid = UINT32_MAX;
@@ -432,9 +439,14 @@ int db_thread_join(struct db_thread *t, pthread_t th, void **ret)
 	if (misuse == DB_MISUSE_JOIN_JOINED)
 		return ESRCH;
 
-	int r = pthread_tryjoin_np(th, ret);
-	if (r == EBUSY)
-		r = db_wait_join(t, th, ret);
+	int r;
+	if (how->kind == DB_JOIN_UNTIL) {
+		r = db_real.pthread_clockjoin_np(th, ret, how->clock, how->abstime);
+	} else {
+		r = db_real.pthread_tryjoin_np(th, ret);
+		if (r == EBUSY && how->kind == DB_JOIN_WAIT)
+			r = db_wait_join(t, th, ret);
+	}
 	if (r != 0)
 		return r;
 	db_spin_lock(&thread_lock);

@@ -461,7 +461,7 @@ static int join_attempt(void *ctx, const struct timespec *dl)
 {
 	struct join_ctx *c = ctx;
 
-	return pthread_clockjoin_np(c->th, c->ret, CLOCK_MONOTONIC, dl);
+	return db_real.pthread_clockjoin_np(c->th, c->ret, CLOCK_MONOTONIC, dl);
 }
 
 int db_wait_join(struct db_thread *t, pthread_t th, void **ret)
