@@ -568,6 +568,10 @@ bool db_log_own_pc(uintptr_t pc);
 void db_log_exit(int status);
 const char *db_log_path(void);
 bool db_log_foreign(void);
+/* May the module list be walked (not in a child of fork until a dlopen
+ * has loaded a new module there)?  The dlopen shim calls dlopened(). */
+bool db_log_loader_walkable(void);
+void db_log_dlopened(void *handle);
 /* The executable's path, read once (it cannot be after main's pthread_exit). */
 const char *db_log_exe_path(void);
 void db_log_atfork_prepare(void);

@@ -1399,6 +1399,7 @@ DB_EXPORT void *dlopen(const char *file, int mode)
 	struct db_thread *t;
 
 	if (h && (t = db_thread_enter())) {
+		db_log_dlopened(h);
 		db_log_modules_sync(false);
 		db_stack_modules_sync();
 		db_race_modules_changed();

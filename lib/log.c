@@ -41,6 +41,9 @@ static bool log_failed;
 struct module {
 	uintptr_t base, lo, hi;
 	uint64_t id;
+	uint8_t build_id[64];	/* kept: a child of fork logs it again, and the
+				 * module may be gone from memory by then */
+	uint32_t build_id_len;
 	char name[256];
 	bool seen;
 };
@@ -260,6 +263,37 @@ static void write_options(void)
 	write_locked(&rec);
 }
 
+/* The module list may be walked (dl_iterate_phdr).  Not in a child of
+ * fork until the loader has been seen to work there: glibc resets its main
+ * lock in the child but not the one dl_iterate_phdr takes, which a thread
+ * of the parent inside dlopen or dlclose may have held when the process
+ * forked.  The child then knows its modules from the parent's map. */
+static atomic_bool loader_walkable = true;
+
+bool db_log_loader_walkable(void)
+{
+	return atomic_load_explicit(&loader_walkable, memory_order_relaxed);
+}
+
+/* After a dlopen that returned h: if h is a module the map does not have,
+ * the loader has just added it to its list, under the lock a walk takes:
+ * the list may be walked again. */
+void db_log_dlopened(void *h)
+{
+	struct link_map *lm;
+	bool known = false;
+
+	if (db_log_loader_walkable() || !h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+		return;
+	uintptr_t ld = (uintptr_t)lm->l_ld;
+	db_log_lock();
+	for (int i = 0; i < nmodules && !known; i++)
+		known = modules[i].lo <= ld && ld < modules[i].hi;
+	db_log_unlock();
+	if (!known)
+		atomic_store(&loader_walkable, true);
+}
+
 void db_log_open(bool forked)
 {
 	uint64_t flags = forked ? DB_LOGF_FORKED : 0;
@@ -299,6 +333,8 @@ void db_log_open(bool forked)
 	log_ino = st.st_ino;
 	log_fd = fd;
 	log_pid = getpid();
+	if (forked)
+		atomic_store(&loader_walkable, false);
 	db_log_lock();
 	write_header(flags);
 	write_process();
@@ -313,17 +349,11 @@ struct scan {
 	bool force;		/* scan every module, even if nothing changed */
 };
 
-static void log_module(const struct module *m, const struct dl_phdr_info *info)
+/* The GNU build-id note, straight from the mapped PT_NOTE segments; 0
+ * bytes if none (or one longer than the out[n] kept). */
+static uint32_t find_build_id(const struct dl_phdr_info *info, uint8_t *out, size_t n)
 {
-	struct {
-		struct db_rec_module r;
-		char data[256 + 512];
-	} rec;
-	size_t idlen = 0;
-
-	memset(&rec.r, 0, sizeof(rec.r));
-	/* the GNU build-id note, straight from the mapped PT_NOTE segments */
-	for (int i = 0; i < info->dlpi_phnum && !idlen; i++) {
+	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_NOTE)
 			continue;
@@ -336,14 +366,28 @@ static void log_module(const struct module *m, const struct dl_phdr_info *info)
 			if (desc + nh->n_descsz > end)
 				break;
 			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-			    !memcmp(name, "GNU", 4) && nh->n_descsz <= 256) {
-				idlen = nh->n_descsz;
-				memcpy(rec.data, desc, idlen);
-				break;
+			    !memcmp(name, "GNU", 4)) {
+				if (nh->n_descsz > n)
+					return 0;
+				memcpy(out, desc, nh->n_descsz);
+				return nh->n_descsz;
 			}
 			p = desc + ((nh->n_descsz + 3) & ~3u);
 		}
 	}
+	return 0;
+}
+
+static void log_module(const struct module *m)
+{
+	struct {
+		struct db_rec_module r;
+		char data[64 + 256];
+	} rec;
+
+	memset(&rec.r, 0, sizeof(rec.r));
+	size_t idlen = m->build_id_len;
+	memcpy(rec.data, m->build_id, idlen);
 	size_t plen = strlen(m->name);
 	memcpy(rec.data + idlen, m->name, plen);
 	rec.r.h.type = DB_REC_MODULE;
@@ -405,9 +449,10 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *data)
 	m->lo = lo;
 	m->hi = hi;
 	m->id = next_module_id++;
+	m->build_id_len = find_build_id(info, m->build_id, sizeof(m->build_id));
 	memcpy(m->name, name, sizeof(m->name));
 	m->seen = true;
-	log_module(m, info);
+	log_module(m);
 	return 0;
 }
 
@@ -423,6 +468,13 @@ void db_log_modules_sync(bool force)
 	struct scan s = { .force = force };
 
 	db_log_lock();
+	if (!db_log_loader_walkable()) {
+		/* a child of fork: the parent's modules, under their ids */
+		for (int i = 0; force && i < nmodules; i++)
+			log_module(&modules[i]);
+		db_log_unlock();
+		return;
+	}
 	if (force) {
 		/* a new log: every module is new to it */
 		nmodules = 0;

@@ -367,6 +367,8 @@ static void scan_modules(void)
 {
 	struct scan_ctx x = { .first = true };
 
+	if (!db_log_loader_walkable())
+		return;	/* a child of fork: the parent's modules stand */
 	dl_iterate_phdr(scan_one, &x);
 	for (unsigned k = 0; k < nmodules; k++) {
 		if (x.seen[k] || modules[k].gone)
@@ -532,8 +534,8 @@ static bool capstone_load(void)
 
 	if (cap.in)		/* loaded already (a fork child inherits it) */
 		return true;
-	if (cap_failed)
-		return false;
+	if (cap_failed || !db_log_loader_walkable())
+		return false;	/* a child of fork: later, or with what is known */
 	pthread_mutex_lock(&cap_dl_lock);
 	c.lib = dlopen("libcapstone.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (!c.lib)
@@ -1401,7 +1403,7 @@ static void start(void)
 			    -e == EACCES ? "EACCES" : -e == ENOENT ? "no /proc" : "error");
 		return;
 	}
-	if (!capstone_load()) {
+	if (!capstone_load() && db_log_loader_walkable()) {
 		unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
 			    cap.lib ? "unusable" : "not installed");
 		return;

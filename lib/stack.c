@@ -524,6 +524,8 @@ void db_stack_modules_sync(void)
 {
 	bool gone = false;
 
+	if (!db_log_loader_walkable())
+		return;
 	db_spin_lock(&mod_lock);
 	nseen = 0;
 	dl_iterate_phdr(seen_one, NULL);
