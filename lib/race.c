@@ -33,8 +33,9 @@
  * exclusively and the earlier not before the later in happens-before, is a
  * race: evidence "unordered".  A thread caught at a location another thread
  * touched, holding no lock, pauses race_pause_us before its access, once a
- * window, with its site still armed: another thread caught at the same
- * location meanwhile proves the two simultaneous (evidence "witnessed"),
+ * window (and the whole process 1% of the time at most), with its site
+ * still armed: another thread caught at the same location meanwhile
+ * proves the two simultaneous (evidence "witnessed"),
  * whatever synchronisation deadbolt may not know of.
  *
  * Hardware watchpoints (perf_event_open breakpoints) would watch a location
@@ -1100,6 +1101,8 @@ static bool prepare(struct db_thread *t, const struct site *s, const ucontext_t 
 
 /* Pause at this access?  A location another thread touched, no lock held,
  * once a window.  A racy look at the shadow: no lock here either. */
+static _Atomic uint64_t next_pause_ns;	/* no thread pauses before */
+
 static bool should_pause(const struct db_thread *t, const struct acc *cur)
 {
 	uintptr_t g = cur->addr >> 3;
@@ -1110,7 +1113,13 @@ static bool should_pause(const struct db_thread *t, const struct acc *cur)
 		return false;
 	uint32_t tids = __atomic_load_n(&sh->tids, __ATOMIC_RELAXED);
 	uint32_t flags = __atomic_load_n(&sh->flags, __ATOMIC_RELAXED);
-	return (tids & ~(1u << (t->tid & 31))) && !(flags & (SH_ATOMIC | SH_BENIGN));
+	if (!(tids & ~(1u << (t->tid & 31))) || (flags & (SH_ATOMIC | SH_BENIGN)))
+		return false;
+	/* the process pauses at most 1% of the time, whatever its threads */
+	uint64_t now = now_ns(), next = atomic_load_explicit(&next_pause_ns, memory_order_relaxed);
+	return now >= next &&
+	       atomic_compare_exchange_strong(&next_pause_ns, &next,
+					      now + (uint64_t)db_opt.race_pause_us * 100000);
 }
 
 /* Check a prepared access against the location's shadow and record it. */
