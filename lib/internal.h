@@ -568,6 +568,10 @@ bool db_log_own_pc(uintptr_t pc);
 void db_log_exit(int status);
 const char *db_log_path(void);
 bool db_log_foreign(void);
+/* A loaded module's GNU build-id into out[n]: its length, 0 if none or
+ * longer than n. */
+struct dl_phdr_info;
+uint32_t db_build_id(const struct dl_phdr_info *info, uint8_t *out, size_t n);
 /* May the module list be walked (not in a child of fork until a dlopen
  * has loaded a new module there)?  The dlopen shim calls dlopened(). */
 bool db_log_loader_walkable(void);

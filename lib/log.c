@@ -351,7 +351,7 @@ struct scan {
 
 /* The GNU build-id note, straight from the mapped PT_NOTE segments; 0
  * bytes if none (or one longer than the out[n] kept). */
-static uint32_t find_build_id(const struct dl_phdr_info *info, uint8_t *out, size_t n)
+uint32_t db_build_id(const struct dl_phdr_info *info, uint8_t *out, size_t n)
 {
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -449,7 +449,7 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *data)
 	m->lo = lo;
 	m->hi = hi;
 	m->id = next_module_id++;
-	m->build_id_len = find_build_id(info, m->build_id, sizeof(m->build_id));
+	m->build_id_len = db_build_id(info, m->build_id, sizeof(m->build_id));
 	memcpy(m->name, name, sizeof(m->name));
 	m->seen = true;
 	log_module(m);

@@ -459,6 +459,10 @@ struct db_rec_race_summary {
 	uint64_t dropped;		/* caught but not used (stack, inside deadbolt) */
 	uint32_t slots;			/* instructions armed per window */
 	uint32_t watch_records;		/* RACE_WATCH records written (capped) */
+	/* from here on: not in logs of deadbolt 0.x before the site cache
+	 * (a shorter record reads as 0s) */
+	uint32_t modules;		/* modules whose code is sampled */
+	uint32_t modules_cached;	/* of them: sites read from the site cache */
 };
 
 #endif /* DEADBOLT_LOGFMT_H */

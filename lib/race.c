@@ -6,9 +6,10 @@
  * the system directories that access memory through an explicit operand
  * (not the stack pointer, not a thread-local segment, not read-only data)
  * are found by disassembling the files' code with capstone, a slice per
- * window, in the background.  Each site keeps how to compute its address
- * from the registers, its size, and whether it reads, writes, or is atomic
- * (lock prefix, xchg).
+ * window, in the background, or read from the site cache (race_cache),
+ * where a module's sites are kept once found.  Each site keeps how to
+ * compute its address from the registers, its size, and whether it reads,
+ * writes, or is atomic (lock prefix, xchg).
  *
  * Windows.  A thread of deadbolt's own (the watcher: created before any
  * program thread of the process, it never enters the shims) arms
@@ -192,6 +193,10 @@ static struct {
 	bool sample;		/* its code is disassembled */
 	size_t done;		/* code bytes disassembled */
 	bool gone;
+	bool cached;		/* its sites came from the site cache */
+	uint32_t first_site;	/* its sites are [first_site, the next module's) */
+	uint32_t build_id_len;
+	uint8_t build_id[64];
 } modules[MAX_MODULES];
 static unsigned nmodules;
 
@@ -353,6 +358,10 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	modules[k].dhi = dhi;
 	modules[k].done = 0;
 	modules[k].gone = false;
+	modules[k].cached = false;
+	modules[k].first_site = UINT32_MAX;
+	modules[k].build_id_len = db_build_id(info, modules[k].build_id,
+					      sizeof(modules[k].build_id));
 	/* never deadbolt itself, whatever its file is called */
 	uintptr_t self = (uintptr_t)&scan_one;
 	modules[k].sample = !system_module(path) && !(self >= lo && self < hi) &&
@@ -362,6 +371,17 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	nmodules++;
 	return 0;
 }
+
+/* Is there code left to disassemble?  Caller holds arm_lock. */
+static bool modules_todo(void)
+{
+	for (unsigned k = 0; k < nmodules; k++)
+		if (modules[k].sample && !modules[k].gone && modules[k].done != SIZE_MAX)
+			return true;
+	return false;
+}
+
+static bool cache_load(unsigned k);
 
 /* Caller holds arm_lock. */
 static void scan_modules(void)
@@ -380,6 +400,9 @@ static void scan_modules(void)
 			if (sites[i].module == k)
 				atomic_store(&sites[i].state, SITE_DEAD);
 	}
+	for (unsigned k = 0; k < nmodules; k++)	/* new ones: from the cache? */
+		if (modules[k].sample && !modules[k].gone && modules[k].done == 0)
+			cache_load(k);
 }
 
 static int8_t greg_of(unsigned r)
@@ -427,6 +450,29 @@ static struct site *site_at(uintptr_t pc)
 	}
 }
 
+/* A new site (its fields but the atomic ones set).  Caller holds arm_lock. */
+static void add_site(const struct site *n)
+{
+	uint32_t i = atomic_load(&nsites);
+
+	if (i >= MAX_SITES)
+		return;
+	struct site *s = &sites[i];
+	s->pc = n->pc;
+	s->disp = n->disp;
+	s->len = n->len;
+	s->orig = n->orig;
+	s->size = n->size;
+	s->flags = n->flags;
+	s->base = n->base;
+	s->index = n->index;
+	s->scale = n->scale;
+	s->module = n->module;
+	atomic_store(&s->state, SITE_IDLE);
+	site_insert(i);
+	atomic_store_explicit(&nsites, i + 1, memory_order_release);
+}
+
 /* One instruction: a site if it accesses memory the sampler cares about. */
 static void consider(const cs_insn *in, unsigned mod)
 {
@@ -471,23 +517,13 @@ static void consider(const cs_insn *in, unsigned mod)
 			flags |= SF_WRITE;
 		if (x->prefix[0] == X86_PREFIX_LOCK || in->id == X86_INS_XCHG)
 			flags |= SF_ATOMIC | SF_WRITE;
-		uint32_t i = atomic_load(&nsites);
-		if (i >= MAX_SITES)
-			return;
-		struct site *s = &sites[i];
-		s->pc = in->address;
-		s->disp = op->mem.disp;
-		s->len = (uint8_t)in->size;
-		s->orig = in->bytes[0];
-		s->size = op->size > 8 ? 8 : op->size;
-		s->flags = flags;
-		s->base = base;
-		s->index = index;
-		s->scale = (uint8_t)op->mem.scale;
-		s->module = (uint16_t)mod;
-		atomic_store(&s->state, SITE_IDLE);
-		site_insert(i);
-		atomic_store_explicit(&nsites, i + 1, memory_order_release);
+		struct site s = {
+			.pc = in->address, .disp = op->mem.disp, .len = (uint8_t)in->size,
+			.orig = in->bytes[0], .size = op->size > 8 ? 8 : op->size,
+			.flags = flags, .base = base, .index = index,
+			.scale = (uint8_t)op->mem.scale, .module = (uint16_t)mod,
+		};
+		add_site(&s);
 		return;
 	}
 }
@@ -583,18 +619,218 @@ static void capstone_unload(void)
 	capstone_close(&c);
 }
 
+/* ---- the site cache ----------------------------------------------------------
+ * A module's sites depend on its file alone.  Once the disassembler has
+ * been through a module, its sites go to a file in race_cache (named by
+ * the module's build-id; without one, by its path, size and inode), and a
+ * later process reads them there instead of loading the disassembler.  A
+ * file that does not match the module (its size; without a build-id, its
+ * time and inode; each site's first byte in memory) is not used, and is
+ * replaced after the next disassembly.  Written under a temporary name and
+ * renamed: the processes of a test suite may write the same one at once.
+ * Any failure just means no cache. */
+
+#define CACHE_MAGIC	"dbsites1"
+
+struct cache_head {
+	char magic[8];
+	uint64_t size, mtime_ns, ino;	/* the module's file */
+	uint32_t nsites, rec_size;
+};
+
+struct cache_rec {
+	uint64_t off;		/* pc - the module's bias */
+	int64_t disp;
+	uint8_t len, orig, size, flags;
+	int8_t base, index;
+	uint8_t scale, pad;
+};
+
+static char cache_dir[256];	/* "": no cache */
+
+static void cache_init(void)
+{
+	const char *o = db_opt.race_cache, *x;
+	size_t n = 0;
+
+	if (!strcmp(o, "off"))
+		n = 0;
+	else if (o[0])
+		n = db_fmt(cache_dir, sizeof(cache_dir), "%s", o);
+	else if ((x = secure_getenv("XDG_CACHE_HOME")) && x[0] == '/')
+		n = db_fmt(cache_dir, sizeof(cache_dir), "%s/deadbolt", x);
+	else if ((x = secure_getenv("HOME")) && x[0] == '/')
+		n = db_fmt(cache_dir, sizeof(cache_dir), "%s/.cache/deadbolt", x);
+	if (n == 0 || n >= sizeof(cache_dir))
+		cache_dir[0] = '\0';
+}
+
+static uint64_t mtime_ns(const struct stat *st)
+{
+	return (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
+}
+
+/* The cache file of module k, whose file is st. */
+static bool cache_path(unsigned k, const struct stat *st, char *out, size_t n)
+{
+	char key[2 * sizeof(modules[k].build_id) + 1];
+	size_t at = 0;
+
+	if (!cache_dir[0])
+		return false;
+	if (modules[k].build_id_len) {
+		for (uint32_t i = 0; i < modules[k].build_id_len; i++)
+			at += db_fmt(key + at, sizeof(key) - at, "%02x", modules[k].build_id[i]);
+	} else {
+		uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a of the path */
+		for (const char *p = modules[k].path; *p; p++)
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+		db_fmt(key, sizeof(key), "p%016llx-%llx-%llx", (unsigned long long)h,
+		       (unsigned long long)st->st_size, (unsigned long long)st->st_ino);
+	}
+	return db_fmt(out, n, "%s/sites-%s", cache_dir, key) < n;
+}
+
+static bool cache_rec_ok(unsigned k, const struct cache_rec *r)
+{
+	uintptr_t pc = modules[k].bias + r->off;
+
+	return pc >= modules[k].lo && r->len >= 1 && r->len <= 15 && pc + r->len <= modules[k].hi &&
+	       r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP)) &&
+	       r->base >= -1 && r->base <= REG_RIP && r->index >= -1 && r->index <= REG_RIP &&
+	       (r->scale == 0 || r->scale == 1 || r->scale == 2 || r->scale == 4 || r->scale == 8) &&
+	       *(const uint8_t *)pc == r->orig;
+}
+
+/* Module k's sites from the cache, if it has them.  Caller holds arm_lock. */
+static bool cache_load(unsigned k)
+{
+	struct stat st, cs;
+	char path[512];
+
+	if (stat(modules[k].path, &st) != 0 || !cache_path(k, &st, path, sizeof(path)))
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	const uint8_t *m = MAP_FAILED;
+	if (fstat(fd, &cs) == 0 && (size_t)cs.st_size >= sizeof(struct cache_head))
+		m = mmap(NULL, (size_t)cs.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return false;
+	const struct cache_head *h = (const void *)m;
+	const struct cache_rec *r = (const void *)(h + 1);
+	uint32_t first = atomic_load(&nsites);
+	bool ok = !memcmp(h->magic, CACHE_MAGIC, sizeof(h->magic)) &&
+		  h->rec_size == sizeof(*r) && h->size == (uint64_t)st.st_size &&
+		  (modules[k].build_id_len ||
+		   (h->mtime_ns == mtime_ns(&st) && h->ino == (uint64_t)st.st_ino)) &&
+		  h->nsites <= ((size_t)cs.st_size - sizeof(*h)) / sizeof(*r) &&
+		  h->nsites <= MAX_SITES - first;
+	for (uint32_t i = 0; ok && i < h->nsites; i++)
+		ok = cache_rec_ok(k, &r[i]);
+	for (uint32_t i = 0; ok && i < h->nsites; i++) {
+		struct site s = {
+			.pc = modules[k].bias + r[i].off, .disp = r[i].disp, .len = r[i].len,
+			.orig = r[i].orig, .size = r[i].size, .flags = r[i].flags,
+			.base = r[i].base, .index = r[i].index, .scale = r[i].scale,
+			.module = (uint16_t)k,
+		};
+		add_site(&s);
+	}
+	munmap((void *)m, (size_t)cs.st_size);
+	if (ok) {
+		modules[k].first_site = first;
+		modules[k].cached = true;
+		modules[k].done = SIZE_MAX;
+	}
+	return ok;
+}
+
+static bool make_dirs(char *p)
+{
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0700);
+			*s = '/';
+		}
+	return mkdir(p, 0700) == 0 || errno == EEXIST;
+}
+
+struct cache_job {
+	unsigned k;
+	uint32_t first, end;	/* module k's sites are among [first, end) */
+};
+
+#define CACHE_JOBS	8	/* modules written after one disassembly slice, at most */
+
+static void cache_job_add(struct cache_job *jobs, unsigned *njobs, unsigned k)
+{
+	jobs[(*njobs)++] = (struct cache_job){ k, modules[k].first_site, atomic_load(&nsites) };
+}
+
+/* Write a disassembled module's sites.  On the watcher, not holding
+ * arm_lock: the sites are final, a module's fields stay. */
+static void cache_save(const struct cache_job *j)
+{
+	char path[512], tmp[544];
+	struct stat st;
+	struct cache_rec buf[256];
+	uint32_t n = 0, k = j->k;
+
+	if (stat(modules[k].path, &st) != 0 || !cache_path(k, &st, path, sizeof(path)))
+		return;
+	for (uint32_t i = j->first; i < j->end; i++)
+		n += sites[i].module == k;
+	struct cache_head h = {
+		.magic = CACHE_MAGIC, .size = (uint64_t)st.st_size, .mtime_ns = mtime_ns(&st),
+		.ino = (uint64_t)st.st_ino, .nsites = n, .rec_size = sizeof(struct cache_rec),
+	};
+	char dir[sizeof(cache_dir)];
+	memcpy(dir, cache_dir, sizeof(dir));
+	if (!make_dirs(dir) ||
+	    db_fmt(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= sizeof(tmp))
+		return;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	bool ok = write(fd, &h, sizeof(h)) == (ssize_t)sizeof(h);
+	size_t nb = 0;
+	for (uint32_t i = j->first; ok && i <= j->end; i++) {
+		if (nb == DB_ARRAY_SIZE(buf) || (i == j->end && nb)) {
+			ok = write(fd, buf, nb * sizeof(buf[0])) == (ssize_t)(nb * sizeof(buf[0]));
+			nb = 0;
+		}
+		if (i == j->end || sites[i].module != k)
+			continue;
+		const struct site *s = &sites[i];
+		buf[nb++] = (struct cache_rec){
+			.off = s->pc - modules[k].bias, .disp = s->disp, .len = s->len,
+			.orig = s->orig, .size = s->size, .flags = s->flags, .base = s->base,
+			.index = s->index, .scale = s->scale,
+		};
+	}
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
 /* Disassemble up to budget bytes of the modules' code not yet seen.
  * Reads the files, not memory (armed sites there hold int3s).  Caller
  * holds arm_lock; runs on the watcher. */
-static size_t disassemble(size_t budget)
+static size_t disassemble(size_t budget, struct cache_job *jobs, unsigned *njobs)
 {
 	size_t used = 0;
 
 	if (!cap.in)
 		return 0;
-	for (unsigned k = 0; k < nmodules && used < budget; k++) {
+	for (unsigned k = 0; k < nmodules && used < budget && *njobs < CACHE_JOBS; k++) {
 		if (!modules[k].sample || modules[k].gone || modules[k].done == SIZE_MAX)
 			continue;
+		if (modules[k].done == 0)
+			modules[k].first_site = atomic_load(&nsites);
 		int fd = open(modules[k].path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0) {
@@ -643,8 +879,11 @@ static size_t disassemble(size_t budget)
 			seen += p->p_filesz;
 		}
 		munmap((void *)m, flen);
-		if (used < budget)	/* ran out of code: this module is done */
+		if (used < budget) {	/* ran out of code: this module is done */
 			modules[k].done = SIZE_MAX;
+			if (cache_dir[0] && atomic_load(&nsites) < MAX_SITES)
+				cache_job_add(jobs, njobs, k);
+		}
 	}
 	return used;
 }
@@ -774,6 +1013,8 @@ static void *watcher_main(void *arg)
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
 	bool all_done = false;
+	struct cache_job jobs[CACHE_JOBS];
+	unsigned njobs = 0;
 	for (unsigned step = 1; !atomic_load(&stopping); step++) {
 		uint64_t us = atomic_load(&window_us) / 4;	/* a quarter window */
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
@@ -797,11 +1038,17 @@ static void *watcher_main(void *arg)
 			if (step % 4) {
 				rearm_hit();
 			} else {
-				all_done = cap.in && disassemble(DISASM_SLICE) < DISASM_SLICE;
+				if (cap.in) {
+					disassemble(DISASM_SLICE, jobs, &njobs);
+					all_done = !modules_todo();
+				}
 				rotate();
 			}
 		}
 		pthread_mutex_unlock(&arm_lock);
+		for (unsigned i = 0; i < njobs; i++)
+			cache_save(&jobs[i]);
+		njobs = 0;
 		if (all_done) {
 			capstone_unload();
 			all_done = false;
@@ -1412,7 +1659,14 @@ static void start(void)
 			    -e == EACCES ? "EACCES" : -e == ENOENT ? "no /proc" : "error");
 		return;
 	}
-	if (!capstone_load() && db_log_loader_walkable()) {
+	/* the modules, with their sites from the cache where it has them; the
+	 * disassembler only for the others */
+	cache_init();
+	pthread_mutex_lock(&arm_lock);
+	scan_modules();
+	bool todo = modules_todo();
+	pthread_mutex_unlock(&arm_lock);
+	if (todo && !capstone_load() && db_log_loader_walkable() && !atomic_load(&nsites)) {
 		unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
 			    cap.lib ? "unusable" : "not installed");
 		return;
@@ -1429,9 +1683,6 @@ static void start(void)
 	}
 	atomic_store(&trap_ours, 1);
 	atomic_store(&window_us, (uint64_t)db_opt.race_window_ms * 1000);
-	pthread_mutex_lock(&arm_lock);
-	scan_modules();
-	pthread_mutex_unlock(&arm_lock);
 	atomic_store(&state, ST_ON);
 	atomic_store(&db_race_active, 1);
 	sigset_t all, old;
@@ -1480,9 +1731,7 @@ void db_race_modules_changed(void)
 		return;
 	pthread_mutex_lock(&arm_lock);
 	scan_modules();
-	bool todo = false;
-	for (unsigned k = 0; k < nmodules; k++)
-		todo |= modules[k].sample && !modules[k].gone && modules[k].done != SIZE_MAX;
+	bool todo = modules_todo();
 	pthread_mutex_unlock(&arm_lock);
 	if (todo)	/* new code to disassemble */
 		capstone_load();
@@ -1536,6 +1785,10 @@ void db_race_exit(void)
 	};
 	uint32_t n = atomic_load(&nsites);
 	sum.candidates = n;
+	for (unsigned k = 0; k < nmodules; k++) {
+		sum.modules += modules[k].sample;
+		sum.modules_cached += modules[k].sample && modules[k].cached;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		const struct site *s = &sites[i];
 		uint64_t us = atomic_load(&s->armed_us);

@@ -1003,11 +1003,13 @@ static void rec_race_watch(struct dlog *l, const struct rec *r)
 
 static void rec_race_summary(struct dlog *l, const struct rec *r)
 {
-	struct db_rec_race_summary k;
+	struct db_rec_race_summary k = { 0 };
 	struct race_info *ri = &l->race;
 
-	if (!fixed(l, r, &k, sizeof(k), "RACE_SUMMARY"))
+	/* older logs end before the module counts */
+	if (!fixed(l, r, &k, offsetof(struct db_rec_race_summary, modules), "RACE_SUMMARY"))
 		return;
+	memcpy(&k, r->p, r->size < sizeof(k) ? r->size : sizeof(k));
 	ri->has_summary = true;
 	ri->candidates = k.candidates;
 	ri->globals = k.globals;
@@ -1020,6 +1022,8 @@ static void rec_race_summary(struct dlog *l, const struct rec *r)
 	ri->dropped = k.dropped;
 	ri->slots = k.slots;
 	ri->watch_records = k.watch_records;
+	ri->modules = k.modules;
+	ri->modules_cached = k.modules_cached;
 }
 
 static void read_record(struct dlog *l, uint32_t type, const struct rec *r)

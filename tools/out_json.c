@@ -324,6 +324,8 @@ static void race_info(struct jw *w, const struct race_info *ri)
 			jw_u64(w, *(const uint64_t *)((const char *)ri + totals[i].off));
 		}
 		jw_field_u64(w, "slots", ri->slots);
+		jw_field_u64(w, "modules", ri->modules);
+		jw_field_u64(w, "modules_cached", ri->modules_cached);
 	}
 	if (ri->has_summary || ri->nwatch) {
 		jw_key(w, "locations");

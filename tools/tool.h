@@ -271,6 +271,7 @@ struct race_info {
 	uint64_t candidates, globals, heap, watched, windows, window_us;
 	uint64_t watched_us, traps, dropped;
 	uint32_t slots, watch_records;
+	uint32_t modules, modules_cached;	/* sampled; of them, sites from the cache */
 	struct race_watch *watch;
 	size_t nwatch, watch_cap;
 	struct race_atomic *atomic;	/* sorted by addr once the log is read */
