@@ -270,6 +270,7 @@ struct db_thread {
 	/* race.c: the window in which this thread last paused at a trap;
 	 * its stack (accesses there are not sampled) */
 	uint64_t race_paused_gen;
+	int static_init;	/* inside a C++ function-local static's initialisation */
 	/* the thread's stack (0, 0: unknown) */
 	uintptr_t stack_lo, stack_hi;
 	/* stack.c: allocation stacks already seen, by caller pc and sp */

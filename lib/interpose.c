@@ -830,6 +830,47 @@ DB_EXPORT int pthread_once(pthread_once_t *o, void (*fn)(void))
 	return hb_acquired(o, r);
 }
 
+/* ---- C++ function-local statics ---------------------------------------------
+ * libstdc++'s guard: acquire answers 1 to the one thread that initialises
+ * the static, release publishes it.  Accesses between them are not sampled
+ * (race.c): a thread that uses the static later checks the guard byte
+ * inline, so no happens-before could come from a call. */
+DB_EXPORT int __cxa_guard_acquire(int64_t *g)
+{
+	static int (*real)(int64_t *);
+
+	if (!real)
+		*(void **)&real = sym("__cxa_guard_acquire");
+	int r = real ? real(g) : 0;
+	if (r && db_self > DB_THREAD_DEAD)
+		db_self->static_init++;
+	return r;
+}
+
+static void guard_done(int64_t *g, void (**real)(int64_t *), const char *name)
+{
+	if (!*real)
+		*(void **)real = sym(name);
+	if (db_self > DB_THREAD_DEAD && db_self->static_init > 0)
+		db_self->static_init--;
+	if (*real)
+		(*real)(g);
+}
+
+DB_EXPORT void __cxa_guard_release(int64_t *g)
+{
+	static void (*real)(int64_t *);
+
+	guard_done(g, &real, "__cxa_guard_release");
+}
+
+DB_EXPORT void __cxa_guard_abort(int64_t *g)
+{
+	static void (*real)(int64_t *);
+
+	guard_done(g, &real, "__cxa_guard_abort");
+}
+
 /* ---- C11 threads ----------------------------------------------------------
  * glibc's <threads.h> functions call its pthread functions inside libc,
  * past the shims above: each has a shim of its own, the same body, with

@@ -1324,8 +1324,11 @@ static bool prepare(struct db_thread *t, const struct site *s, const ucontext_t 
 		a += (uintptr_t)g[s->index] * s->scale;
 	uintptr_t sp = (uintptr_t)g[REG_RSP];
 	uintptr_t top = t->stack_hi ? t->stack_hi : sp + (1u << 20);
+	/* what a C++ static's initialiser writes, its guard publishes: the
+	 * threads that use the static later test the guard inline, calling
+	 * nothing deadbolt could see */
 	if ((a + STACK_SLACK >= sp && a < top) || (a >= t->stack_lo && a < t->stack_hi) ||
-	    is_benign(a, s->size)) {
+	    t->static_init || is_benign(a, s->size)) {
 		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
 		return false;
 	}

@@ -28,6 +28,7 @@ static const char *const allowed[] = {
 	"thrd_create", "thrd_join", "thrd_detach", "call_once",
 	"mtx_init", "mtx_destroy", "mtx_lock", "mtx_timedlock", "mtx_trylock", "mtx_unlock",
 	"cnd_signal", "cnd_broadcast", "cnd_wait", "cnd_timedwait",
+	"__cxa_guard_acquire", "__cxa_guard_release", "__cxa_guard_abort",
 	"pthread_mutex_clocklock", "pthread_mutex_destroy", "pthread_mutex_init",
 	"pthread_mutex_lock", "pthread_mutex_timedlock", "pthread_mutex_trylock",
 	"pthread_mutex_unlock",
