@@ -21,24 +21,7 @@
 #include <pthread.h>
 #include <time.h>
 
-/* The race lasts this long, whatever the machine's speed: the sampler
- * catches a few accesses per 10 ms window, so time, not a count, finds it. */
-#define RACY_MS 500
-
-/* volatile: every ++ is a load and a store, none merged or hoisted */
-volatile long counter;
-
-#include "now_ms.h"
-
-__attribute__((noinline)) void *bump(void *arg)
-{
-	long long end = now_ms() + RACY_MS;
-
-	while (now_ms() < end)
-		for (int i = 0; i < 1000; i++)
-			counter++;
-	return arg;
-}
+#include "racy_counter.h"
 
 int main(void)
 {

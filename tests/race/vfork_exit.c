@@ -14,21 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RACY_MS 500
-
-volatile long counter;
-
-#include "now_ms.h"
-
-__attribute__((noinline)) void *bump(void *arg)
-{
-	long long end = now_ms() + RACY_MS;
-
-	while (now_ms() < end)
-		for (int i = 0; i < 1000; i++)
-			counter++;
-	return arg;
-}
+#include "racy_counter.h"
 
 int main(void)
 {
