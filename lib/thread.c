@@ -371,8 +371,9 @@ int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
 	struct db_frames f;
 
 	if (!s)
-		return c11fn ? db_real.thrd_create(th, c11fn, arg) == thrd_success ? 0 : EAGAIN
-			     : db_real.pthread_create(th, attr, fn, arg);
+		return !c11fn ? db_real.pthread_create(th, attr, fn, arg) :
+		       db_real.thrd_create && db_real.thrd_create(th, c11fn, arg) == thrd_success ?
+		       0 : EAGAIN;
 	s->fn = fn;
 	s->c11fn = c11fn;
 	s->arg = arg;
