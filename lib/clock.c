@@ -184,10 +184,8 @@ void db_clock_release(struct db_thread *t, uintptr_t obj)
 		const uint64_t *row = db_vc[t->vci];
 		db_spin_lock(&s->lock);
 		for (unsigned i = 0, n = hi(); i < n; i++)
-			if (s->vc[i] < ld(&row[i]))
-				s->vc[i] = ld(&row[i]);
-		if (s->vc[t->vci] < t->epoch)
-			s->vc[t->vci] = t->epoch;
+			join1(&s->vc[i], ld(&row[i]));
+		join1(&s->vc[t->vci], t->epoch);
 		db_spin_unlock(&s->lock);
 	}
 	t->epoch++;
@@ -200,10 +198,19 @@ void db_clock_acquire(struct db_thread *t, uintptr_t obj)
 	if (!s || !db_vc)
 		return;
 	uint64_t *row = db_vc[t->vci];
+	unsigned i = 0, n = hi();
+	/* Nothing newer than t knows (a once control, a barrier or semaphore
+	 * acquired again): no lock, and no store to the shared entry, which
+	 * every thread calling pthread_once on it would otherwise bounce.  A
+	 * release under way meanwhile is concurrent with this acquire. */
+	while (i < n && (i == t->vci || ld(&s->vc[i]) <= ld(&row[i])))
+		i++;
+	if (i == n)
+		return;
 	db_spin_lock(&s->lock);
-	for (unsigned i = 0, n = hi(); i < n; i++)
+	for (i = 0; i < n; i++)
 		if (i != t->vci)
-			join1(&row[i], s->vc[i]);
+			join1(&row[i], ld(&s->vc[i]));
 	db_spin_unlock(&s->lock);
 }
 
