@@ -798,20 +798,22 @@ static void cache_save(const struct cache_job *j)
 		return;
 	bool ok = write(fd, &h, sizeof(h)) == (ssize_t)sizeof(h);
 	size_t nb = 0;
-	for (uint32_t i = j->first; ok && i <= j->end; i++) {
-		if (nb == DB_ARRAY_SIZE(buf) || (i == j->end && nb)) {
-			ok = write(fd, buf, nb * sizeof(buf[0])) == (ssize_t)(nb * sizeof(buf[0]));
-			nb = 0;
-		}
-		if (i == j->end || sites[i].module != k)
-			continue;
+	for (uint32_t i = j->first; ok && i < j->end; i++) {
 		const struct site *s = &sites[i];
+		if (s->module != k)
+			continue;
 		buf[nb++] = (struct cache_rec){
 			.off = s->pc - modules[k].bias, .disp = s->disp, .len = s->len,
 			.orig = s->orig, .size = s->size, .flags = s->flags, .base = s->base,
 			.index = s->index, .scale = s->scale,
 		};
+		if (nb == DB_ARRAY_SIZE(buf)) {
+			ok = write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf);
+			nb = 0;
+		}
 	}
+	if (ok && nb)
+		ok = write(fd, buf, nb * sizeof(buf[0])) == (ssize_t)(nb * sizeof(buf[0]));
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp);
