@@ -123,16 +123,22 @@ bool db_interpose_resolve(void)
  * pthread ones as is, the C11 ones mapped, by thrd_status). */
 #define AS_IS(r)	(r)
 
-DB_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
+/* pthread_mutex_init and mtx_init, called from pc. */
+static int mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a, uintptr_t pc)
 {
 	int r = REAL(pthread_mutex_init)(m, a);
 	struct db_thread *t;
 
 	if (r == 0 && (t = db_thread_enter())) {
-		db_lock_created(t, m, DB_LOCK_MUTEX, DB_CALLER_PC);
+		db_lock_created(t, m, DB_LOCK_MUTEX, pc);
 		db_thread_leave(t);
 	}
 	return r;
+}
+
+DB_EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
+{
+	return mutex_init(m, a, DB_CALLER_PC);
 }
 
 DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
@@ -928,18 +934,11 @@ DB_EXPORT void call_once(once_flag *o, void (*fn)(void))
 DB_EXPORT int mtx_init(mtx_t *m, int type)
 {
 	pthread_mutexattr_t a;
-	pthread_mutex_t *l = (pthread_mutex_t *)m;
-	struct db_thread *t;
 
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_settype(&a, type & mtx_recursive ? PTHREAD_MUTEX_RECURSIVE
 							   : PTHREAD_MUTEX_NORMAL);
-	int r = REAL(pthread_mutex_init)(l, &a);
-	if (r == 0 && (t = db_thread_enter())) {
-		db_lock_created(t, l, DB_LOCK_MUTEX, DB_CALLER_PC);
-		db_thread_leave(t);
-	}
-	return thrd_status(r);
+	return thrd_status(mutex_init((pthread_mutex_t *)m, &a, DB_CALLER_PC));
 }
 
 DB_EXPORT void mtx_destroy(mtx_t *m)
