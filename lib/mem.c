@@ -68,7 +68,11 @@ void *db_mem_alloc(size_t n)
 		p = free_list[c];
 		free_list[c] = free_list[c]->next;
 	} else {
-		if ((size_t)(arena_end - arena_cur) < sz) {
+		/* a block of a line or more starts a line: two threads'
+		 * records (or two locks' nodes) never share one */
+		if (sz >= 64)
+			arena_cur = (char *)(((uintptr_t)arena_cur + 63) & ~(uintptr_t)63);
+		if (arena_cur > arena_end || (size_t)(arena_end - arena_cur) < sz) {
 			/* the tail of the old arena is abandoned: < 64 KiB per MiB */
 			char *a = db_mem_map(ARENA_SIZE);
 			if (a) {
