@@ -252,38 +252,10 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 	}								\
 	return call
 
-/* A busy mutex is polled (loads only, no stores on its line) for a few
- * hundred ns before the wait path.  The shims lengthen every critical
- * section a little; without the poll, two threads contending for a short
- * one fall into glibc's futex path far more often than natively (measured
- * on the lock microbenchmark: 2x the futex calls, 140 ns a pair against 70). */
-#define DB_MUTEX_POLLS	20
-
-static DB_NOINLINE DB_COLD int mutex_poll(pthread_mutex_t *l)
-{
-	for (int i = 0; i < DB_MUTEX_POLLS; i++) {
-		__builtin_ia32_pause();
-		if (__atomic_load_n(&l->__data.__lock, __ATOMIC_RELAXED) == 0) {
-			int r = REAL(pthread_mutex_trylock)(l);
-			if (r != EBUSY)
-				return r;
-		}
-	}
-	return EBUSY;
-}
-
-/* The try of the mutex shims' ACQUIRE: a trylock, then the poll. */
-static inline int mutex_try(pthread_mutex_t *l)
-{
-	int r = REAL(pthread_mutex_trylock)(l);
-
-	return DB_UNLIKELY(r == EBUSY) ? mutex_poll(l) : r;
-}
-
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		mutex_try(l), mutex_attempt, NULL, AS_IS);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -294,7 +266,7 @@ DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec 
 	if (!e)
 		return REAL(pthread_mutex_timedlock)(l, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
-		mutex_try(l), mutex_attempt, e, AS_IS);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, e, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const struct timespec *ts)
@@ -305,7 +277,7 @@ DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const str
 	if (!e)
 		return REAL(pthread_mutex_clocklock)(l, c, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts),
-		mutex_try(l), mutex_attempt, e, AS_IS);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, e, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
@@ -951,7 +923,7 @@ DB_EXPORT int mtx_lock(mtx_t *m)
 	pthread_mutex_t *l = (pthread_mutex_t *)m;
 
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		mutex_try(l), mutex_attempt, NULL, thrd_status);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL, thrd_status);
 }
 
 DB_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict ts)
@@ -963,7 +935,7 @@ DB_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t
 	if (!e)
 		return thrd_status(REAL(pthread_mutex_timedlock)(l, ts));
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
-		mutex_try(l), mutex_attempt, e, thrd_status);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, e, thrd_status);
 }
 
 DB_EXPORT int mtx_trylock(mtx_t *m)
