@@ -1,39 +1,69 @@
 /* clock.c - happens-before: vector clocks per thread, kept cheap.
  *
- * Each thread has a component (its tid modulo DB_VC_MAX) and an epoch, its
- * own clock, bumped at every release (unlock, create, post, signal).  What
- * it knows of the others is its row of db_vc: row[u] = the epoch of u up to
- * which u's accesses happen before this thread's present.  A sampled access
- * is stamped (component, epoch); it happens before thread t's present when
+ * Each live thread has a component of its own (DB_VC_MAX of them, handed
+ * out round a ring) and an epoch, the clock of its accesses.  What it knows
+ * of the others is its row of db_vc: row[u] = the epoch of u up to which
+ * u's accesses happen before this thread's present.  A sampled access is
+ * stamped (component, epoch); it happens before thread t's present when
  * t's row covers that epoch (db_clock_knows).
  *
+ * A release (unlock, create, post, signal) passes the present epoch on and
+ * marks it published; the epoch moves on only at the next sampled access
+ * (db_clock_stamp).  Besides, each thread has a knowledge version (kv):
+ * a row, once joined at version k, needs joining again only when its
+ * thread passes on a newer version, which it takes when it learns
+ * something after a release.  Releases that pass on nothing new (threads
+ * taking turns at a lock, nothing sampled, nothing learned) then store
+ * nothing, and the acquisitions that follow join nothing: no cache line
+ * goes back and forth for the clocks.  Learning only that another thread's
+ * knowledge version moved is not learning: were it, two threads taking
+ * turns would bump each other's versions forever.  Versions come from a
+ * counter per component, so they only grow on a reused component.
+ *
  * Locks (mutex, rwlock, spinlock) carry no clock of their own: a release
- * stores (epoch, component) of the releasing thread in the lock's node, one
- * relaxed store (lockgraph.h); an acquisition by another thread copies that
- * epoch and joins the releaser's row as it is now (db_clock_acquire_rel).
- * The releaser may have learned more since its release, so the join can
- * only add order, never miss it: an access it wrongly orders is a race not
- * reported, never a race invented.  Re-acquiring a lock this thread
- * released last costs a compare.
+ * stores (epoch, component, kv) in a slot of the lock's node (lockgraph.h);
+ * an acquisition joins the row of each slot it has not joined at that
+ * version, as the row is now (db_clock_acquire_rel).  The releaser may
+ * have learned more since its release, so the join can only add order,
+ * never miss it: an access it wrongly orders is a race not reported, never
+ * a race invented.
  *
  * Other sync objects (semaphores, barriers, condition variables, the
- * annotations) have a full clock in a small table keyed by address
- * (sync_find): a release joins the thread's row into it, an acquisition
- * joins it into the row.  Entries are never removed; an address reused
- * for a new object keeps old knowledge, which again can only hide races.
+ * annotations, and read locks' releases) have a full clock in a small
+ * table keyed by address (sync_find): a release joins the thread's row
+ * into it, an acquisition joins it into the row.  Entries are never
+ * removed; an address reused for a new object keeps old knowledge, which
+ * again can only hide races.
  *
- * Components are shared when tids wrap past DB_VC_MAX: rows are only ever
- * joined (max), never overwritten, so sharing loses precision, not safety.
- * Rows are read by other threads without locks: 64-bit relaxed loads of
- * values that only grow.
+ * A component is reused only once its thread has ended: the next thread on
+ * it continues its epochs and versions.  With more than DB_VC_MAX threads
+ * alive, threads share components (tid modulo DB_VC_MAX) and the process
+ * is crowded: every release then takes a new version, since one thread
+ * cannot tell its versions from another's.  Rows are only ever joined
+ * (max), never overwritten, so sharing loses precision, not safety.  Rows
+ * are read by other threads without locks: 64-bit relaxed loads of values
+ * that only grow.
  */
 #include <string.h>
 
 #include "internal.h"
+#include "lockgraph.h"
 
 uint64_t (*db_vc)[DB_VC_MAX];
 static uint64_t last_epoch[DB_VC_MAX];	/* per component: the last epoch used */
 static atomic_uint vc_hi;		/* components in use: [0, vc_hi) */
+/* Components of live threads, handed out round the ring from vc_cursor, so
+ * a component is reused as late as can be; none free: the thread shares
+ * tid % DB_VC_MAX with a live one and the process is crowded. */
+static _Atomic uint64_t vc_live[DB_VC_MAX / 64];
+static atomic_uint vc_cursor;
+atomic_bool db_vc_crowded;
+/* per component, the last knowledge version handed out (a line each: a
+ * thread takes its versions from its own) */
+static struct {
+	_Atomic uint64_t v;
+	char pad[64 - sizeof(uint64_t)];
+} kv_last[DB_VC_MAX];
 
 #define SYNC_SLOTS	4096	/* sync objects with a clock (more: ignored) */
 
@@ -68,28 +98,55 @@ static unsigned hi(void)
 	return atomic_load_explicit(&vc_hi, memory_order_relaxed);
 }
 
+static uint64_t next_kv(uint32_t vci)
+{
+	return atomic_fetch_add_explicit(&kv_last[vci].v, 1, memory_order_relaxed) + 1;
+}
+
+static bool take_component(uint32_t c)
+{
+	uint64_t bit = 1ull << (c % 64);
+
+	return !(atomic_fetch_or(&vc_live[c / 64], bit) & bit);
+}
+
 /* Thread t starts (in itself); the creator released (cvci, cepoch) for it,
  * cvci == UINT32_MAX when nobody did (the main thread, a foreign thread). */
 void db_clock_thread_start(struct db_thread *t, uint32_t cvci, uint64_t cepoch)
 {
-	t->vci = t->tid % DB_VC_MAX;
-	t->epoch = __atomic_add_fetch(&last_epoch[t->vci], 1, __ATOMIC_RELAXED);
+	uint32_t c = atomic_fetch_add(&vc_cursor, 1) % DB_VC_MAX, k;
+
+	for (k = 0; k < DB_VC_MAX; k++, c = (c + 1) % DB_VC_MAX)
+		if (!(atomic_load(&vc_live[c / 64]) & (1ull << (c % 64))) && take_component(c))
+			break;
+	t->vc_owned = k < DB_VC_MAX;
+	if (!t->vc_owned) {
+		c = t->tid % DB_VC_MAX;
+		atomic_store(&db_vc_crowded, true);
+	}
+	t->vci = c;
+	t->epoch = __atomic_add_fetch(&last_epoch[c], 1, __ATOMIC_RELAXED);
+	t->kv = next_kv(c);
+	t->epoch_published = t->kv_published = false;
+	memset(t->seen_kv, 0, sizeof(t->seen_kv));
+	t->row = db_vc ? db_vc[c] : NULL;
 	unsigned h = hi();
-	while (h <= t->vci && !atomic_compare_exchange_weak(&vc_hi, &h, t->vci + 1))
+	while (h <= c && !atomic_compare_exchange_weak(&vc_hi, &h, c + 1))
 		;
-	if (!db_vc || cvci >= DB_VC_MAX)
+	if (!t->row || cvci >= DB_VC_MAX)
 		return;
-	uint64_t *row = db_vc[t->vci], *crow = db_vc[cvci];
+	const uint64_t *crow = db_vc[cvci];
 	for (unsigned i = 0, n = hi(); i < n; i++)
-		if (i != t->vci)
-			join1(&row[i], ld(&crow[i]));
-	join1(&row[cvci], cepoch);
+		if (i != c)
+			join1(&t->row[i], ld(&crow[i]));
+	join1(&t->row[cvci], cepoch);
 }
 
 /* The creator's side of a create: what the child will learn. */
 uint64_t db_clock_fork_point(struct db_thread *t)
 {
-	return t->epoch++;
+	t->epoch_published = t->kv_published = true;
+	return t->epoch;
 }
 
 void db_clock_thread_exit(struct db_thread *t)
@@ -98,39 +155,62 @@ void db_clock_thread_exit(struct db_thread *t)
 
 	if (ld(&last_epoch[t->vci]) < e)
 		__atomic_store_n(&last_epoch[t->vci], e, __ATOMIC_RELAXED);
-	if (db_vc)
-		join1(&db_vc[t->vci][t->vci], e);
+	if (t->row)
+		join1(&t->row[t->vci], e);
+	if (t->vc_owned)
+		atomic_fetch_and(&vc_live[t->vci / 64], ~(1ull << (t->vci % 64)));
 }
 
-/* t joined thread tid (which has exited): everything it did is before. */
-void db_clock_joined(struct db_thread *t, uint32_t tid)
+/* t learned something: once a release has passed its present version on,
+ * it needs a new one, or a thread that joined that version would skip it */
+static void learned(struct db_thread *t)
 {
-	unsigned c = tid % DB_VC_MAX;
+	if (t->kv_published) {
+		t->kv = next_kv(t->vci);
+		t->kv_published = false;
+	}
+}
 
-	if (!db_vc || c == t->vci)
-		return;
-	uint64_t *row = db_vc[t->vci], *crow = db_vc[c];
-	for (unsigned i = 0, n = hi(); i < n; i++)
-		if (i != t->vci)
-			join1(&row[i], ld(&crow[i]));
+/* Join row src into t's row (but for t's own entry); true if t learned
+ * something. */
+static bool join_row(struct db_thread *t, const uint64_t *src)
+{
+	bool more = false;
+
+	for (unsigned i = 0, n = hi(); i < n; i++) {
+		uint64_t v = ld(&src[i]);
+		if (i != t->vci && ld(&t->row[i]) < v) {
+			__atomic_store_n(&t->row[i], v, __ATOMIC_RELAXED);
+			more = true;
+		}
+	}
+	return more;
+}
+
+/* t joined a thread of component vci that has exited: all it did is before. */
+void db_clock_joined(struct db_thread *t, uint32_t vci)
+{
+	if (t->row && vci < DB_VC_MAX && vci != t->vci && join_row(t, db_vc[vci]))
+		learned(t);
 }
 
 /* Acquisition of a lock released by another component (lockgraph.h). */
-void db_clock_acquire_rel(struct db_thread *t, uint64_t rel)
+void db_clock_acquire_rel(struct db_thread *t, uint64_t rel, uint64_t kv)
 {
 	unsigned c = (unsigned)(rel & 0xff);
-	uint64_t e = rel >> 8, *row;
+	uint64_t e = rel >> 8;
+	bool more = join_row(t, db_vc[c]);
 
-	if (!db_vc)
-		return;
-	row = db_vc[t->vci];
-	if (ld(&row[c]) >= e)
-		return;
-	__atomic_store_n(&row[c], e, __ATOMIC_RELAXED);
-	const uint64_t *crow = db_vc[c];
-	for (unsigned i = 0, n = hi(); i < n; i++)
-		if (i != t->vci && i != c)
-			join1(&row[i], ld(&crow[i]));
+	/* the claim last: a thread that reads it has read what it covers
+	 * (stores are seen in order here) */
+	if (ld(&t->row[c]) < e) {
+		__atomic_store_n(&t->row[c], e, __ATOMIC_RELEASE);
+		more = true;
+	}
+	if (t->seen_kv[c] < kv)
+		t->seen_kv[c] = kv;
+	if (more)
+		learned(t);
 }
 
 bool db_clock_knows(const struct db_thread *t, uint32_t vci, uint64_t e)
@@ -180,24 +260,56 @@ void db_clock_release(struct db_thread *t, uintptr_t obj)
 {
 	struct sync *s = sync_find(obj, true);
 
-	if (s && db_vc) {
-		const uint64_t *row = db_vc[t->vci];
-		db_spin_lock(&s->lock);
-		for (unsigned i = 0, n = hi(); i < n; i++)
-			join1(&s->vc[i], ld(&row[i]));
-		join1(&s->vc[t->vci], t->epoch);
-		db_spin_unlock(&s->lock);
+	t->epoch_published = t->kv_published = true;
+	if (!s || !t->row)
+		return;
+	/* Nothing the object's clock lacks (readers of an rwlock releasing
+	 * again, with nothing new): no lock, no store to the shared entry.
+	 * Another release under way meanwhile only adds to it. */
+	unsigned i = 0, n = hi();
+	while (i < n && ld(&s->vc[i]) >= (i == t->vci ? t->epoch : ld(&t->row[i])))
+		i++;
+	if (i == n)
+		return;
+	db_spin_lock(&s->lock);
+	for (i = 0; i < n; i++)
+		join1(&s->vc[i], ld(&t->row[i]));
+	join1(&s->vc[t->vci], t->epoch);
+	db_spin_unlock(&s->lock);
+}
+
+void db_clock_release_slow(struct db_thread *t, struct db_held *h, uint64_t old, uint64_t okv)
+{
+	struct db_rel *s = &h->lk->rel[t->vci % DB_REL_SLOTS];
+	uint64_t rel = t->epoch << 8 | t->vci;
+
+	/* shared components: a release can't tell its version from another
+	 * thread's of the same component, so each gets a new one */
+	if (atomic_load_explicit(&db_vc_crowded, memory_order_relaxed))
+		t->kv = next_kv(t->vci);
+	uint64_t kv = t->kv;
+	if (h->mode == DB_MODE_READ ||
+	    (old && (uint32_t)(old & 0xff) != t->vci && !db_clock_joined_rel(t, old, okv))) {
+		db_clock_release(t, h->addr);
+		if (!atomic_load_explicit(&h->lk->spilled, memory_order_relaxed))
+			atomic_store_explicit(&h->lk->spilled, true, memory_order_relaxed);
+		return;
 	}
-	t->epoch++;
+	if (old && (uint32_t)(old & 0xff) == t->vci) {	/* another thread's, or older */
+		rel = old > rel ? old : rel;
+		kv = okv > kv ? okv : kv;
+	}
+	atomic_store_explicit(&s->kv, kv, memory_order_relaxed);
+	atomic_store_explicit(&s->rel, rel, memory_order_relaxed);
 }
 
 void db_clock_acquire(struct db_thread *t, uintptr_t obj)
 {
 	struct sync *s = sync_find(obj, false);
 
-	if (!s || !db_vc)
+	if (!s || !t->row)
 		return;
-	uint64_t *row = db_vc[t->vci];
+	uint64_t *row = t->row;
 	unsigned i = 0, n = hi();
 	/* Nothing newer than t knows (a once control, a barrier or semaphore
 	 * acquired again): no lock, and no store to the shared entry, which
@@ -208,14 +320,20 @@ void db_clock_acquire(struct db_thread *t, uintptr_t obj)
 	if (i == n)
 		return;
 	db_spin_lock(&s->lock);
-	for (i = 0; i < n; i++)
-		if (i != t->vci)
-			join1(&row[i], ld(&s->vc[i]));
+	bool more = join_row(t, s->vc);
 	db_spin_unlock(&s->lock);
+	if (more)
+		learned(t);
 }
 
 void db_clock_atfork_child(void)
 {
+	/* only this thread now: its component is the one in use */
+	struct db_thread *t = db_self;
+	for (unsigned i = 0; i < DB_VC_MAX / 64; i++)
+		atomic_store(&vc_live[i], 0);
+	if (t && t != DB_THREAD_DEAD && t->vc_owned)
+		take_component(t->vci);
 	/* sync_insert_lock and the entries' locks: only this thread now */
 	memset(&sync_insert_lock, 0, sizeof(sync_insert_lock));
 	for (unsigned i = 0; sync_tab && i < SYNC_SLOTS; i++)

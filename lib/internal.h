@@ -235,6 +235,8 @@ struct db_held {
 /* Fields other threads read (held[], nheld, wait_*) are written only by
  * the thread itself; readers (waitfor.c, misuse checks) load them relaxed
  * and confirm what they conclude (a cycle must persist) before reporting. */
+#define DB_VC_MAX	256	/* clock components (clock.c) */
+
 struct db_thread {
 	uint32_t tid;		/* small id; 0 = main thread of this image */
 	uint32_t parent;
@@ -264,9 +266,17 @@ struct db_thread {
 	uintptr_t cond_mutex, cond_pc;
 	uint64_t last_cycle;		/* key of the last cycle seen, for confirmation */
 
-	/* clock.c: this thread's clock component and epoch */
+	/* clock.c: this thread's clock component; epoch: of its accesses;
+	 * kv: version of what it knows; *_published: a release passed it on
+	 * (a sampled access or new knowledge moves to a new one); row:
+	 * db_vc[vci], what the thread knows (NULL: no clocks); seen_kv: per
+	 * component, the last version whose row this thread joined */
 	uint32_t vci;
-	uint64_t epoch;
+	bool epoch_published, kv_published;
+	bool vc_owned;		/* vci is this thread's alone */
+	uint64_t epoch, kv;
+	uint64_t *row;
+	uint64_t seen_kv[DB_VC_MAX];
 	/* race.c: the window in which this thread last paused at a trap;
 	 * its stack (accesses there are not sampled) */
 	uint64_t race_paused_gen;
@@ -382,7 +392,6 @@ bool db_lock_overlaps(uintptr_t a, size_t n);
 uint64_t db_stack_splice(uintptr_t pc, uintptr_t sp, const struct db_frames *f);
 
 /* ---- clock.c ------------------------------------------------------------ */
-#define DB_VC_MAX	256	/* clock components; thread tid uses tid % DB_VC_MAX */
 extern uint64_t (*db_vc)[DB_VC_MAX];	/* each component's row: what it knows */
 void db_clock_init(void);
 /* Thread t starts; its creator released (cvci, cepoch) for it (UINT32_MAX:
@@ -391,9 +400,21 @@ void db_clock_thread_start(struct db_thread *t, uint32_t cvci, uint64_t cepoch);
 /* The creator's release at pthread_create: the epoch the child learns. */
 uint64_t db_clock_fork_point(struct db_thread *t);
 void db_clock_thread_exit(struct db_thread *t);
-void db_clock_joined(struct db_thread *t, uint32_t tid);
-/* The slow half of a lock acquisition: rel was stored by another component. */
-void db_clock_acquire_rel(struct db_thread *t, uint64_t rel) DB_NOINLINE;
+/* t joined a thread that had clock component vci and has exited */
+void db_clock_joined(struct db_thread *t, uint32_t vci);
+/* The slow half of a lock acquisition: a release (rel: epoch << 8 |
+ * component; kv) by another component that t has not joined. */
+void db_clock_acquire_rel(struct db_thread *t, uint64_t rel, uint64_t kv) DB_NOINLINE;
+/* The epoch that stamps an access: once a release has passed the present
+ * one on, an access after it must not pass for one before. */
+static inline uint64_t db_clock_stamp(struct db_thread *t)
+{
+	if (t->epoch_published) {
+		t->epoch++;
+		t->epoch_published = false;
+	}
+	return t->epoch;
+}
 /* Release to / acquire from a sync object with a clock of its own. */
 void db_clock_release(struct db_thread *t, uintptr_t obj);
 void db_clock_acquire(struct db_thread *t, uintptr_t obj);

@@ -182,7 +182,11 @@ struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uin
 		lk->next_free = NULL;
 		atomic_store(&lk->logged_gen, 0);
 		memset(&lk->g, 0, sizeof(lk->g));
-		atomic_store_explicit(&lk->rel, 0, memory_order_relaxed);
+		for (int i = 0; i < DB_REL_SLOTS; i++) {
+			atomic_store_explicit(&lk->rel[i].rel, 0, memory_order_relaxed);
+			atomic_store_explicit(&lk->rel[i].kv, 0, memory_order_relaxed);
+		}
+		atomic_store_explicit(&lk->spilled, false, memory_order_relaxed);
 		uint64_t uid = atomic_fetch_add(&next_uid, 1);
 		lk->g.id = uid;
 		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);

@@ -30,6 +30,15 @@ struct gnode {			/* a node of a lock-order graph */
 
 struct db_class;
 
+/* A release a lock keeps for happens-before (clock.c): rel = epoch << 8 |
+ * component (0: none), kv = the releaser's knowledge version; in the slot
+ * of the component modulo DB_REL_SLOTS. */
+#define DB_REL_SLOTS	4
+
+struct db_rel {
+	_Atomic uint64_t rel, kv;
+};
+
 /* A lock identity.  Nodes are allocated once and recycled (never unmapped),
  * so a stale pointer read without locks can be checked: addr must still be
  * the address looked up, and a held entry's uid must still match. */
@@ -42,7 +51,8 @@ struct db_lock {
 	struct db_class *cls;
 	struct gnode g;
 	struct db_lock *next_free;	/* on the free list, under the table lock */
-	_Atomic uint64_t rel;	/* last release: epoch << 8 | component (clock.c) */
+	struct db_rel rel[DB_REL_SLOTS];	/* releases, by component */
+	atomic_bool spilled;	/* releases also in a clock of the address (clock.c) */
 };
 
 /* The lock table: open addressing, key and node side by side so a probe
@@ -71,6 +81,11 @@ void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NO
 void db_lock_held_overflow(void) DB_NOINLINE DB_COLD;
 /* misuse.c: t released addr, which it does not hold */
 void db_unlock_unheld(struct db_thread *t, uintptr_t addr) DB_NOINLINE DB_COLD;
+/* clock.c: t's release of h's lock when it is a read lock, when the slot
+ * holds a release (old, okv) t has not joined, or components are shared */
+void db_clock_release_slow(struct db_thread *t, struct db_held *h, uint64_t old, uint64_t okv)
+	DB_NOINLINE DB_COLD;
+extern atomic_bool db_vc_crowded;	/* clock.c: two live threads share a component */
 
 static inline uint32_t db_lock_hash(uintptr_t addr)
 {
@@ -124,6 +139,67 @@ static inline uint64_t db_chain_at(struct db_thread *t, int i, uint64_t uid, uin
 	return db_chain_next(h->chain, uid, mode);
 }
 
+/* ---- happens-before through locks ----------------------------------------- */
+/* A lock keeps no clock of its own: a release stores the releasing
+ * thread's (epoch, component, knowledge version) in the lock's slot for
+ * that component; an acquisition joins, for each slot it has not joined at
+ * that version, the row of that component as it is now (clock.c: that can
+ * only add order).  A slot is overwritten only by a thread that has joined
+ * its content (it acquired the lock after that release).  A read lock's
+ * release (readers release together) and one that finds its slot taken by
+ * a release it has not joined go to a clock of the lock's address
+ * instead, which acquisitions then join too (spilled).  Epochs and
+ * versions move only when a thread samples an access or learns something
+ * after a release: threads taking turns at a lock with nothing sampled
+ * find every slot as they left it and store nothing, so the lock's line
+ * stays shared between their caches. */
+
+/* Has t joined the release (rel, kv), or is it t's own component? */
+static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, uint64_t kv)
+{
+	uint32_t c = (uint32_t)(rel & 0xff);
+
+	return c == t->vci ||
+	       (__atomic_load_n(&t->row[c], __ATOMIC_RELAXED) >= rel >> 8 && t->seen_kv[c] >= kv);
+}
+
+static inline void db_clock_lock_acquired(struct db_thread *t, struct db_acq *a)
+{
+	if (!t->row)
+		return;
+	for (int i = 0; i < DB_REL_SLOTS; i++) {
+		uint64_t rel = atomic_load_explicit(&a->lk->rel[i].rel, memory_order_relaxed);
+		if (!rel)
+			continue;
+		uint64_t kv = atomic_load_explicit(&a->lk->rel[i].kv, memory_order_relaxed);
+		if (!db_clock_joined_rel(t, rel, kv))
+			db_clock_acquire_rel(t, rel, kv);
+	}
+	if (DB_UNLIKELY(atomic_load_explicit(&a->lk->spilled, memory_order_relaxed)))
+		db_clock_acquire(t, a->addr);
+}
+
+static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h)
+{
+	struct db_rel *s = &h->lk->rel[t->vci % DB_REL_SLOTS];
+	uint64_t rel = t->epoch << 8 | t->vci;
+	uint64_t old = atomic_load_explicit(&s->rel, memory_order_relaxed);
+	uint64_t okv = atomic_load_explicit(&s->kv, memory_order_relaxed);
+
+	if (DB_UNLIKELY(!t->row))
+		return;
+	if (h->mode == DB_MODE_READ ||
+	    DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)) ||
+	    (old && (uint32_t)(old & 0xff) == t->vci ? old > rel || okv > t->kv :
+	     old && !db_clock_joined_rel(t, old, okv))) {
+		db_clock_release_slow(t, h, old, okv);
+	} else if (old != rel || okv != t->kv) {
+		atomic_store_explicit(&s->kv, t->kv, memory_order_relaxed);
+		atomic_store_explicit(&s->rel, rel, memory_order_relaxed);
+	}
+	t->epoch_published = t->kv_published = true;
+}
+
 /* ---- the fast path -------------------------------------------------------- */
 
 /* The held stack is kept whatever the options: waitfor.c and the misuse
@@ -169,11 +245,8 @@ static inline __attribute__((always_inline)) void db_lock_after(struct db_thread
 	}
 	/* happens-before: what the last releaser did is before what we do
 	 * (kept while races are sampled: from the second thread on) */
-	if (atomic_load_explicit(&db_race_active, memory_order_relaxed)) {
-		uint64_t rel = atomic_load_explicit(&a->lk->rel, memory_order_relaxed);
-		if ((uint32_t)(rel & 0xff) != t->vci && rel)
-			db_clock_acquire_rel(t, rel);
-	}
+	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
+		db_clock_lock_acquired(t, a);
 	if (t->nheld == DB_MAX_HELD) {
 		if (!t->overflow++)
 			db_lock_held_overflow();
@@ -231,11 +304,8 @@ static inline __attribute__((always_inline)) void db_lock_released(struct db_thr
 		/* a release matters to another thread; alone, the thread's next
 		 * create passes its epoch on (clock.c) */
 		if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
-		    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1) {
-			atomic_store_explicit(&h->lk->rel, t->epoch << 8 | t->vci,
-					      memory_order_relaxed);
-			t->epoch++;
-		}
+		    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1)
+			db_clock_lock_released(t, h);
 		/* out-of-order release: shift the rest down, recompute chains */
 		for (int j = i; j + 1 < t->nheld; j++) {
 			t->held[j] = t->held[j + 1];

@@ -1340,7 +1340,7 @@ static bool prepare(struct db_thread *t, const struct site *s, const ucontext_t 
 	atomic_fetch_add_explicit(global ? &nglobal : &nheap, 1, memory_order_relaxed);
 	cur->tid = t->tid;
 	cur->vci = t->vci;
-	cur->epoch = t->epoch;
+	cur->epoch = db_clock_stamp(t);
 	cur->addr = a;
 	cur->size = s->size;
 	cur->pc = s->pc + 1;	/* like a return address: pc - 1 is the instruction */

@@ -63,7 +63,7 @@ struct start {
 #define DB_MAX_ENDED	1024	/* ended, joinable threads remembered */
 #define DB_MAX_JOINED	256	/* joined handles remembered */
 
-static struct { pthread_t h; uint32_t tid; } ended[DB_MAX_ENDED];
+static struct { pthread_t h; uint32_t tid, vci; } ended[DB_MAX_ENDED];
 static unsigned nended;
 static pthread_t joined_ring[DB_MAX_JOINED];
 static unsigned joined_at;
@@ -165,6 +165,7 @@ void db_thread_exiting(struct db_thread *t)
 		if (nended == DB_MAX_ENDED)	/* forget the oldest */
 			memmove(ended, ended + 1, sizeof(ended[0]) * --nended);
 		ended[nended].h = t->handle;
+		ended[nended].vci = t->vci;
 		ended[nended++].tid = t->tid;
 	}
 	atomic_fetch_sub_explicit(&db_nthreads, 1, memory_order_relaxed);
@@ -415,19 +416,20 @@ int db_thread_join(struct db_thread *t, pthread_t th, void **ret,
 		   const struct db_join_how *how)
 {
 	unsigned misuse = 0;
-	uint32_t tid = UINT32_MAX;
+	uint32_t tid = UINT32_MAX, vci = UINT32_MAX;
 
 	db_spin_lock(&thread_lock);
 	struct db_thread *u = live_by_handle(th);
 	if (u) {
 		tid = u->tid;
+		vci = u->vci;
 		if (atomic_load(&u->detached))
 			misuse = DB_MISUSE_JOIN_DETACHED;
 	} else {
 		bool was_ended = false;
 		for (unsigned i = 0; i < nended && !was_ended; i++)
 			if (pthread_equal(ended[i].h, th))
-				was_ended = true, tid = ended[i].tid;
+				was_ended = true, tid = ended[i].tid, vci = ended[i].vci;
 		for (unsigned i = 0; i < DB_MAX_JOINED && !was_ended && !misuse; i++)
 			if (joined_ring[i] && pthread_equal(joined_ring[i], th))
 				misuse = DB_MISUSE_JOIN_JOINED;
@@ -454,16 +456,19 @@ int db_thread_join(struct db_thread *t, pthread_t th, void **ret,
 	if ((u = live_by_handle(th))) {	/* still unlinking itself */
 		atomic_store(&u->joined, 1);
 		tid = u->tid;
+		vci = u->vci;
 	}
 	/* it may have started (and ended) only after the look above */
 	for (unsigned i = 0; i < nended && tid == UINT32_MAX; i++)
-		if (pthread_equal(ended[i].h, th))
+		if (pthread_equal(ended[i].h, th)) {
 			tid = ended[i].tid;
+			vci = ended[i].vci;
+		}
 	forget_handle(th, true);
 	joined_ring[joined_at++ % DB_MAX_JOINED] = th;
 	db_spin_unlock(&thread_lock);
 	if (tid != UINT32_MAX)
-		db_clock_joined(t, tid);
+		db_clock_joined(t, vci);
 	struct db_rec_thread_join jr = {
 		.h = { DB_REC_THREAD_JOIN, sizeof(jr) }, .tid = tid, .joiner = t->tid };
 	if (tid != UINT32_MAX)
