@@ -187,6 +187,7 @@ struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uin
 			atomic_store_explicit(&lk->rel[i].kv, 0, memory_order_relaxed);
 		}
 		atomic_store_explicit(&lk->spilled, false, memory_order_relaxed);
+		atomic_store_explicit(&lk->sole, DB_SOLE_NONE, memory_order_relaxed);
 		uint64_t uid = atomic_fetch_add(&next_uid, 1);
 		lk->g.id = uid;
 		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);

@@ -39,6 +39,10 @@ struct db_rel {
 	_Atomic uint64_t rel, kv;
 };
 
+/* db_lock.sole: no release yet, or releases by several components */
+#define DB_SOLE_NONE	0xffffu
+#define DB_SOLE_MANY	0xfffeu
+
 /* A lock identity.  Nodes are allocated once and recycled (never unmapped),
  * so a stale pointer read without locks can be checked: addr must still be
  * the address looked up, and a held entry's uid must still match. */
@@ -52,6 +56,7 @@ struct db_lock {
 	struct gnode g;
 	struct db_lock *next_free;	/* on the free list, under the table lock */
 	struct db_rel rel[DB_REL_SLOTS];	/* releases, by component */
+	_Atomic uint16_t sole;	/* the one component that ever released it, or DB_SOLE_* */
 	atomic_bool spilled;	/* releases also in a clock of the address (clock.c) */
 };
 
@@ -165,7 +170,9 @@ static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, 
 
 static inline void db_clock_lock_acquired(struct db_thread *t, struct db_acq *a)
 {
-	if (!t->row)
+	/* only this thread's component ever released it: nothing to learn
+	 * (the common case of a lock one thread uses at a time: one compare) */
+	if (atomic_load_explicit(&a->lk->sole, memory_order_relaxed) == t->vci || !t->row)
 		return;
 	for (int i = 0; i < DB_REL_SLOTS; i++) {
 		uint64_t rel = atomic_load_explicit(&a->lk->rel[i].rel, memory_order_relaxed);
@@ -188,6 +195,14 @@ static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h
 
 	if (DB_UNLIKELY(!t->row))
 		return;
+	uint16_t sole = atomic_load_explicit(&h->lk->sole, memory_order_relaxed);
+	/* stored once or twice a lock; readers release together: the first
+	 * release takes it by compare-and-swap */
+	if (DB_UNLIKELY(sole != t->vci) && sole != DB_SOLE_MANY &&
+	    !(sole == DB_SOLE_NONE &&
+	      atomic_compare_exchange_strong(&h->lk->sole, &sole, (uint16_t)t->vci)) &&
+	    sole != t->vci)
+		atomic_store_explicit(&h->lk->sole, DB_SOLE_MANY, memory_order_relaxed);
 	if (h->mode == DB_MODE_READ ||
 	    DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)) ||
 	    (old && (uint32_t)(old & 0xff) == t->vci ? old > rel || okv > t->kv :
