@@ -278,24 +278,41 @@ void db_clock_release(struct db_thread *t, uintptr_t obj)
 	db_spin_unlock(&s->lock);
 }
 
-void db_clock_release_slow(struct db_thread *t, struct db_held *h, uint64_t old, uint64_t okv)
+/* lk was released by component c: keep lk->sole true (lockgraph.h) */
+static void note_releaser(struct db_lock *lk, uint32_t c)
+{
+	uint16_t sole = atomic_load_explicit(&lk->sole, memory_order_relaxed);
+
+	if (sole == c || sole == DB_SOLE_MANY)
+		return;
+	/* readers release together: the first release takes it by CAS */
+	if (sole == DB_SOLE_NONE && atomic_compare_exchange_strong(&lk->sole, &sole, (uint16_t)c))
+		return;
+	if (sole != c)
+		atomic_store_explicit(&lk->sole, DB_SOLE_MANY, memory_order_relaxed);
+}
+
+void db_clock_lock_publish(struct db_thread *t, struct db_held *h)
 {
 	struct db_rel *s = &h->lk->rel[t->vci % DB_REL_SLOTS];
+	uint64_t old = atomic_load_explicit(&s->rel, memory_order_relaxed);
+	uint64_t okv = atomic_load_explicit(&s->kv, memory_order_relaxed);
 	uint64_t rel = t->epoch << 8 | t->vci;
+	bool mine = (uint32_t)(old & 0xff) == t->vci;	/* (or empty, with vci 0) */
 
+	note_releaser(h->lk, t->vci);
 	/* shared components: a release can't tell its version from another
 	 * thread's of the same component, so each gets a new one */
 	if (atomic_load_explicit(&db_vc_crowded, memory_order_relaxed))
 		t->kv = next_kv(t->vci);
 	uint64_t kv = t->kv;
-	if (h->mode == DB_MODE_READ ||
-	    (old && (uint32_t)(old & 0xff) != t->vci && !db_clock_joined_rel(t, old, okv))) {
+	if (h->mode == DB_MODE_READ || (old && !mine && !db_clock_joined_rel(t, old, okv))) {
 		db_clock_release(t, h->addr);
 		if (!atomic_load_explicit(&h->lk->spilled, memory_order_relaxed))
 			atomic_store_explicit(&h->lk->spilled, true, memory_order_relaxed);
 		return;
 	}
-	if (old && (uint32_t)(old & 0xff) == t->vci) {	/* another thread's, or older */
+	if (mine) {	/* another thread's of this component, or an older one */
 		rel = old > rel ? old : rel;
 		kv = okv > kv ? okv : kv;
 	}

@@ -86,10 +86,8 @@ void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NO
 void db_lock_held_overflow(void) DB_NOINLINE DB_COLD;
 /* misuse.c: t released addr, which it does not hold */
 void db_unlock_unheld(struct db_thread *t, uintptr_t addr) DB_NOINLINE DB_COLD;
-/* clock.c: t's release of h's lock when it is a read lock, when the slot
- * holds a release (old, okv) t has not joined, or components are shared */
-void db_clock_release_slow(struct db_thread *t, struct db_held *h, uint64_t old, uint64_t okv)
-	DB_NOINLINE DB_COLD;
+/* clock.c: t's release of h's lock, one that has something to store */
+void db_clock_lock_publish(struct db_thread *t, struct db_held *h) DB_NOINLINE;
 extern atomic_bool db_vc_crowded;	/* clock.c: two live threads share a component */
 
 static inline uint32_t db_lock_hash(uintptr_t addr)
@@ -186,32 +184,19 @@ static inline void db_clock_lock_acquired(struct db_thread *t, struct db_acq *a)
 		db_clock_acquire(t, a->addr);
 }
 
+/* A release: when it stores what its slot already holds (a write release,
+ * nothing new since this thread's last one), nothing; else clock.c. */
 static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h)
 {
-	struct db_rel *s = &h->lk->rel[t->vci % DB_REL_SLOTS];
-	uint64_t rel = t->epoch << 8 | t->vci;
-	uint64_t old = atomic_load_explicit(&s->rel, memory_order_relaxed);
-	uint64_t okv = atomic_load_explicit(&s->kv, memory_order_relaxed);
+	const struct db_rel *s = &h->lk->rel[t->vci % DB_REL_SLOTS];
 
 	if (DB_UNLIKELY(!t->row))
 		return;
-	uint16_t sole = atomic_load_explicit(&h->lk->sole, memory_order_relaxed);
-	/* stored once or twice a lock; readers release together: the first
-	 * release takes it by compare-and-swap */
-	if (DB_UNLIKELY(sole != t->vci) && sole != DB_SOLE_MANY &&
-	    !(sole == DB_SOLE_NONE &&
-	      atomic_compare_exchange_strong(&h->lk->sole, &sole, (uint16_t)t->vci)) &&
-	    sole != t->vci)
-		atomic_store_explicit(&h->lk->sole, DB_SOLE_MANY, memory_order_relaxed);
 	if (h->mode == DB_MODE_READ ||
-	    DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)) ||
-	    (old && (uint32_t)(old & 0xff) == t->vci ? old > rel || okv > t->kv :
-	     old && !db_clock_joined_rel(t, old, okv))) {
-		db_clock_release_slow(t, h, old, okv);
-	} else if (old != rel || okv != t->kv) {
-		atomic_store_explicit(&s->kv, t->kv, memory_order_relaxed);
-		atomic_store_explicit(&s->rel, rel, memory_order_relaxed);
-	}
+	    atomic_load_explicit(&s->rel, memory_order_relaxed) != (t->epoch << 8 | t->vci) ||
+	    atomic_load_explicit(&s->kv, memory_order_relaxed) != t->kv ||
+	    DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
+		db_clock_lock_publish(t, h);
 	t->epoch_published = t->kv_published = true;
 }
 
