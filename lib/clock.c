@@ -70,6 +70,7 @@ static struct {
 struct sync {
 	_Atomic uintptr_t addr;		/* 0: free slot */
 	db_spin_t lock;
+	_Atomic uint64_t gen;		/* counts changes to vc, under lock */
 	uint64_t *vc;			/* DB_VC_MAX entries */
 };
 
@@ -184,6 +185,7 @@ static bool join_row(struct db_thread *t, const uint64_t *src)
 			more = true;
 		}
 	}
+	t->row_gen += more;
 	return more;
 }
 
@@ -205,6 +207,7 @@ void db_clock_acquire_rel(struct db_thread *t, uint64_t rel, uint64_t kv)
 	 * (stores are seen in order here) */
 	if (ld(&t->row[c]) < e) {
 		__atomic_store_n(&t->row[c], e, __ATOMIC_RELEASE);
+		t->row_gen++;
 		more = true;
 	}
 	if (t->seen_kv[c] < kv)
@@ -256,16 +259,49 @@ static struct sync *sync_find(uintptr_t a, bool insert)
 	return NULL;
 }
 
+/* obj's entry and what t remembers of it (NULL: no entry, none made).
+ * Readers of an rwlock, semaphores, once controls come back to the same
+ * few objects: the table is searched once per object, not per call. */
+static struct sync *sync_of(struct db_thread *t, uintptr_t obj, bool insert,
+			    struct db_sync_seen **seen)
+{
+	struct db_sync_seen *c = &t->sync_seen[db_hash64(obj) % DB_SYNC_SEEN];
+
+	if (c->obj != obj) {
+		struct sync *s = sync_find(obj, insert);
+		if (!s)
+			return NULL;
+		*c = (struct db_sync_seen){ .obj = obj, .s = s, .epoch = UINT64_MAX,
+					    .gen = UINT64_MAX };
+	}
+	*seen = c;
+	return c->s;
+}
+
+/* With components shared, other threads change t's row: t can't tell from
+ * its own counters that it has nothing new to give or take. */
+static bool seen_valid(void)
+{
+	return !atomic_load_explicit(&db_vc_crowded, memory_order_relaxed);
+}
+
 void db_clock_release(struct db_thread *t, uintptr_t obj)
 {
-	struct sync *s = sync_find(obj, true);
+	struct db_sync_seen *c;
+	struct sync *s;
 
 	t->epoch_published = t->kv_published = true;
-	if (!s || !t->row)
+	if (!t->row || !(s = sync_of(t, obj, true, &c)))
 		return;
-	/* Nothing the object's clock lacks (readers of an rwlock releasing
-	 * again, with nothing new): no lock, no store to the shared entry.
-	 * Another release under way meanwhile only adds to it. */
+	/* released here before with nothing new since (readers of an rwlock,
+	 * semaphore posts): the clock holds it all */
+	if (c->epoch == t->epoch && c->row_gen == t->row_gen && seen_valid())
+		return;
+	c->epoch = t->epoch;
+	c->row_gen = t->row_gen;
+	/* Nothing the object's clock lacks (another thread gave it all): no
+	 * lock, no store to the shared entry.  Another release under way
+	 * meanwhile only adds to it. */
 	unsigned i = 0, n = hi();
 	while (i < n && ld(&s->vc[i]) >= (i == t->vci ? t->epoch : ld(&t->row[i])))
 		i++;
@@ -275,6 +311,7 @@ void db_clock_release(struct db_thread *t, uintptr_t obj)
 	for (i = 0; i < n; i++)
 		join1(&s->vc[i], ld(&t->row[i]));
 	join1(&s->vc[t->vci], t->epoch);
+	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
 	db_spin_unlock(&s->lock);
 }
 
@@ -322,10 +359,16 @@ void db_clock_lock_publish(struct db_thread *t, struct db_held *h)
 
 void db_clock_acquire(struct db_thread *t, uintptr_t obj)
 {
-	struct sync *s = sync_find(obj, false);
+	struct db_sync_seen *c;
+	struct sync *s;
 
-	if (!s || !t->row)
+	if (!t->row || !(s = sync_of(t, obj, false, &c)))
 		return;
+	/* no release changed the clock since t last took it all */
+	uint64_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+	if (c->gen == gen && seen_valid())
+		return;
+	c->gen = gen;
 	uint64_t *row = t->row;
 	unsigned i = 0, n = hi();
 	/* Nothing newer than t knows (a once control, a barrier or semaphore

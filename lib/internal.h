@@ -236,6 +236,16 @@ struct db_held {
  * the thread itself; readers (waitfor.c, misuse checks) load them relaxed
  * and confirm what they conclude (a cycle must persist) before reporting. */
 #define DB_VC_MAX	256	/* clock components (clock.c) */
+#define DB_SYNC_SEEN	4	/* sync objects a thread remembers (clock.c) */
+
+/* A sync object this thread used lately (clock.c): its entry, the
+ * thread's epoch and row_gen at its last release there, the entry's gen
+ * at its last acquisition. */
+struct db_sync_seen {
+	uintptr_t obj;
+	void *s;
+	uint64_t epoch, row_gen, gen;
+};
 
 struct db_thread {
 	uint32_t tid;		/* small id; 0 = main thread of this image */
@@ -276,7 +286,9 @@ struct db_thread {
 	bool vc_owned;		/* vci is this thread's alone */
 	uint64_t epoch, kv;
 	uint64_t *row;
+	uint64_t row_gen;	/* counts changes to row */
 	uint64_t seen_kv[DB_VC_MAX];
+	struct db_sync_seen sync_seen[DB_SYNC_SEEN];
 	/* race.c: the window in which this thread last paused at a trap;
 	 * its stack (accesses there are not sampled) */
 	uint64_t race_paused_gen;
