@@ -380,6 +380,8 @@ struct db_acq {			/* one acquisition, from before to after */
 	struct db_lock *lk;
 	uintptr_t addr;
 	uintptr_t pc, sp;
+	uint64_t uid, chain;	/* before() made the chain key: 0, or the key and
+				 * the uid it was made of, for after() to keep */
 	uint32_t mode;
 	uint8_t kind;
 	uint8_t recursive;	/* already held by this thread */

@@ -165,8 +165,10 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
 	db_lock_before(t, &a);						\
 	int r = trycall;						\
-	if (DB_UNLIKELY(r == EBUSY))					\
-		r = db_wait_lock(t, &a, attempt_, (void *)(uintptr_t)l, user_end); \
+	if (DB_UNLIKELY(r == EBUSY)) {					\
+		struct db_acq w = a;	/* a copy: a stays in registers */ \
+		r = db_wait_lock(t, &w, attempt_, (void *)(uintptr_t)l, user_end); \
+	}								\
 	if (r == 0)							\
 		db_lock_after(t, &a, false);				\
 	else if (r == EINVAL && kind_ == DB_LOCK_MUTEX)			\

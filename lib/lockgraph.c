@@ -768,6 +768,10 @@ void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
 	db_spin_lock(&graph_lock);
 	if (atomic_load_explicit(&a->lk->uid, memory_order_relaxed) != uid)
 		goto out;
+	/* a relock of a mutex the fast path did not look for (lockgraph.h):
+	 * it fails or deadlocks (waitfor.c), it orders nothing */
+	if (db_lock_held(t, a->addr))
+		goto out;
 	if (db_opt.lock_classes)
 		cb = class_of(a->lk, a->addr);
 	for (int i = 0; i < t->nheld; i++) {

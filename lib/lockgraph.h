@@ -90,6 +90,15 @@ void db_unlock_unheld(struct db_thread *t, uintptr_t addr) DB_NOINLINE DB_COLD;
 void db_clock_lock_publish(struct db_thread *t, struct db_held *h) DB_NOINLINE;
 extern atomic_bool db_vc_crowded;	/* clock.c: two live threads share a component */
 
+/* Is the pthread mutex at addr of the recursive kind (glibc's kind field,
+ * masked as glibc masks it)?  The real lock reads the same line. */
+static inline bool db_mutex_recursive(uintptr_t addr)
+{
+	int kind = __atomic_load_n(&((pthread_mutex_t *)addr)->__data.__kind, __ATOMIC_RELAXED);
+
+	return (kind & 3) == PTHREAD_MUTEX_RECURSIVE_NP;
+}
+
 static inline uint32_t db_lock_hash(uintptr_t addr)
 {
 	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 32);
@@ -168,9 +177,11 @@ static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, 
 
 static inline void db_clock_lock_acquired(struct db_thread *t, struct db_acq *a)
 {
-	/* only this thread's component ever released it: nothing to learn
-	 * (the common case of a lock one thread uses at a time: one compare) */
-	if (atomic_load_explicit(&a->lk->sole, memory_order_relaxed) == t->vci || !t->row)
+	/* no release stored yet (a thread alone stores none), or only this
+	 * thread's component ever released it: nothing to learn (the common
+	 * case of a lock one thread uses at a time: a compare or two) */
+	uint16_t sole = atomic_load_explicit(&a->lk->sole, memory_order_relaxed);
+	if (sole == t->vci || sole == DB_SOLE_NONE || !t->row)
 		return;
 	for (int i = 0; i < DB_REL_SLOTS; i++) {
 		uint64_t rel = atomic_load_explicit(&a->lk->rel[i].rel, memory_order_relaxed);
@@ -206,13 +217,21 @@ static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h
  * checks read it.  Only edges depend on lock_order. */
 static inline __attribute__((always_inline)) void db_lock_before(struct db_thread *t, struct db_acq *a)
 {
+	/* t->nheld and the held stack in locals: stores elsewhere may alias */
+	int n = t->nheld;
+
 	a->lk = db_lock_get(a->addr, a->kind, a->pc);
-	if (!a->lk || t->nheld == 0)
+	if (!a->lk || n == 0)
 		return;
-	for (int i = t->nheld - 1; i >= 0; i--) {
-		if (t->held[i].addr == a->addr) {	/* re-entry: no edges */
-			a->recursive = 1;
-			return;
+	/* re-entry: no edges.  Only a recursive mutex (or a lock of another
+	 * kind) can be re-entered; a relock of any other mutex fails or
+	 * deadlocks, and db_lock_validate keeps it out of the graph. */
+	if (a->kind != DB_LOCK_MUTEX || db_mutex_recursive(a->addr)) {
+		for (int i = n - 1; i >= 0; i--) {
+			if (t->held[i].addr == a->addr) {
+				a->recursive = 1;
+				return;
+			}
 		}
 	}
 	if (!db_opt.lock_order)
@@ -220,23 +239,28 @@ static inline __attribute__((always_inline)) void db_lock_before(struct db_threa
 	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
 	if (!uid)
 		return;
-	uint64_t key = db_chain_at(t, t->nheld, uid, a->mode);	/* nheld > 0 */
+	uint64_t key = db_chain_at(t, n, uid, a->mode);	/* n > 0 */
 	uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
+	a->uid = uid;
+	a->chain = key;
 	if (DB_LIKELY(*c == key))
 		return;
-	db_lock_validate(t, a, uid);
+	struct db_acq v = *a;	/* a copy: a stays out of memory (registers) */
+	db_lock_validate(t, &v, uid);
 	*c = key;
 }
 
 static inline __attribute__((always_inline)) void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
 {
+	int n = t->nheld;
+
 	if (!a->lk)
 		a->lk = db_lock_get(a->addr, a->kind, a->pc);
 	if (!a->lk)
 		return;
 	/* before() already looked for re-entry; a trylock did not call it */
 	if (a->recursive || try) {
-		for (int i = t->nheld - 1; i >= 0; i--) {
+		for (int i = n - 1; i >= 0; i--) {
 			if (t->held[i].addr == a->addr) {
 				t->held[i].rec++;
 				return;
@@ -247,24 +271,18 @@ static inline __attribute__((always_inline)) void db_lock_after(struct db_thread
 	 * (kept while races are sampled: from the second thread on) */
 	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
 		db_clock_lock_acquired(t, a);
-	if (t->nheld == DB_MAX_HELD) {
+	if (n == DB_MAX_HELD) {
 		if (!t->overflow++)
 			db_lock_held_overflow();
 		return;
 	}
-	struct db_held *h = &t->held[t->nheld];
-	h->addr = a->addr;
-	h->lk = a->lk;
-	h->uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
-	h->chain = db_chain_at(t, t->nheld, h->uid, a->mode);
-	h->pc = a->pc;
-	h->sp = a->sp;
-	h->mode = a->mode;
-	h->rec = 0;
-	h->try = try;
-	h->kind = a->kind;
+	uint64_t uid = a->chain ? a->uid : atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
+	uint64_t chain = a->chain ? a->chain : db_chain_at(t, n, uid, a->mode);
+	t->held[n] = (struct db_held){ .addr = a->addr, .lk = a->lk, .uid = uid, .chain = chain,
+				       .pc = a->pc, .sp = a->sp, .mode = a->mode, .try = try,
+				       .kind = a->kind };
 	/* release: other threads read held[] up to nheld */
-	__atomic_store_n(&t->nheld, t->nheld + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
 }
 
 /* Does thread u (another thread) hold addr?  Its held stack is read
@@ -291,9 +309,21 @@ static inline const struct db_held *db_lock_held(const struct db_thread *t, uint
 	return NULL;
 }
 
+/* An out-of-order release: shift the locks above held[i] down, with
+ * their chain keys made anew. */
+static inline void db_lock_unstack(struct db_thread *t, int i, int n)
+{
+	for (int j = i; j + 1 < n; j++) {
+		t->held[j] = t->held[j + 1];
+		t->held[j].chain = db_chain_at(t, j, t->held[j].uid, t->held[j].mode);
+	}
+}
+
 static inline __attribute__((always_inline)) void db_lock_released(struct db_thread *t, void *addr)
 {
-	for (int i = t->nheld - 1; i >= 0; i--) {
+	int n = t->nheld;
+
+	for (int i = n - 1; i >= 0; i--) {
 		struct db_held *h = &t->held[i];
 		if (h->addr != (uintptr_t)addr)
 			continue;
@@ -306,12 +336,9 @@ static inline __attribute__((always_inline)) void db_lock_released(struct db_thr
 		if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
 		    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1)
 			db_clock_lock_released(t, h);
-		/* out-of-order release: shift the rest down, recompute chains */
-		for (int j = i; j + 1 < t->nheld; j++) {
-			t->held[j] = t->held[j + 1];
-			t->held[j].chain = db_chain_at(t, j, t->held[j].uid, t->held[j].mode);
-		}
-		__atomic_store_n(&t->nheld, t->nheld - 1, __ATOMIC_RELEASE);
+		if (DB_UNLIKELY(i != n - 1))
+			db_lock_unstack(t, i, n);
+		__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
 		return;
 	}
 	if (t->overflow)
