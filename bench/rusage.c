@@ -1,10 +1,10 @@
 /* rusage.c - run a command, report its wall time and peak RSS.
  *
- * The fallback for `/usr/bin/time -f '%e %M' -o FILE` when GNU time is not
- * installed: same output (one line "seconds kilobytes", appended after a
- * "Command exited with non-zero status N" line when it failed) and same exit
- * status, so bench/run.sh reads either.  Peak RSS is ru_maxrss from wait4(),
- * which covers the command and the children it waited for.
+ * bench/run.sh times every run with it: one line "seconds kilobytes" (wall
+ * time to the millisecond, ru_maxrss from wait4(), which covers the command
+ * and the children it waited for), after a "Command exited with non-zero
+ * status N" or "Command terminated by signal N" line when it failed, as GNU
+ * time writes them; the exit status is the command's.
  *
  * Usage: rusage [-o FILE] CMD [ARG...]   (no FILE: stderr)
  */

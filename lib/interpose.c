@@ -248,11 +248,13 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 
 #define RELEASE(call)							\
 	struct db_thread *t = db_thread_enter();			\
-	if (t) {							\
-		db_lock_released(t, (void *)(uintptr_t)l);		\
-		db_thread_leave(t);					\
-	}								\
-	return call
+	if (!t)								\
+		return call;						\
+	int i_ = db_lock_release_begin(t, (void *)(uintptr_t)l);	\
+	int r = call;							\
+	db_lock_release_end(t, i_);					\
+	db_thread_leave(t);						\
+	return r
 
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {

@@ -319,7 +319,11 @@ static inline void db_lock_unstack(struct db_thread *t, int i, int n)
 	}
 }
 
-static inline __attribute__((always_inline)) void db_lock_released(struct db_thread *t, void *addr)
+/* A release, in two halves around the real unlock: _begin before it (what
+ * the next holder must learn is published then), _end after it (off the
+ * held stack: a contended lock is not kept longer for that).  _begin
+ * answers the held entry for _end, or -1. */
+static inline __attribute__((always_inline)) int db_lock_release_begin(struct db_thread *t, void *addr)
 {
 	int n = t->nheld;
 
@@ -329,22 +333,38 @@ static inline __attribute__((always_inline)) void db_lock_released(struct db_thr
 			continue;
 		if (h->rec) {
 			h->rec--;
-			return;
+			return -1;
 		}
 		/* a release matters to another thread; alone, the thread's next
 		 * create passes its epoch on (clock.c) */
 		if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
 		    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1)
 			db_clock_lock_released(t, h);
-		if (DB_UNLIKELY(i != n - 1))
-			db_lock_unstack(t, i, n);
-		__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
-		return;
+		return i;
 	}
 	if (t->overflow)
 		t->overflow--;
 	else if (db_opt.misuse)
 		db_unlock_unheld(t, (uintptr_t)addr);
+	return -1;
+}
+
+/* Until _end, another thread reading this stack may see the lock still
+ * held by t: what it concludes from that, it confirms (waitfor.c). */
+static inline __attribute__((always_inline)) void db_lock_release_end(struct db_thread *t, int i)
+{
+	int n = t->nheld;
+
+	if (i < 0)
+		return;
+	if (DB_UNLIKELY(i != n - 1))
+		db_lock_unstack(t, i, n);
+	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
+}
+
+static inline void db_lock_released(struct db_thread *t, void *addr)
+{
+	db_lock_release_end(t, db_lock_release_begin(t, addr));
 }
 
 #endif /* DEADBOLT_LOCKGRAPH_H */
