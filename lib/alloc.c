@@ -457,7 +457,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 		}
 		if (found && DB_UNLIKELY(atomic_load_explicit(&db_race_shadowed,
 							      memory_order_relaxed)))
-			db_race_freed(a, slot_size(&old));
+			db_race_block_freed(a, slot_size(&old));
 	}
 	db_lock_forget_range(a, found ? slot_size(&old) : malloc_usable_size(p));
 	db_real.free(p);
@@ -498,7 +498,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 	}
 	size_t was = found ? slot_size(&old) : malloc_usable_size(p);
 	if (found && DB_UNLIKELY(atomic_load_explicit(&db_race_shadowed, memory_order_relaxed)))
-		db_race_freed(a, was);
+		db_race_block_freed(a, was);
 	if (was > n)	/* the tail is gone whether or not the block moves */
 		db_lock_forget_range(a + n, was - n);
 	void *q = db_real.realloc(p, n);

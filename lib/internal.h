@@ -443,6 +443,11 @@ extern atomic_int db_race_shadowed;	/* accesses recorded: frees must say so */
 void db_race_before_create(void);
 /* [p, p + n) is freed: forget the accesses recorded in it. */
 void db_race_freed(uintptr_t p, size_t n);
+/* The filter's first level (race.c): a count per 4 KiB page, folded onto
+ * 1 << DB_RACE_PAGES_BITS bytes; NULL until sampling has memory. */
+#define DB_RACE_PAGES_BITS	12
+extern _Atomic(_Atomic uint8_t *) db_race_pages;
+
 /* Modules were loaded; around dlclose, no site stays armed. */
 void db_race_modules_changed(void);
 void db_race_dlclose_begin(void);
@@ -634,6 +639,19 @@ static inline uint64_t db_hash64(uint64_t x)
 static inline uint32_t db_fold(uint64_t x, unsigned bits)
 {
 	return (uint32_t)((x ^ (x >> bits) ^ (x >> 2 * bits)) & ((1ull << bits) - 1));
+}
+
+/* db_race_freed, when the block's page may hold a sampled location: a
+ * block within one page whose count is 0 (almost every free) stops here. */
+static inline void db_race_block_freed(uintptr_t p, size_t n)
+{
+	_Atomic uint8_t *pages = atomic_load_explicit(&db_race_pages, memory_order_acquire);
+
+	if (pages && n && ((p ^ (p + n - 1)) >> 12) == 0 &&
+	    !atomic_load_explicit(&pages[db_fold(p >> 12, DB_RACE_PAGES_BITS)],
+				  memory_order_relaxed))
+		return;
+	db_race_freed(p, n);
 }
 
 #endif /* DEADBOLT_INTERNAL_H */

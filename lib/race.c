@@ -89,7 +89,7 @@
 #define SITE_HASH	(1u << 17)	/* pc -> site */
 #define SHADOW_SLOTS	(1u << 12)	/* granules with accesses recorded (lossy) */
 #define SHADOW_LINES_BITS 16	/* filter: shadow entries per 64-byte line (folded) */
-#define SHADOW_PAGES_BITS 12	/* its first level: per 4 KiB page (folded) */
+#define SHADOW_PAGES_BITS DB_RACE_PAGES_BITS	/* its first level: per 4 KiB page (folded) */
 #define SHADOW_LINES	(1u << SHADOW_LINES_BITS)
 #define SHADOW_PAGES	(1u << SHADOW_PAGES_BITS)
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
@@ -183,6 +183,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static struct shadow *shadows;
 static _Atomic uint8_t *shadow_lines;	/* SHADOW_LINES, then SHADOW_PAGES */
+_Atomic(_Atomic uint8_t *) db_race_pages;	/* shadow_lines + SHADOW_LINES */
 static struct pauser pausers[MAX_PAUSERS];
 
 static struct {
@@ -1650,6 +1651,9 @@ static void start(void)
 		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
 		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
 		shadow_lines = db_mem_map(SHADOW_LINES + SHADOW_PAGES);
+		if (shadow_lines)
+			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
+					      memory_order_release);
 	}
 	if (!sites || !site_hash || !shadows || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
