@@ -252,30 +252,16 @@ static void atfork_child(void)
 
 /* ---- start-up ------------------------------------------------------------ */
 
-/* libunwind opens a pipe of its own (to validate addresses) when it starts,
- * taking the program's lowest free descriptors: a program that expects its
- * next open to be 3 would be surprised.  Start it (and unwind once) with the
- * low descriptors taken, so its pipe lands high. */
-#define DB_FD_FLOOR	640	/* libunwind's descriptors go at or above this */
-
+/* libunwind opens a pipe of its own (to validate addresses) when it starts:
+ * start it (and unwind once) now, with its pipe sent high (interpose.c). */
 static void init_unwinder(void)
 {
-	int fill[DB_FD_FLOOR];
-	int n = 0, fd;
-	int src = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	struct db_frames f;
 
-	while (src >= 0 && n < DB_FD_FLOOR &&
-	       (fd = fcntl(src, F_DUPFD_CLOEXEC, 3)) >= 0 && fd < DB_FD_FLOOR)
-		fill[n++] = fd;
-	if (src >= 0 && n && fill[n - 1] != fd && fd >= DB_FD_FLOOR)
-		close(fd);
+	db_unwinder_pipe_high(true);
 	db_stack_init();
 	db_stack_capture(&f, 4);
-	while (n)
-		close(fill[--n]);
-	if (src >= 0)
-		close(src);
+	db_unwinder_pipe_high(false);
 }
 
 void db_init(void)
