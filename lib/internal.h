@@ -393,6 +393,10 @@ void db_lock_destroyed(struct db_thread *t, void *addr);
 /* db_lock_before/after/released: the fast path, in lockgraph.h */
 /* Memory [p, p + n) is being freed: end the identity of locks inside it. */
 void db_lock_forget_range(uintptr_t p, size_t n);
+/* lockgraph.c: how many locks each 4 KiB page holds, pages folded onto
+ * 1 << DB_LOCK_PAGES_BITS counters (db_fold); NULL: no lock table. */
+#define DB_LOCK_PAGES_BITS	16
+extern _Atomic uint32_t *db_lock_pages;
 void db_lockgraph_atfork_prepare(void);
 void db_lockgraph_atfork_parent(void);
 void db_lockgraph_atfork_child(void);
@@ -644,17 +648,35 @@ static inline uint32_t db_fold(uint64_t x, unsigned bits)
 	return (uint32_t)((x ^ (x >> bits) ^ (x >> 2 * bits)) & ((1ull << bits) - 1));
 }
 
+/* [p, p + n) is not empty and lies within one 4 KiB page: a freed block
+ * whose page filters (races, locks) say nothing is there needs no more. */
+static inline bool db_one_page(uintptr_t p, size_t n)
+{
+	return n && ((p ^ (p + n - 1)) >> 12) == 0;
+}
+
 /* db_race_freed, when the block's page may hold a sampled location: a
  * block within one page whose count is 0 (almost every free) stops here. */
 static inline void db_race_block_freed(uintptr_t p, size_t n)
 {
 	_Atomic uint8_t *pages = atomic_load_explicit(&db_race_pages, memory_order_acquire);
 
-	if (pages && n && ((p ^ (p + n - 1)) >> 12) == 0 &&
+	if (pages && db_one_page(p, n) &&
 	    !atomic_load_explicit(&pages[db_fold(p >> 12, DB_RACE_PAGES_BITS)],
 				  memory_order_relaxed))
 		return;
 	db_race_freed(p, n);
+}
+
+/* db_lock_forget_range for a freed block: one within a page that holds no
+ * lock (almost every free) stops here. */
+static inline void db_lock_block_freed(uintptr_t p, size_t n)
+{
+	if (db_lock_pages && db_one_page(p, n) &&
+	    !atomic_load_explicit(&db_lock_pages[db_fold(p >> 12, DB_LOCK_PAGES_BITS)],
+				  memory_order_relaxed))
+		return;
+	db_lock_forget_range(p, n);
 }
 
 #endif /* DEADBOLT_INTERNAL_H */

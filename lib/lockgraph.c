@@ -72,7 +72,7 @@ static struct {
 struct db_lock_table *_Atomic db_lock_tab = &first_table.t;
 static db_spin_t table_lock;
 static struct db_lock *free_nodes;	/* under table_lock */
-static _Atomic uint32_t *lockpages;
+_Atomic uint32_t *db_lock_pages;	/* LOCKPAGES counters, mapped at start-up */
 static atomic_uint_fast64_t next_uid = 1;
 
 static db_spin_t graph_lock;
@@ -91,9 +91,9 @@ unsigned long db_lockgraph_cycles(void)
 
 void db_lockgraph_init(void)
 {
-	if (!lockpages)
-		lockpages = db_mem_map(LOCKPAGES * sizeof(*lockpages));
-	if (!lockpages) {
+	if (!db_lock_pages)
+		db_lock_pages = db_mem_map(LOCKPAGES * sizeof(*db_lock_pages));
+	if (!db_lock_pages) {
 		db_warn("cannot map the lock table; lock-order analysis is off");
 		db_opt.lock_order = 0;
 	}
@@ -103,7 +103,7 @@ void db_lockgraph_init(void)
  * (each looks here) read one cache line of them, not a line each. */
 static inline uint32_t page_of(uintptr_t addr)
 {
-	return db_fold(addr >> 12, LOCKPAGES_BITS);
+	return db_fold(addr >> 12, DB_LOCK_PAGES_BITS);
 }
 
 /* Double the table (caller holds table_lock); false when it cannot grow. */
@@ -192,7 +192,7 @@ struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uin
 		lk->g.id = uid;
 		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);
 		atomic_store_explicit(&lk->addr, addr, memory_order_relaxed);
-		atomic_fetch_add_explicit(&lockpages[page_of(addr)], 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&db_lock_pages[page_of(addr)], 1, memory_order_relaxed);
 		/* node first, then the key: a reader that sees the key sees the node */
 		atomic_store_explicit(&slot->lk, lk, memory_order_release);
 		atomic_store_explicit(&slot->addr, addr, memory_order_release);
@@ -224,8 +224,8 @@ bool db_lock_overlaps(uintptr_t a, size_t n)
 {
 	uintptr_t lo = (a - sizeof(pthread_rwlock_t) + 1) & ~(uintptr_t)3;
 
-	if (!lockpages || (!atomic_load_explicit(&lockpages[page_of(lo)], memory_order_relaxed) &&
-			   !atomic_load_explicit(&lockpages[page_of(a + n - 1)], memory_order_relaxed)))
+	if (!db_lock_pages || (!atomic_load_explicit(&db_lock_pages[page_of(lo)], memory_order_relaxed) &&
+			   !atomic_load_explicit(&db_lock_pages[page_of(a + n - 1)], memory_order_relaxed)))
 		return false;
 	for (uintptr_t x = lo; x < a + n; x += 4) {
 		struct db_lock *lk = db_lock_find(x);
@@ -334,7 +334,7 @@ static void lock_kill(struct db_lock *lk, uintptr_t addr)
 		} else {
 			atomic_store_explicit(&tb->s[i].addr, SLOT_TOMB, memory_order_release);
 		}
-		atomic_fetch_sub_explicit(&lockpages[page_of(addr)], 1, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&db_lock_pages[page_of(addr)], 1, memory_order_relaxed);
 		atomic_store_explicit(&lk->addr, 0, memory_order_relaxed);
 		lk->next_free = free_nodes;
 		free_nodes = lk;
@@ -366,11 +366,11 @@ void db_lock_destroyed(struct db_thread *t, void *addr)
 
 void db_lock_forget_range(uintptr_t p, size_t n)
 {
-	if (!lockpages || !n)
+	if (!db_lock_pages || !n)
 		return;
 	uintptr_t end = p + n;
 	for (uintptr_t pg = p & ~(uintptr_t)4095; pg < end; pg += 4096) {
-		if (!atomic_load_explicit(&lockpages[page_of(pg)], memory_order_relaxed))
+		if (!atomic_load_explicit(&db_lock_pages[page_of(pg)], memory_order_relaxed))
 			continue;
 		uintptr_t a = pg > p ? pg : p, e = pg + 4096 < end ? pg + 4096 : end;
 		/* pthread_spinlock_t is an int: 4-byte steps find every lock */

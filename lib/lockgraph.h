@@ -12,8 +12,7 @@
 
 #define DB_LOCK_MIN_SLOTS	(1u << 12)	/* first lock table: 64 KiB */
 #define DB_LOCK_MAX_SLOTS	(1u << 22)	/* largest: live locks up to half */
-#define LOCKPAGES_BITS	16
-#define LOCKPAGES	(1u << LOCKPAGES_BITS)	/* counting filter: pages that hold locks */
+#define LOCKPAGES	(1u << DB_LOCK_PAGES_BITS)	/* counting filter: pages that hold locks */
 
 #define SLOT_EMPTY	((uintptr_t)0)
 #define SLOT_TOMB	((uintptr_t)1)
