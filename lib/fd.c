@@ -7,8 +7,10 @@
  * deadbolt started (inherited, 0-2) have no slot and are never reported;
  * deadbolt's own (the log) are opened with the guard held and not seen.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -23,6 +25,28 @@ struct fd_slot {
 };
 
 static struct fd_slot *slots;
+
+/* deadbolt's own descriptors (the log, libunwind's pipe, /proc/self/mem)
+ * sit high, off the numbers a program expects to get (its next open: 3).
+ * Below a limit on descriptors that does not reach floor, as high as it
+ * lets (the limit - 8 and up).  Answers the moved descriptor (fd is
+ * closed), or -1 (fd left as it is). */
+int db_fd_raise(int fd, int floor)
+{
+	struct rlimit rl;
+	int e = errno;
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+
+	if (hi < 0 && errno == EINVAL && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur > 16 && rl.rlim_cur <= (rlim_t)floor)
+		hi = fcntl(fd, F_DUPFD_CLOEXEC, (int)rl.rlim_cur - 8);
+	if (hi >= 0 && db_real.close)
+		db_real.close(fd);
+	else if (hi >= 0)
+		close(fd);
+	errno = e;
+	return hi;
+}
 
 void db_fd_init(void)
 {

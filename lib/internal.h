@@ -533,9 +533,7 @@ void db_wait_fork_reset(void);
 void db_wait_hang_init(void);
 
 /* ---- fd.c ---------------------------------------------------------------- */
-#define DB_FD_FLOOR	640	/* libunwind's pipe goes at or above this */
-/* interpose.c: while on, this thread's pipe2 results go to DB_FD_FLOOR+ */
-void db_unwinder_pipe_high(bool on);
+int db_fd_raise(int fd, int floor);
 void db_fd_init(void);
 /* fd was just opened by t; what: its path or kind ("socket", "pipe"). */
 void db_fd_opened(struct db_thread *t, int fd, const char *what);

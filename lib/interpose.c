@@ -105,6 +105,8 @@ bool db_interpose_resolve(void)
 	RESOLVE(sem_timedwait);
 	RESOLVE(sem_clockwait);
 	RESOLVE(pthread_barrier_wait);
+	RESOLVE(pipe2);		/* for libunwind's pipe (unwmem.c) */
+	RESOLVE(close);
 	if (!db_real.libc_start_main)
 		*(void **)&db_real.libc_start_main = sym("__libc_start_main");
 	return db_real.pthread_mutex_lock && db_real.pthread_mutex_unlock &&
@@ -1315,33 +1317,9 @@ DB_EXPORT int pipe(int fds[2])
 	return r;
 }
 
-/* Set while this thread starts deadbolt's unwinder: libunwind makes a
- * pipe of its own then (to validate addresses), which must not take the
- * program's lowest descriptors (a program may expect its next open to be
- * 3): it is moved to DB_FD_FLOOR or above, as the log is. */
-static __thread bool pipe_high;
-
-void db_unwinder_pipe_high(bool on)
-{
-	pipe_high = on;
-}
-
-static DB_NOINLINE DB_COLD void raise_pair(int fds[2])
-{
-	for (int i = 0; i < 2; i++) {
-		int hi = fcntl(fds[i], F_DUPFD_CLOEXEC, DB_FD_FLOOR);
-		if (hi >= 0) {
-			REAL(close)(fds[i]);
-			fds[i] = hi;
-		}
-	}
-}
-
 DB_EXPORT int pipe2(int fds[2], int flags)
 {
 	int r = REAL(pipe2)(fds, flags);
-	if (DB_UNLIKELY(pipe_high) && r == 0)
-		raise_pair(fds);
 	FD_PAIR_OPENED(r, fds, "pipe");
 	return r;
 }

@@ -108,11 +108,9 @@ static bool fd_ok(void)
 	int fd = open(log_path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	int hi = fcntl(fd, F_DUPFD_CLOEXEC, DB_LOG_FD_MIN);
-	if (hi >= 0) {
-		close(fd);
+	int hi = db_fd_raise(fd, DB_LOG_FD_MIN);
+	if (hi >= 0)
 		fd = hi;
-	}
 	if (fstat(fd, &st) != 0 || st.st_dev != log_dev || st.st_ino != log_ino) {
 		close(fd);
 		return false;
@@ -322,11 +320,9 @@ void db_log_open(bool forked)
 		log_failed = true;
 		return;
 	}
-	int hi = fcntl(fd, F_DUPFD_CLOEXEC, DB_LOG_FD_MIN);
-	if (hi >= 0) {
-		close(fd);
+	int hi = db_fd_raise(fd, DB_LOG_FD_MIN);
+	if (hi >= 0)
 		fd = hi;
-	}
 	struct stat st;
 	fstat(fd, &st);
 	log_dev = st.st_dev;

@@ -1627,11 +1627,9 @@ static int open_mem(void)
 
 	if (fd < 0)
 		return -errno;
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-	if (high >= 0) {
-		close(fd);
+	int high = db_fd_raise(fd, 900);
+	if (high >= 0)
 		fd = high;
-	}
 	mem_fd = fd;
 	return 0;
 }

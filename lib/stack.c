@@ -51,8 +51,9 @@ void db_stack_init(void)
 		slots = db_mem_map(DB_STACK_SLOTS * sizeof(*slots));
 	if (!by_id)
 		by_id = db_mem_map((DB_MAX_STACKS + 1) * sizeof(*by_id));
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	/* first: libunwind's own set-up (in the call below) makes its pipe */
 	db_unwind_mem_init((const void *)unw_backtrace);
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	db_stack_modules_sync();
 	/* unw_backtrace's one-time set-up (its per-thread cache key, lazily
 	 * bound symbols: _dl_runtime_resolve saves every vector register) here

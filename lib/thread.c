@@ -252,16 +252,14 @@ static void atfork_child(void)
 
 /* ---- start-up ------------------------------------------------------------ */
 
-/* libunwind opens a pipe of its own (to validate addresses) when it starts:
- * start it (and unwind once) now, with its pipe sent high (interpose.c). */
+/* Start libunwind (and unwind once) now, not on some thread's first
+ * allocation; its pipe goes high (unwmem.c). */
 static void init_unwinder(void)
 {
 	struct db_frames f;
 
-	db_unwinder_pipe_high(true);
 	db_stack_init();
 	db_stack_capture(&f, 4);
-	db_unwinder_pipe_high(false);
 }
 
 void db_init(void)

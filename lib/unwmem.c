@@ -1,4 +1,5 @@
-/* unwmem.c - libunwind's mappings, kept for the next thread.
+/* unwmem.c - libunwind's mappings, kept for the next thread; its pipe, kept
+ * off the program's descriptors.
  *
  * unw_backtrace keeps a per-thread cache of frame shapes: 256 KiB that
  * libunwind maps and fills the first time a thread unwinds, and unmaps
@@ -8,17 +9,18 @@
  * the same memory again.  A program that starts a thread per task pays it
  * for every task (sqlite3's sorter starts ~50 in the benchmark).
  *
- * So libunwind's own calls to mmap and munmap come here: its GOT entries
- * for the two are rewritten at start-up, and nothing else in the process
- * is touched.  An anonymous private mapping libunwind gets is remembered
- * (up to OUT_MAX at a time); when libunwind unmaps one of those, whole,
- * it is kept (up to POOL_MAX, POOL_BYTES in all) and handed out, cleared,
- * for the next request of the same size.  Everything else, and anything
+ * So libunwind's own calls to mmap and munmap come here (and to pipe2,
+ * below): its GOT entries for them are rewritten at start-up, and nothing
+ * else in the process is touched.  An anonymous private mapping libunwind
+ * gets is remembered (up to OUT_MAX at a time); when libunwind unmaps one
+ * of those, whole, it is kept (up to POOL_MAX, POOL_BYTES in all) and
+ * handed out, cleared, for the next request of the same size.  Everything else, and anything
  * while the lock is busy (a signal handler that unwinds on top of a thread
  * in here), goes to the real calls: the pool never waits.
  */
 #include <dlfcn.h>
 #include <elf.h>
+#include <errno.h>
 #include <link.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -94,6 +96,35 @@ static int unw_munmap(void *p, size_t n)
 	return kept ? 0 : munmap(p, n);
 }
 
+/* ---- libunwind's pipe ---------------------------------------------------- */
+
+/* libunwind makes a pipe of its own (to validate addresses) when it starts,
+ * and again whenever it finds the pipe gone.  Its descriptors must not be
+ * the program's lowest (a program may expect its next open to be 3): they
+ * are moved high (db_fd_raise), as the log is.  Where the limit on
+ * descriptors leaves no room up there, libunwind gets no pipe (it then
+ * treats the addresses it would have checked as unreadable). */
+#define PIPE_FLOOR	640
+
+static int unw_pipe2(int fds[2], int flags)
+{
+	int low[2];
+
+	if (db_real.pipe2(low, flags) != 0)
+		return -1;
+	int hi0 = db_fd_raise(low[0], PIPE_FLOOR);
+	int hi1 = db_fd_raise(low[1], PIPE_FLOOR);
+	if (hi0 < 0 || hi1 < 0) {
+		db_real.close(hi0 < 0 ? low[0] : hi0);
+		db_real.close(hi1 < 0 ? low[1] : hi1);
+		errno = EMFILE;
+		return -1;
+	}
+	fds[0] = hi0;
+	fds[1] = hi1;
+	return 0;
+}
+
 /* ---- rewriting libunwind's GOT ------------------------------------------- */
 
 struct got_find {
@@ -152,6 +183,8 @@ static void patch_relocs(const struct got_find *g, const Elf64_Rela *r, size_t b
 			set_slot(g, slot, (uintptr_t)unw_mmap);
 		else if (!strcmp(name, "munmap"))
 			set_slot(g, slot, (uintptr_t)unw_munmap);
+		else if (!strcmp(name, "pipe2") && db_real.pipe2 && db_real.close)
+			set_slot(g, slot, (uintptr_t)unw_pipe2);
 	}
 }
 
