@@ -22,6 +22,8 @@
 #      peak RSS, and the same under LeakSanitizer (liblsan), heaptrack and
 #      valgrind --leak-check=full when installed (memcheck on a run scaled
 #      down to mc_scale of the allocations, against native at that scale).
+#  3b. the real allocation-heavy program, sqlite3 of section 2 (small
+#      blocks, many), under the same tools.
 #   4. bench/race_bench.c: 2 threads of race-free work on watched globals
 #      (private counters, a shared counter under a mutex, an atomic): ns
 #      per iteration natively, under deadbolt, and under deadbolt with
@@ -389,99 +391,154 @@ tmr() {
 	"$bin/rusage" -o "$tmp/time" "$@"
 }
 
-# mbrun TOOL: one timed run of mallocbench under TOOL (native, deadbolt,
-# lsan, heaptrack; memcheck and native-mc at the small scale); appends
-# "seconds kilobytes" to $tmp/m.TOOL.  Its checksum line must match the
-# native one: no tool may change the program's work.
-mbrun() {
-	tool=$1
-	n=$mb_ops
+# ltrun WORK TOOL: one timed run of WORK under TOOL (native, deadbolt, lsan,
+# heaptrack, memcheck; native-mc: native at memcheck's scale); appends
+# "seconds kilobytes" to $tmp/WORK.TOOL.  WORK: mb, mallocbench (memcheck
+# and native-mc at mc_ops allocations); sq, sqlite3 as in section 2.  Its
+# result must match the native one at the same scale: no tool may change
+# the program's work.  A tool other than deadbolt that fails is noted, not
+# an error of the benchmark.
+ltrun() {
+	work=$1
+	tool=$2
+	small=0
+	[ -f "$tmp/failed.$work.$tool" ] && return	# said once
 	case $tool in
 	native | deadbolt) set -- side "$tool" time ;;
-	native-mc) n=$mc_ops; set -- side native time ;;
+	native-mc) small=1; set -- side native time ;;
 	lsan) set -- tmr timeout 120 env LD_PRELOAD="$lsan" LSAN_OPTIONS=exitcode=0 ;;
 	heaptrack) set -- tmr timeout 300 env -u LD_PRELOAD heaptrack -o "$tmp/heaptrack" ;;
-	memcheck) n=$mc_ops
+	memcheck) small=1
 		set -- tmr timeout 600 env -u LD_PRELOAD valgrind --leak-check=full -q ;;
 	esac
-	"$@" "$bin/mallocbench" -n "$n" >"$tmp/out" 2>"$tmp/err"
-	st=$?
-	preloaded "$tool" mallocbench
+	if [ "$work" = mb ]; then
+		name=mallocbench
+		n=$mb_ops
+		[ "$small" = 1 ] && n=$mc_ops
+		"$@" "$bin/mallocbench" -n "$n" >"$tmp/out" 2>"$tmp/err"
+		st=$?
+		sum=$(grep 'allocations, checksum' "$tmp/out")
+	else
+		name=sqlite3
+		n=0
+		"$@" sqlite3 -batch :memory: ".read $tmp/q.sql" >"$tmp/out" 2>"$tmp/err"
+		st=$?
+		sum=$(grep -E '^[0-9]+[|]' "$tmp/out")	# the SELECT's row
+	fi
+	preloaded "$tool" "$name"
 	rm -f "$tmp"/heaptrack*
-	sum=$(grep 'allocations, checksum' "$tmp/out")
+	case $tool in
+	native* | deadbolt) what=error ;;
+	*) what=note ;;
+	esac
 	if [ "$st" != 0 ] || [ -z "$sum" ]; then
-		echo "error: mallocbench under $tool failed (status $st):" \
+		echo "$what: $name under $tool failed (status $st):" \
 			"$(head -c 300 "$tmp/err")" >>"$tmp/notes"
+		[ "$what" = note ] && : >"$tmp/failed.$work.$tool"
 		return
 	fi
-	ref=$(cat "$tmp/mb.ref.$n" 2>/dev/null)
+	ref=$(cat "$tmp/ref.$work.$n" 2>/dev/null)
 	if [ -z "$ref" ]; then
-		echo "$sum" >"$tmp/mb.ref.$n"
+		echo "$sum" >"$tmp/ref.$work.$n"
 	elif [ "$sum" != "$ref" ]; then
-		echo "error: mallocbench under $tool: output differs from native" >>"$tmp/notes"
+		echo "$what: $name under $tool: output differs from native" >>"$tmp/notes"
 	fi
-	tail -n 1 "$tmp/time" >>"$tmp/m.$tool"
+	tail -n 1 "$tmp/time" >>"$tmp/$work.$tool"
 }
 
-progress "mallocbench, warm-up"
-mbrun native-mc
-: >"$tmp/m.native-mc"
-mbrun native
-: >"$tmp/m.native"
-rep=1
-while [ "$rep" -le "$reps" ]; do
-	progress "mallocbench, run $rep of $reps"
-	for mode in $(order "$rep"); do
-		mbrun "$mode"
+# leak_tools WORK LABEL: the runs of WORK natively and under each leak tool
+# installed: native, deadbolt and LeakSanitizer reps times (deadbolt and
+# native in ABBA order), heaptrack and memcheck once.
+leak_tools() {
+	work=$1
+	progress "$2, warm-up"
+	[ "$work" = mb ] && ltrun "$work" native-mc
+	ltrun "$work" native
+	: >"$tmp/$work.native-mc"
+	: >"$tmp/$work.native"
+	rep=1
+	while [ "$rep" -le "$reps" ]; do
+		progress "$2, run $rep of $reps"
+		for mode in $(order "$rep"); do
+			ltrun "$work" "$mode"
+		done
+		[ -f "$lsan" ] && ltrun "$work" lsan
+		rep=$((rep + 1))
 	done
-	[ -f "$lsan" ] && mbrun lsan
-	rep=$((rep + 1))
-done
+	if command -v heaptrack >/dev/null 2>&1; then
+		progress "$2 under heaptrack"
+		ltrun "$work" heaptrack
+	fi
+	if command -v valgrind >/dev/null 2>&1; then
+		progress "$2 under memcheck"
+		if [ "$work" = mb ]; then
+			ltrun "$work" native-mc
+			ltrun "$work" memcheck
+			ltrun "$work" native-mc
+		else
+			ltrun "$work" memcheck
+		fi
+	fi
+}
+
+# leak_table WORK: the table of WORK's runs: time and peak RSS, medians,
+# ratios against native (memcheck of mallocbench: against native-mc)
+leak_table() {
+	mfmt='%-22s %7s %7s %7s %7s\n'
+	# shellcheck disable=SC2059
+	printf "$mfmt" tool time ratio rss ratio
+	mtn=$(mcol "$1" native 1)
+	mmn=$(mcol "$1" native 2)
+	for tool in native deadbolt lsan heaptrack memcheck; do
+		[ -s "$tmp/$1.$tool" ] || continue
+		bt=$mtn
+		bm=$mmn
+		label=$tool
+		case $tool in
+		memcheck) label=memcheck
+			if [ "$1" = mb ]; then
+				bt=$(mcol mb native-mc 1)
+				bm=$(mcol mb native-mc 2)
+				label="memcheck (-n $mc_ops)"
+			fi ;;
+		lsan) label="LeakSanitizer" ;;
+		esac
+		t=$(mcol "$1" "$tool" 1)
+		m=$(mcol "$1" "$tool" 2)
+		# shellcheck disable=SC2059
+		printf "$mfmt" "$label" "$(num 3 "$t")" "$(ratio "$t" "$bt")" "$(num 0 "$m")" \
+			"$(ratio "$m" "$bm")"
+	done
+}
+mcol() {	# mcol WORK TOOL FIELD: median of one field, seconds or MB
+	awk -v f="$3" '{ print (f == 2 ? $2 / 1024 : $1) }' "$tmp/$1.$2" 2>/dev/null | median
+}
+
+leak_tools mb mallocbench
 [ -f "$lsan" ] || echo "note: $lsan not found: no LeakSanitizer column" >>"$tmp/notes"
-if command -v heaptrack >/dev/null 2>&1; then
-	progress "mallocbench under heaptrack"
-	mbrun heaptrack
-else
+command -v heaptrack >/dev/null 2>&1 ||
 	echo "note: heaptrack not installed: no heaptrack column" >>"$tmp/notes"
-fi
-if command -v valgrind >/dev/null 2>&1; then
-	progress "mallocbench under memcheck (-n $mc_ops)"
-	mbrun native-mc
-	mbrun memcheck
-	mbrun native-mc
-else
+command -v valgrind >/dev/null 2>&1 ||
 	echo "note: valgrind not installed: no memcheck column" >>"$tmp/notes"
-fi
 
 echo
 echo "3. malloc microbenchmark (bench/mallocbench.c, 2 threads x $mb_ops allocations):"
 echo "   wall time (s) and peak RSS (MB); ratio = tool / native"
-mfmt='%-22s %7s %7s %7s %7s\n'
-# shellcheck disable=SC2059
-printf "$mfmt" tool time ratio rss ratio
-mcol() {	# mcol TOOL FIELD: median of one field, seconds or MB
-	awk -v f="$2" '{ print (f == 2 ? $2 / 1024 : $1) }' "$tmp/m.$1" 2>/dev/null | median
-}
-mtn=$(mcol native 1)
-mmn=$(mcol native 2)
-for tool in native deadbolt lsan heaptrack memcheck; do
-	[ -s "$tmp/m.$tool" ] || continue
-	bt=$mtn
-	bm=$mmn
-	label=$tool
-	case $tool in
-	memcheck) bt=$(mcol native-mc 1); bm=$(mcol native-mc 2)
-		label="memcheck (-n $mc_ops)" ;;
-	lsan) label="LeakSanitizer" ;;
-	esac
-	t=$(mcol "$tool" 1)
-	m=$(mcol "$tool" 2)
-	# shellcheck disable=SC2059
-	printf "$mfmt" "$label" "$(num 3 "$t")" "$(ratio "$t" "$bt")" "$(num 0 "$m")" \
-		"$(ratio "$m" "$bm")"
-done
+leak_table mb
 echo "(deadbolt and LeakSanitizer: medians of $reps runs; heaptrack: one run;"
 echo " memcheck: one run against native at the same scale)"
+
+# The real allocation-heavy program of section 2, sqlite3 (its allocations
+# are small and many), under the same tools.
+if have sqlite3 sqlite3; then
+	leak_tools sq "sqlite3 under the leak tools"
+	echo
+	echo "3b. the real allocation-heavy program under the same tools: sqlite3"
+	echo "   threads=2 (600k rows); wall time (s) and peak RSS (MB); ratio = tool / native"
+	leak_table sq
+	echo "(native, deadbolt and LeakSanitizer: medians of $reps runs; heaptrack"
+	echo " and memcheck: one run each)"
+fi
 
 # --- 4. race microbenchmark --------------------------------------------------
 
