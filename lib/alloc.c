@@ -9,9 +9,11 @@
  * lines stay in their own core's cache), then by a hash of the address;
  * each shard has its own spinlock, held for a probe or a rehash, never
  * across a call that can block or run program code.  Tables come from
- * mem.c and double when three quarters full.  A slot packs the address, the
- * allocation stack id, the size, the allocating thread, the fork generation
- * and the ignored flag (see SLOT_*): 16 bytes per block at any count.
+ * mem.c and double when five eighths full (fuller, the runs a removal
+ * walks get long: at three quarters, removals cost mallocbench 5-10%).  A
+ * slot packs the address, the allocation stack id, the size, the
+ * allocating thread, the fork generation and the ignored flag (see
+ * SLOT_*): 16 bytes per block at any count, 26-51 bytes of table.
  *
  * What is not in the table: blocks allocated before deadbolt started, while
  * the reentrancy guard was held (deadbolt's own callers: dlsym, libunwind;
@@ -253,7 +255,7 @@ static DB_NOINLINE bool grow(struct shard *s)
  * block was freed where deadbolt could not see it): overwritten. */
 static bool insert(struct shard *s, const struct slot *e, uint64_t h)
 {
-	if ((!s->tab || s->count >= (s->mask + 1) / 4 * 3) && !grow(s))
+	if ((!s->tab || s->count >= (s->mask + 1) / 8 * 5) && !grow(s))
 		return false;
 	uint64_t key = e->w0 & SLOT_ADDR_MASK;
 	for (uint32_t i = index_of(h, s->bits);; i = (i + 1) & s->mask) {
