@@ -194,18 +194,6 @@ static inline uint32_t home(uint64_t w0, uint32_t bits)
 	return index_of((w0 & SLOT_ADDR_MASK) * 0x9e3779b97f4a7c15ull, bits);
 }
 
-/* Start loading the slot where a's probe begins: the table is far bigger
- * than the cache, so that load misses, and the work before the probe
- * (the shard's lock, the allocation's stack) can overlap it.  Read
- * without the lock: a stale table or size only prefetches the wrong line. */
-static inline void slot_prefetch(const struct shard *s, uint64_t h)
-{
-	const struct slot *tab = __atomic_load_n(&s->tab, __ATOMIC_RELAXED);
-
-	if (tab)
-		__builtin_prefetch(&tab[index_of(h, __atomic_load_n(&s->bits, __ATOMIC_RELAXED))], 1);
-}
-
 /* Place a slot in a table with room (no duplicate of its key). */
 static void place(struct slot *tab, uint32_t mask, uint32_t bits, const struct slot *e)
 {
@@ -258,8 +246,10 @@ static bool insert(struct shard *s, const struct slot *e, uint64_t h)
 	if ((!s->tab || s->count >= (s->mask + 1) / 8 * 5) && !grow(s))
 		return false;
 	uint64_t key = e->w0 & SLOT_ADDR_MASK;
-	for (uint32_t i = index_of(h, s->bits);; i = (i + 1) & s->mask) {
-		struct slot *x = &s->tab[i];
+	struct slot *tab = s->tab;
+	uint32_t mask = s->mask;
+	for (uint32_t i = index_of(h, s->bits);; i = (i + 1) & mask) {
+		struct slot *x = &tab[i];
 		if (!x->w0) {
 			*x = *e;
 			s->count++;
@@ -297,19 +287,21 @@ static bool take(struct shard *s, uintptr_t a, uint64_t h, struct slot *out)
 	if (!x)
 		return false;
 	*out = *x;
-	uint32_t mask = s->mask, i = (uint32_t)(x - s->tab), j = i;
+	/* the table in locals: stores into it may alias *s */
+	struct slot *tab = s->tab;
+	uint32_t mask = s->mask, bits = s->bits, i = (uint32_t)(x - tab), j = i;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (!s->tab[j].w0)
+		if (!tab[j].w0)
 			break;
-		uint32_t k = home(s->tab[j].w0, s->bits);
+		uint32_t k = home(tab[j].w0, bits);
 		/* slot j stays unless its home lies cyclically outside (i, j] */
 		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
-			s->tab[i] = s->tab[j];
+			tab[i] = tab[j];
 			i = j;
 		}
 	}
-	s->tab[i].w0 = s->tab[i].w1 = 0;
+	tab[i].w0 = tab[i].w1 = 0;
 	s->count--;
 	return true;
 }
@@ -379,7 +371,6 @@ static void add(struct db_thread *t, uintptr_t a, size_t n, uintptr_t pc, uintpt
 	}
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
-	slot_prefetch(s, h);
 	make_slot(t, a, n, pc, sp, &e);
 	db_spin_lock(&s->lock);
 	bool ok = insert(s, &e, h);
@@ -447,8 +438,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
 		uint64_t h = addr_hash(a);
 		struct shard *s = shard_of(a, h);
-		slot_prefetch(s, h);
-		db_spin_lock(&s->lock);
+			db_spin_lock(&s->lock);
 		found = take(s, a, h, &old);
 		if (found)
 			remember_free(s, a);
