@@ -438,7 +438,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
 		uint64_t h = addr_hash(a);
 		struct shard *s = shard_of(a, h);
-			db_spin_lock(&s->lock);
+		db_spin_lock(&s->lock);
 		found = take(s, a, h, &old);
 		if (found)
 			remember_free(s, a);
@@ -497,7 +497,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 	int e = errno;
 	if (!q && n != 0) {	/* failed: p is still the program's */
 		if (found) {
-			db_spin_lock(&s->lock);
+		db_spin_lock(&s->lock);
 			bool ok = insert(s, &old, h);
 			db_spin_unlock(&s->lock);
 			if (!ok)

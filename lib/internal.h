@@ -451,7 +451,6 @@ void db_race_freed(uintptr_t p, size_t n);
  * 1 << DB_RACE_PAGES_BITS bytes; NULL until sampling has memory. */
 #define DB_RACE_PAGES_BITS	12
 extern _Atomic(_Atomic uint8_t *) db_race_pages;
-
 /* Modules were loaded; around dlclose, no site stays armed. */
 void db_race_modules_changed(void);
 void db_race_dlclose_begin(void);

@@ -14,9 +14,10 @@
  * else in the process is touched.  An anonymous private mapping libunwind
  * gets is remembered (up to OUT_MAX at a time); when libunwind unmaps one
  * of those, whole, it is kept (up to POOL_MAX, POOL_BYTES in all) and
- * handed out, cleared, for the next request of the same size.  Everything else, and anything
- * while the lock is busy (a signal handler that unwinds on top of a thread
- * in here), goes to the real calls: the pool never waits.
+ * handed out, cleared, for the next request of the same size.
+ * Everything else, and anything while the lock is busy (a signal handler
+ * that unwinds on top of a thread in here), goes to the real calls: the
+ * pool never waits.
  */
 #include <dlfcn.h>
 #include <elf.h>
