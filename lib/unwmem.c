@@ -57,9 +57,11 @@ static void *unw_mmap(void *addr, size_t n, int prot, int flags, int fd, off_t o
 			pool_bytes -= n;
 		}
 	db_spin_unlock(&pool_lock);
+	/* libunwind fills the whole frame cache as soon as it has it: the
+	 * pages are made in one call, not in a fault each (64 for a thread) */
 	if (p)
 		memset(p, 0, n);	/* what a fresh mapping holds */
-	else if ((p = mmap(NULL, n, prot, flags, -1, 0)) == MAP_FAILED)
+	else if ((p = mmap(NULL, n, prot, flags | MAP_POPULATE, -1, 0)) == MAP_FAILED)
 		return p;
 	if (db_spin_trylock(&pool_lock)) {
 		for (int i = 0; i < OUT_MAX; i++)
