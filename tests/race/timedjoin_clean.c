@@ -38,37 +38,37 @@ __attribute__((noinline)) void parent_writes(void)
 			shared -= i;
 }
 
-int main(void)
+/* Join t: how 1, pthread_tryjoin_np polled until it answers (an EBUSY
+ * orders nothing); 2, pthread_timedjoin_np; 3, pthread_clockjoin_np. */
+static int join_child(pthread_t t, long how, void **ret)
 {
-	pthread_t t;
 	struct timespec ts;
-	void *ret;
 	int r;
 
-	if (pthread_create(&t, NULL, child, (void *)1) != 0)
-		return 2;
-	while ((r = pthread_tryjoin_np(t, &ret)) == EBUSY) {
-		struct timespec nap = { 0, 1000000 };
-		nanosleep(&nap, NULL);
+	if (how == 1) {
+		while ((r = pthread_tryjoin_np(t, ret)) == EBUSY) {
+			struct timespec nap = { 0, 1000000 };
+			nanosleep(&nap, NULL);
+		}
+		return r;
 	}
-	if (r != 0 || ret != (void *)1)
-		return 3;
-	parent_writes();
-
-	if (pthread_create(&t, NULL, child, (void *)2) != 0)
-		return 2;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(how == 2 ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += 60;
-	if (pthread_timedjoin_np(t, &ret, &ts) != 0 || ret != (void *)2)
-		return 4;
-	parent_writes();
+	return how == 2 ? pthread_timedjoin_np(t, ret, &ts)
+			: pthread_clockjoin_np(t, ret, CLOCK_MONOTONIC, &ts);
+}
 
-	if (pthread_create(&t, NULL, child, (void *)3) != 0)
-		return 2;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += 60;
-	if (pthread_clockjoin_np(t, &ret, CLOCK_MONOTONIC, &ts) != 0 || ret != (void *)3)
-		return 5;
-	parent_writes();
+int main(void)
+{
+	for (long how = 1; how <= 3; how++) {
+		pthread_t t;
+		void *ret;
+
+		if (pthread_create(&t, NULL, child, (void *)how) != 0)
+			return 2;
+		if (join_child(t, how, &ret) != 0 || ret != (void *)how)
+			return (int)(2 + how);
+		parent_writes();
+	}
 	return 0;
 }
