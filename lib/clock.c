@@ -130,6 +130,7 @@ void db_clock_thread_start(struct db_thread *t, uint32_t cvci, uint64_t cepoch)
 	t->kv = next_kv(c);
 	t->epoch_published = t->kv_published = false;
 	memset(t->seen_kv, 0, sizeof(t->seen_kv));
+	memset(t->rel_seen, 0, sizeof(t->rel_seen));
 	t->row = db_vc ? db_vc[c] : NULL;
 	unsigned h = hi();
 	while (h <= c && !atomic_compare_exchange_weak(&vc_hi, &h, c + 1))
@@ -347,14 +348,16 @@ void db_clock_lock_publish(struct db_thread *t, struct db_held *h)
 		db_clock_release(t, h->addr);
 		if (!atomic_load_explicit(&h->lk->spilled, memory_order_relaxed))
 			atomic_store_explicit(&h->lk->spilled, true, memory_order_relaxed);
-		return;
+	} else {
+		if (mine) {	/* another thread's of this component, or an older one */
+			rel = old > rel ? old : rel;
+			kv = okv > kv ? okv : kv;
+		}
+		atomic_store_explicit(&s->kv, kv, memory_order_relaxed);
+		atomic_store_explicit(&s->rel, rel, memory_order_relaxed);
 	}
-	if (mine) {	/* another thread's of this component, or an older one */
-		rel = old > rel ? old : rel;
-		kv = okv > kv ? okv : kv;
-	}
-	atomic_store_explicit(&s->kv, kv, memory_order_relaxed);
-	atomic_store_explicit(&s->rel, rel, memory_order_relaxed);
+	/* after the stores, before the unlock that publishes them */
+	atomic_fetch_add_explicit(&h->lk->relgen, 1, memory_order_relaxed);
 }
 
 void db_clock_acquire(struct db_thread *t, uintptr_t obj)

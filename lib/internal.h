@@ -247,6 +247,15 @@ struct db_sync_seen {
 	uint64_t epoch, row_gen, gen;
 };
 
+/* A lock whose releases this thread has all joined (lockgraph.h): the
+ * lock's node and its relgen then. */
+#define DB_REL_SEEN	8
+
+struct db_rel_seen {
+	const void *lk;
+	uint32_t gen;
+};
+
 struct db_thread {
 	uint32_t tid;		/* small id; 0 = main thread of this image */
 	uint32_t parent;
@@ -289,6 +298,7 @@ struct db_thread {
 	uint64_t row_gen;	/* counts changes to row */
 	uint64_t seen_kv[DB_VC_MAX];
 	struct db_sync_seen sync_seen[DB_SYNC_SEEN];
+	struct db_rel_seen rel_seen[DB_REL_SEEN];
 	/* race.c: the window in which this thread last paused at a trap;
 	 * its stack (accesses there are not sampled) */
 	uint64_t race_paused_gen;

@@ -188,6 +188,8 @@ struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uin
 		}
 		atomic_store_explicit(&lk->spilled, false, memory_order_relaxed);
 		atomic_store_explicit(&lk->sole, DB_SOLE_NONE, memory_order_relaxed);
+		/* never back: a thread's rel_seen may name this node's last identity */
+		atomic_fetch_add_explicit(&lk->relgen, 1, memory_order_relaxed);
 		uint64_t uid = atomic_fetch_add(&next_uid, 1);
 		lk->g.id = uid;
 		atomic_store_explicit(&lk->uid, uid, memory_order_relaxed);

@@ -57,6 +57,10 @@ struct db_lock {
 	struct db_rel rel[DB_REL_SLOTS];	/* releases, by component */
 	_Atomic uint16_t sole;	/* the one component that ever released it, or DB_SOLE_* */
 	atomic_bool spilled;	/* releases also in a clock of the address (clock.c) */
+	/* moves whenever rel[], sole or spilled change, and when the node
+	 * takes a new identity: an acquisition that finds it as it last
+	 * joined everything has nothing to learn */
+	_Atomic uint32_t relgen;
 };
 
 /* The lock table: open addressing, key and node side by side so a probe
@@ -182,6 +186,16 @@ static inline void db_clock_lock_acquired(struct db_thread *t, struct db_acq *a)
 	uint16_t sole = atomic_load_explicit(&a->lk->sole, memory_order_relaxed);
 	if (sole == t->vci || sole == DB_SOLE_NONE || !t->row)
 		return;
+	/* every release stored here joined when it was last looked at (a
+	 * thread's knowledge only grows: joined stays joined), unless
+	 * components are shared (then t's own counters tell nothing) */
+	uint32_t gen = atomic_load_explicit(&a->lk->relgen, memory_order_relaxed);
+	struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)a->lk >> 6) % DB_REL_SEEN];
+	if (seen->lk == a->lk && seen->gen == gen &&
+	    DB_LIKELY(!atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
+		return;
+	seen->lk = a->lk;
+	seen->gen = gen;
 	for (int i = 0; i < DB_REL_SLOTS; i++) {
 		uint64_t rel = atomic_load_explicit(&a->lk->rel[i].rel, memory_order_relaxed);
 		if (!rel)
