@@ -230,6 +230,7 @@ struct db_held {
 	uint16_t rec;		/* recursive re-entries beyond the first */
 	uint8_t try;		/* taken by a trylock */
 	uint8_t kind;		/* enum db_lock_kind */
+	uint64_t spare;		/* 64 bytes an entry: held[i] is a shift away */
 };
 
 /* Fields other threads read (held[], nheld, wait_*) are written only by
@@ -386,15 +387,13 @@ void db_threads_unlock(void);
 struct db_thread *db_threads_first(void);
 
 /* ---- lockgraph.c -------------------------------------------------------- */
-struct db_acq {			/* one acquisition, from before to after */
+struct db_acq {			/* one acquisition: the lock, where, how */
 	struct db_lock *lk;
 	uintptr_t addr;
 	uintptr_t pc, sp;
-	uint64_t uid, chain;	/* before() made the chain key: 0, or the key and
-				 * the uid it was made of, for after() to keep */
+	uint64_t uid, chain;	/* the lock's identity; the chain key held[] then has */
 	uint32_t mode;
 	uint8_t kind;
-	uint8_t recursive;	/* already held by this thread */
 };
 
 void db_lockgraph_init(void);
@@ -522,11 +521,11 @@ void db_alloc_atfork_child(void);
 /* One timed attempt to take a lock: 0 or an errno; ETIMEDOUT at deadline
  * (CLOCK_MONOTONIC). */
 typedef int (*db_attempt_fn)(void *lock, uint32_t mode, const struct timespec *deadline);
-/* The lock is busy (a trylock said so): wait for it, publishing what this
- * thread waits for, finding deadlocks and stalls.  user_end: the caller's
- * own deadline (CLOCK_MONOTONIC), NULL for none.  Returns what the real
- * call would have. */
-int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
+/* The lock is busy (a trylock said so): wait for it in mode (DB_MODE_*),
+ * publishing what this thread waits for, finding deadlocks and stalls.
+ * user_end: the caller's own deadline (CLOCK_MONOTONIC), NULL for none.
+ * Returns what the real call would have. */
+int db_wait_lock(struct db_thread *t, uint32_t mode, db_attempt_fn attempt,
 		 void *lock, const struct timespec *user_end);
 /* Join: wait for thread th the same way. */
 int db_wait_join(struct db_thread *t, pthread_t th, void **ret);

@@ -155,24 +155,23 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	return REAL(pthread_mutex_destroy)(m);
 }
 
-/* The common body of every blocking acquisition: edges before; then a
- * trylock, and only when the lock is busy the wait path (waitfor.c: who
- * waits for whom, deadlocks, stalls); held after.  The uncontended path
- * costs one real trylock, as a real lock would. */
+/* The common body of every blocking acquisition: the held entry made and
+ * the edges checked before; then a trylock, and only when the lock is
+ * busy the wait path (waitfor.c: who waits for whom, deadlocks, stalls);
+ * the entry pushed after.  The uncontended path costs one real trylock,
+ * as a real lock would. */
 #define ACQUIRE(kind_, mode_, call, trycall, attempt_, user_end, ret_) \
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
 		return ret_(call);					\
-	struct db_acq a = { .addr = (uintptr_t)l, .kind = kind_, .mode = mode_, \
-			    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP };	\
-	db_lock_before(t, &a);						\
+	int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
+				 DB_CALLER_SP, DB_PREP_VALIDATE);	\
 	int r = trycall;						\
-	if (DB_UNLIKELY(r == EBUSY)) {					\
-		struct db_acq w = a;	/* a copy: a stays in registers */ \
-		r = db_wait_lock(t, &w, attempt_, (void *)(uintptr_t)l, user_end); \
-	}								\
+	if (DB_UNLIKELY(r == EBUSY))					\
+		r = db_wait_lock(t, mode_, attempt_, (void *)(uintptr_t)l, user_end); \
 	if (r == 0)							\
-		db_lock_after(t, &a, false);				\
+		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
+			       DB_CALLER_SP, false);			\
 	else if (r == EINVAL && kind_ == DB_LOCK_MUTEX)			\
 		use_after_destroy(t, (uintptr_t)l);			\
 	db_thread_leave(t);						\
@@ -241,9 +240,10 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 	int r = call;							\
 	struct db_thread *t;						\
 	if (r == 0 && (t = db_thread_enter())) {			\
-		struct db_acq a = { .addr = (uintptr_t)l, .kind = kind_, .mode = mode_, \
-				    .pc = DB_CALLER_PC, .sp = DB_CALLER_SP }; \
-		db_lock_after(t, &a, true);				\
+		int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
+					 DB_CALLER_SP, DB_PREP_TRY);	\
+		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
+			       DB_CALLER_SP, true);			\
 		db_thread_leave(t);					\
 	}								\
 	return ret_(r)

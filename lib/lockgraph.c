@@ -797,6 +797,32 @@ out:
 	db_spin_unlock(&graph_lock);
 }
 
+void db_lock_validate_entry(struct db_thread *t, int n)
+{
+	const struct db_held *h = &t->held[n];
+	struct db_acq a = { .lk = h->lk, .addr = h->addr, .pc = h->pc, .sp = h->sp,
+			    .uid = h->uid, .chain = h->chain, .mode = h->mode, .kind = h->kind };
+
+	db_lock_validate(t, &a, h->uid);
+}
+
+bool db_lock_refill(struct db_thread *t, int n, uintptr_t addr, unsigned kind,
+		    uint32_t mode, uintptr_t pc, uintptr_t sp, bool try)
+{
+	if (n >= DB_MAX_HELD) {
+		if (!t->overflow++)
+			db_lock_held_overflow();
+		return false;
+	}
+	struct db_lock *lk = db_lock_get(addr, kind, pc);
+	if (!lk)
+		return false;
+	uint64_t uid = atomic_load_explicit(&lk->uid, memory_order_relaxed);
+	db_held_fill(&t->held[n], addr, lk, uid, db_chain_at(t, n, uid, mode), pc, sp, mode,
+		     kind, try);
+	return true;
+}
+
 /* ---- fork ----------------------------------------------------------------- */
 
 void db_lockgraph_atfork_prepare(void)

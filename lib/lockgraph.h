@@ -178,34 +178,34 @@ static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, 
 	       (__atomic_load_n(&t->row[c], __ATOMIC_RELAXED) >= rel >> 8 && t->seen_kv[c] >= kv);
 }
 
-static inline void db_clock_lock_acquired(struct db_thread *t, struct db_acq *a)
+static inline void db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
 {
 	/* no release stored yet (a thread alone stores none), or only this
 	 * thread's component ever released it: nothing to learn (the common
 	 * case of a lock one thread uses at a time: a compare or two) */
-	uint16_t sole = atomic_load_explicit(&a->lk->sole, memory_order_relaxed);
+	uint16_t sole = atomic_load_explicit(&lk->sole, memory_order_relaxed);
 	if (sole == t->vci || sole == DB_SOLE_NONE || !t->row)
 		return;
 	/* every release stored here joined when it was last looked at (a
 	 * thread's knowledge only grows: joined stays joined), unless
 	 * components are shared (then t's own counters tell nothing) */
-	uint32_t gen = atomic_load_explicit(&a->lk->relgen, memory_order_relaxed);
-	struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)a->lk >> 6) % DB_REL_SEEN];
-	if (seen->lk == a->lk && seen->gen == gen &&
+	uint32_t gen = atomic_load_explicit(&lk->relgen, memory_order_relaxed);
+	struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)lk >> 6) % DB_REL_SEEN];
+	if (seen->lk == lk && seen->gen == gen &&
 	    DB_LIKELY(!atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
 		return;
-	seen->lk = a->lk;
+	seen->lk = lk;
 	seen->gen = gen;
 	for (int i = 0; i < DB_REL_SLOTS; i++) {
-		uint64_t rel = atomic_load_explicit(&a->lk->rel[i].rel, memory_order_relaxed);
+		uint64_t rel = atomic_load_explicit(&lk->rel[i].rel, memory_order_relaxed);
 		if (!rel)
 			continue;
-		uint64_t kv = atomic_load_explicit(&a->lk->rel[i].kv, memory_order_relaxed);
+		uint64_t kv = atomic_load_explicit(&lk->rel[i].kv, memory_order_relaxed);
 		if (!db_clock_joined_rel(t, rel, kv))
 			db_clock_acquire_rel(t, rel, kv);
 	}
-	if (DB_UNLIKELY(atomic_load_explicit(&a->lk->spilled, memory_order_relaxed)))
-		db_clock_acquire(t, a->addr);
+	if (DB_UNLIKELY(atomic_load_explicit(&lk->spilled, memory_order_relaxed)))
+		db_clock_acquire(t, addr);
 }
 
 /* A release: when it stores what its slot already holds (a write release,
@@ -226,76 +226,130 @@ static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h
 
 /* ---- the fast path -------------------------------------------------------- */
 
-/* The held stack is kept whatever the options: waitfor.c and the misuse
- * checks read it.  Only edges depend on lock_order. */
-static inline __attribute__((always_inline)) void db_lock_before(struct db_thread *t, struct db_acq *a)
-{
-	/* t->nheld and the held stack in locals: stores elsewhere may alias */
-	int n = t->nheld;
+/* What db_lock_prepare answers: the index of the held entry it filled (the
+ * acquisition's, pushed by db_lock_commit once the lock is taken), or a
+ * re-entry of held[i] (DB_PREP_REENTER | i), or nothing to keep. */
+#define DB_PREP_NONE		(-1)	/* no node for the lock */
+#define DB_PREP_OVERFLOW	(-2)	/* the held stack is full */
+#define DB_PREP_REENTER		0x100
 
-	a->lk = db_lock_get(a->addr, a->kind, a->pc);
-	if (!a->lk || n == 0)
-		return;
+/* db_lock_prepare's flags */
+#define DB_PREP_VALIDATE	1u	/* a blocking acquisition: check its edges */
+#define DB_PREP_TRY		2u	/* taken by a trylock */
+
+/* Edges of the chain held[0..n-1] -> held[n] (lockgraph.c), held[n]
+ * filled, not yet pushed. */
+void db_lock_validate_entry(struct db_thread *t, int n) DB_NOINLINE DB_COLD;
+/* db_lock_commit found its entry overwritten (a signal handler took a
+ * lock meanwhile): fill held[n] again; false if there is nothing to push. */
+bool db_lock_refill(struct db_thread *t, int n, uintptr_t addr, unsigned kind,
+		    uint32_t mode, uintptr_t pc, uintptr_t sp, bool try) DB_NOINLINE DB_COLD;
+
+/* Field by field: a compound literal would clear the whole entry first. */
+static inline __attribute__((always_inline)) void
+db_held_fill(struct db_held *h, uintptr_t addr, struct db_lock *lk, uint64_t uid, uint64_t chain,
+	     uintptr_t pc, uintptr_t sp, uint32_t mode, unsigned kind, bool try)
+{
+	h->addr = addr;
+	h->lk = lk;
+	h->uid = uid;
+	h->chain = chain;
+	h->pc = pc;
+	h->sp = sp;
+	h->mode = mode;
+	h->rec = 0;
+	h->try = try;
+	h->kind = (uint8_t)kind;
+}
+
+/* Before the real call: look the lock up and fill the entry it will have
+ * on t's held stack, so that once the lock is taken (db_lock_commit) one
+ * store pushes it.  The held stack is kept whatever the options
+ * (waitfor.c and the misuse checks read it); only edges depend on
+ * lock_order. */
+static inline __attribute__((always_inline)) int
+db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mode,
+		uintptr_t pc, uintptr_t sp, unsigned flags)
+{
+	/* t->nheld in a local: stores elsewhere may alias */
+	int n = t->nheld;
+	struct db_lock *lk = db_lock_get(addr, kind, pc);
+
+	if (!lk)
+		return DB_PREP_NONE;
+	/* the first lock a thread takes, the most common case: no edges, no
+	 * re-entry, no chain key */
+	if (DB_LIKELY(n == 0)) {
+		db_held_fill(&t->held[0], addr, lk, atomic_load_explicit(&lk->uid, memory_order_relaxed),
+			     0, pc, sp, mode, kind, flags & DB_PREP_TRY);
+		return 0;
+	}
 	/* re-entry: no edges.  Only a recursive mutex (or a lock of another
 	 * kind) can be re-entered; a relock of any other mutex fails or
 	 * deadlocks, and db_lock_validate keeps it out of the graph. */
-	if (a->kind != DB_LOCK_MUTEX || db_mutex_recursive(a->addr)) {
-		for (int i = n - 1; i >= 0; i--) {
-			if (t->held[i].addr == a->addr) {
-				a->recursive = 1;
-				return;
-			}
+	if (kind != DB_LOCK_MUTEX || db_mutex_recursive(addr)) {
+		for (int i = n - 1; i >= 0; i--)
+			if (t->held[i].addr == addr)
+				return DB_PREP_REENTER | i;
+	}
+	if (n >= DB_MAX_HELD)
+		return DB_PREP_OVERFLOW;
+	uint64_t uid = atomic_load_explicit(&lk->uid, memory_order_relaxed);
+	uint64_t key = db_chain_at(t, n, uid, mode);
+	db_held_fill(&t->held[n], addr, lk, uid, key, pc, sp, mode, kind, flags & DB_PREP_TRY);
+	if ((flags & DB_PREP_VALIDATE) && db_opt.lock_order && uid) {
+		uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
+		if (DB_UNLIKELY(*c != key)) {
+			db_lock_validate_entry(t, n);
+			*c = key;
 		}
 	}
-	if (!db_opt.lock_order)
-		return;
-	uint64_t uid = atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
-	if (!uid)
-		return;
-	uint64_t key = db_chain_at(t, n, uid, a->mode);	/* n > 0 */
-	uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
-	a->uid = uid;
-	a->chain = key;
-	if (DB_LIKELY(*c == key))
-		return;
-	struct db_acq v = *a;	/* a copy: a stays out of memory (registers) */
-	db_lock_validate(t, &v, uid);
-	*c = key;
+	return n;
 }
 
-static inline __attribute__((always_inline)) void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
+/* After the lock was taken: push what db_lock_prepare (answer i) made. */
+static inline __attribute__((always_inline)) void
+db_lock_commit(struct db_thread *t, int i, uintptr_t addr, unsigned kind, uint32_t mode,
+	       uintptr_t pc, uintptr_t sp, bool try)
 {
 	int n = t->nheld;
 
-	if (!a->lk)
-		a->lk = db_lock_get(a->addr, a->kind, a->pc);
-	if (!a->lk)
-		return;
-	/* before() already looked for re-entry; a trylock did not call it */
-	if (a->recursive || try) {
-		for (int i = n - 1; i >= 0; i--) {
-			if (t->held[i].addr == a->addr) {
-				t->held[i].rec++;
-				return;
-			}
-		}
-	}
-	/* happens-before: what the last releaser did is before what we do
-	 * (kept while races are sampled: from the second thread on) */
-	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
-		db_clock_lock_acquired(t, a);
-	if (n == DB_MAX_HELD) {
-		if (!t->overflow++)
+	if (DB_UNLIKELY(i < 0)) {
+		if (i == DB_PREP_OVERFLOW && !t->overflow++)
 			db_lock_held_overflow();
 		return;
 	}
-	uint64_t uid = a->chain ? a->uid : atomic_load_explicit(&a->lk->uid, memory_order_relaxed);
-	uint64_t chain = a->chain ? a->chain : db_chain_at(t, n, uid, a->mode);
-	t->held[n] = (struct db_held){ .addr = a->addr, .lk = a->lk, .uid = uid, .chain = chain,
-				       .pc = a->pc, .sp = a->sp, .mode = a->mode, .try = try,
-				       .kind = a->kind };
+	if (i & DB_PREP_REENTER) {
+		t->held[i & (DB_PREP_REENTER - 1)].rec++;
+		return;
+	}
+	struct db_held *h = &t->held[n];
+	/* a signal handler that took a lock in between used the same entry */
+	if (DB_UNLIKELY(i != n || h->addr != addr) &&
+	    !db_lock_refill(t, n, addr, kind, mode, pc, sp, try))
+		return;
+	/* happens-before: what the last releaser did is before what we do
+	 * (kept while races are sampled: from the second thread on) */
+	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
+		db_clock_lock_acquired(t, h->lk, addr);
 	/* release: other threads read held[] up to nheld */
 	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
+}
+
+/* An acquisition in two calls, for callers that keep it in a struct
+ * db_acq (the annotations, a cond wait's re-acquisition): _before checks
+ * its edges, _after (no _before for a trylock) pushes it. */
+static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
+{
+	db_lock_prepare(t, a->addr, a->kind, a->mode, a->pc, a->sp, DB_PREP_VALIDATE);
+}
+
+static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
+{
+	int i = db_lock_prepare(t, a->addr, a->kind, a->mode, a->pc, a->sp,
+				try ? DB_PREP_TRY : 0);
+
+	db_lock_commit(t, i, a->addr, a->kind, a->mode, a->pc, a->sp, try);
 }
 
 /* Does thread u (another thread) hold addr?  Its held stack is read

@@ -443,11 +443,11 @@ static int lock_attempt(void *ctx, const struct timespec *dl)
 	return c->fn(c->lock, c->mode, dl);
 }
 
-int db_wait_lock(struct db_thread *t, struct db_acq *a, db_attempt_fn attempt,
+int db_wait_lock(struct db_thread *t, uint32_t mode, db_attempt_fn attempt,
 		 void *lock, const struct timespec *user_end)
 {
-	struct lock_ctx c = { attempt, lock, a->mode };
-	struct wait_for w = { DB_WAIT_LOCK, a->mode, a->addr };
+	struct lock_ctx c = { attempt, lock, mode };
+	struct wait_for w = { DB_WAIT_LOCK, mode, (uintptr_t)lock };
 
 	return wait_loop(t, lock_attempt, &c, user_end, &w);
 }
