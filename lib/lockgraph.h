@@ -178,7 +178,11 @@ static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, 
 	       (__atomic_load_n(&t->row[c], __ATOMIC_RELAXED) >= rel >> 8 && t->seen_kv[c] >= kv);
 }
 
-static inline void db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
+/* The part of an acquisition that joins stored releases (lockgraph.c). */
+void db_clock_lock_join(struct db_thread *t, struct db_lock *lk, uintptr_t addr) DB_NOINLINE;
+
+static inline __attribute__((always_inline)) void
+db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
 {
 	/* no release stored yet (a thread alone stores none), or only this
 	 * thread's component ever released it: nothing to learn (the common
@@ -190,22 +194,11 @@ static inline void db_clock_lock_acquired(struct db_thread *t, struct db_lock *l
 	 * thread's knowledge only grows: joined stays joined), unless
 	 * components are shared (then t's own counters tell nothing) */
 	uint32_t gen = atomic_load_explicit(&lk->relgen, memory_order_relaxed);
-	struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)lk >> 6) % DB_REL_SEEN];
+	const struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)lk >> 6) % DB_REL_SEEN];
 	if (seen->lk == lk && seen->gen == gen &&
 	    DB_LIKELY(!atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
 		return;
-	seen->lk = lk;
-	seen->gen = gen;
-	for (int i = 0; i < DB_REL_SLOTS; i++) {
-		uint64_t rel = atomic_load_explicit(&lk->rel[i].rel, memory_order_relaxed);
-		if (!rel)
-			continue;
-		uint64_t kv = atomic_load_explicit(&lk->rel[i].kv, memory_order_relaxed);
-		if (!db_clock_joined_rel(t, rel, kv))
-			db_clock_acquire_rel(t, rel, kv);
-	}
-	if (DB_UNLIKELY(atomic_load_explicit(&lk->spilled, memory_order_relaxed)))
-		db_clock_acquire(t, addr);
+	db_clock_lock_join(t, lk, addr);
 }
 
 /* A release: when it stores what its slot already holds (a write release,
