@@ -22,8 +22,9 @@
  * drawn at random.  A site is one-shot: the first thread to reach it
  * traps, the site is restored, and the thread runs on; a quarter window
  * later the sites that caught an access are armed again, while the window
- * has caught fewer than race_sample accesses.  So a window costs about
- * race_sample traps at most, wherever they are.
+ * has caught fewer than race_sample accesses (and until a quarter catches
+ * nothing: then the watcher sleeps on to the next window).  So a window
+ * costs about race_sample traps at most, wherever they are.
  *
  * Traps.  The SIGTRAP handler finds the site (pc - 1), claims it, computes
  * the address from the saved registers and drops stack addresses.  The
@@ -1018,8 +1019,11 @@ static void *watcher_main(void *arg)
 	bool all_done = false;
 	struct cache_job jobs[CACHE_JOBS];
 	unsigned njobs = 0;
-	for (unsigned step = 1; !atomic_load(&stopping); step++) {
-		uint64_t us = atomic_load(&window_us) / 4;	/* a quarter window */
+	/* quarters to sleep before the next step; traps counted at the last */
+	unsigned quarters = 1;
+	uint64_t traps_seen = atomic_load(&ntraps);
+	for (unsigned step = quarters; !atomic_load(&stopping); step += quarters) {
+		uint64_t us = atomic_load(&window_us) / 4 * quarters;
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 		syscall(SYS_futex, &stopping, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
 		if (atomic_load(&stopping))
@@ -1035,11 +1039,19 @@ static void *watcher_main(void *arg)
 			db_race_exit();
 			break;
 		}
+		/* a quarter in which no armed site caught anything leaves none
+		 * to arm again: sleep on to the rotation (a watcher that wakes
+		 * four times a window preempts a busy program as often) */
+		uint64_t traps = atomic_load(&ntraps);
+		bool quiet = traps == traps_seen;
+		traps_seen = traps;
+		quarters = step % 4 && quiet ? 4 - step % 4 : 1;
 		pthread_mutex_lock(&arm_lock);
 		if (!atomic_load(&stopping) && atomic_load(&state) == ST_ON &&
 		    !atomic_load(&paused)) {
 			if (step % 4) {
-				rearm_hit();
+				if (!quiet)
+					rearm_hit();
 			} else {
 				if (cap.in) {
 					disassemble(DISASM_SLICE, jobs, &njobs);
