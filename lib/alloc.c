@@ -451,7 +451,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 							      memory_order_relaxed)))
 			db_race_block_freed(a, slot_size(&old));
 	}
-	db_lock_block_freed(a, found ? slot_size(&old) : malloc_usable_size(p));
+	db_lock_block_freed(a, found ? slot_size(&old) : malloc_usable_size(p), true);
 	db_real.free(p);
 	errno = e;
 }
@@ -492,7 +492,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 	if (found && DB_UNLIKELY(atomic_load_explicit(&db_race_shadowed, memory_order_relaxed)))
 		db_race_block_freed(a, was);
 	if (was > n)	/* the tail is gone whether or not the block moves */
-		db_lock_block_freed(a + n, was - n);
+		db_lock_block_freed(a + n, was - n, true);
 	void *q = db_real.realloc(p, n);
 	int e = errno;
 	if (!q && n != 0) {	/* failed: p is still the program's */
@@ -507,7 +507,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 		return NULL;
 	}
 	if (q != p) {	/* p was freed (moved, or realloc(p, 0)) */
-		db_lock_block_freed(a, was < n ? was : n);
+		db_lock_block_freed(a, was < n ? was : n, false);
 	}
 	if (q && on)
 		add(t, (uintptr_t)q, n, pc, sp);

@@ -400,8 +400,10 @@ void db_lockgraph_init(void);
 void db_lock_created(struct db_thread *t, void *addr, unsigned kind, uintptr_t pc);
 void db_lock_destroyed(struct db_thread *t, void *addr);
 /* db_lock_before/after/released: the fast path, in lockgraph.h */
-/* Memory [p, p + n) is being freed: end the identity of locks inside it. */
-void db_lock_forget_range(uintptr_t p, size_t n);
+/* Memory [p, p + n) is being freed: end the identity of locks inside it.
+ * mapped: it can still be read (false once unmapped, or given back to the
+ * allocator). */
+void db_lock_forget_range(uintptr_t p, size_t n, bool mapped);
 /* lockgraph.c: how many locks each 4 KiB page holds, pages folded onto
  * 1 << DB_LOCK_PAGES_BITS counters (db_fold); NULL: no lock table. */
 #define DB_LOCK_PAGES_BITS	16
@@ -553,9 +555,10 @@ void db_fd_report_leaks(void);
 void db_misuse(struct db_thread *t, unsigned kind, uintptr_t addr, unsigned lock_kind,
 	       uint32_t other_tid, uint64_t other_stack, uintptr_t other_addr);
 /* The lock at addr is destroyed (or its memory freed: kind
- * DB_MISUSE_FREE_LOCKED): misuse if some thread holds it or waits for it. */
+ * DB_MISUSE_FREE_LOCKED): misuse if some thread holds it or waits for it.
+ * mapped: the lock's bytes can still be read (not after a munmap). */
 void db_check_lock_gone(struct db_thread *t, uintptr_t addr, unsigned lock_kind,
-			unsigned misuse_kind);
+			unsigned misuse_kind, bool mapped);
 /* Which thread holds the lock at addr (other than t), and in which mode;
  * NULL: nobody.  Caller holds the thread list lock. */
 struct db_thread *db_holder_of(struct db_thread *t, uintptr_t addr, uint32_t *mode,
@@ -676,13 +679,13 @@ static inline void db_race_block_freed(uintptr_t p, size_t n)
 
 /* db_lock_forget_range for a freed block: one within a page that holds no
  * lock (almost every free) stops here. */
-static inline void db_lock_block_freed(uintptr_t p, size_t n)
+static inline void db_lock_block_freed(uintptr_t p, size_t n, bool mapped)
 {
 	if (db_lock_pages && db_one_page(p, n) &&
 	    !atomic_load_explicit(&db_lock_pages[db_fold(p >> 12, DB_LOCK_PAGES_BITS)],
 				  memory_order_relaxed))
 		return;
-	db_lock_forget_range(p, n);
+	db_lock_forget_range(p, n, mapped);
 }
 
 #endif /* DEADBOLT_INTERNAL_H */

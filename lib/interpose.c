@@ -148,7 +148,8 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
-		db_check_lock_gone(t, (uintptr_t)m, DB_LOCK_MUTEX, DB_MISUSE_DESTROY_LOCKED);
+		db_check_lock_gone(t, (uintptr_t)m, DB_LOCK_MUTEX, DB_MISUSE_DESTROY_LOCKED,
+				   true);
 		db_lock_destroyed(t, m);
 		db_thread_leave(t);
 	}
@@ -315,7 +316,8 @@ DB_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *l)
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
-		db_check_lock_gone(t, (uintptr_t)l, DB_LOCK_RWLOCK, DB_MISUSE_DESTROY_LOCKED);
+		db_check_lock_gone(t, (uintptr_t)l, DB_LOCK_RWLOCK, DB_MISUSE_DESTROY_LOCKED,
+				   true);
 		db_lock_destroyed(t, l);
 		db_thread_leave(t);
 	}
@@ -400,7 +402,8 @@ DB_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
-		db_check_lock_gone(t, (uintptr_t)l, DB_LOCK_SPIN, DB_MISUSE_DESTROY_LOCKED);
+		db_check_lock_gone(t, (uintptr_t)l, DB_LOCK_SPIN, DB_MISUSE_DESTROY_LOCKED,
+				   true);
 		db_lock_destroyed(t, (void *)l);
 		db_thread_leave(t);
 	}

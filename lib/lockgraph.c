@@ -366,7 +366,7 @@ void db_lock_destroyed(struct db_thread *t, void *addr)
 		lock_kill(lk, (uintptr_t)addr);
 }
 
-void db_lock_forget_range(uintptr_t p, size_t n)
+void db_lock_forget_range(uintptr_t p, size_t n, bool mapped)
 {
 	if (!db_lock_pages || !n)
 		return;
@@ -382,7 +382,7 @@ void db_lock_forget_range(uintptr_t p, size_t n)
 				continue;
 			struct db_thread *t = db_self;
 			if (t && t != DB_THREAD_DEAD && db_opt.misuse)
-				db_check_lock_gone(t, a, lk->kind, DB_MISUSE_FREE_LOCKED);
+				db_check_lock_gone(t, a, lk->kind, DB_MISUSE_FREE_LOCKED, mapped);
 			lock_kill(lk, a);
 		}
 	}

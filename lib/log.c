@@ -527,7 +527,7 @@ void db_log_modules_forget_locks(void)
 		memcpy(r, gone_ranges + ngone_ranges, n * sizeof(r[0]));
 		db_spin_unlock(&gone_lock);
 		for (unsigned i = 0; i < n; i++)
-			db_lock_forget_range(r[i].lo, r[i].hi - r[i].lo);
+			db_lock_forget_range(r[i].lo, r[i].hi - r[i].lo, false);
 	} while (n);
 }
 

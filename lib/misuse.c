@@ -5,7 +5,9 @@
  * this lock" from the other threads' held stacks.  Those stacks are read
  * without their owners' cooperation (relaxed loads under the thread list
  * lock); a misuse is reported only for what the calling thread itself did,
- * so a stale read can at worst name the wrong other party.
+ * so a stale read can at worst name the wrong other party, and a destroy or
+ * free of a lock another thread's stack shows held is reported only when
+ * the lock's own word says it is held (lock_word_free).
  */
 #include <string.h>
 
@@ -69,14 +71,39 @@ void db_unlock_unheld(struct db_thread *t, uintptr_t addr)
 		  lk ? lk->kind : DB_LOCK_MUTEX, other, 0, 0);
 }
 
+/* Does the lock's own word say that nobody holds it?  Another thread's
+ * held stack lags its real unlock (lockgraph.h: the entry leaves after
+ * it), so a thread that took the lock after that one, released it and now
+ * destroys or frees it may still find the entry there; the word is what
+ * counts.  glibc's layouts: a mutex's __lock is 0 when free (its owner's
+ * tid or a flag when held); an rwlock's __readers counts readers from bit
+ * 3 and has bit 1 while a writer holds it; a spinlock is an int, 0 free. */
+static bool lock_word_free(uintptr_t addr, unsigned lock_kind)
+{
+	switch (lock_kind) {
+	case DB_LOCK_MUTEX:
+		return __atomic_load_n(&((pthread_mutex_t *)addr)->__data.__lock,
+				       __ATOMIC_ACQUIRE) == 0;
+	case DB_LOCK_RWLOCK: {
+		unsigned r = __atomic_load_n(&((pthread_rwlock_t *)addr)->__data.__readers,
+					     __ATOMIC_ACQUIRE);
+		return (r >> 3) == 0 && !(r & 2);
+	}
+	case DB_LOCK_SPIN:
+		return __atomic_load_n((const int *)addr, __ATOMIC_ACQUIRE) == 0;
+	default:
+		return false;	/* an annotated lock: its word is unknown */
+	}
+}
+
 void db_check_lock_gone(struct db_thread *t, uintptr_t addr, unsigned lock_kind,
-			unsigned misuse_kind)
+			unsigned misuse_kind, bool mapped)
 {
 	const struct db_held *mine = db_lock_held(t, addr);
 	struct db_thread *u = NULL;
 	uint32_t other = UINT32_MAX;
 
-	if (!mine) {
+	if (!mine && !(mapped && lock_word_free(addr, lock_kind))) {
 		db_threads_lock();
 		u = db_holder_of(t, addr, NULL, NULL);
 		for (struct db_thread *v = db_threads_first(); v && !u; v = v->next)
