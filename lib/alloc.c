@@ -431,10 +431,11 @@ static DB_NOINLINE bool bad_free(struct db_thread *t, uintptr_t a)
 void db_alloc_free(struct db_thread *t, void *p)
 {
 	uintptr_t a = (uintptr_t)p;
-	int e = errno;
 	struct slot old;
 	bool found = false;
 
+	/* errno: free() keeps it (glibc's too); only the slow paths touch it,
+	 * and they keep it themselves or here */
 	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
 		uint64_t h = addr_hash(a);
 		struct shard *s = shard_of(a, h);
@@ -443,9 +444,12 @@ void db_alloc_free(struct db_thread *t, void *p)
 		if (found)
 			remember_free(s, a);
 		db_spin_unlock(&s->lock);
-		if (!found && bad_free(t, a)) {
+		if (!found) {
+			int e = errno;
+			bool bad = bad_free(t, a);
 			errno = e;
-			return;
+			if (bad)
+				return;
 		}
 		if (found && DB_UNLIKELY(atomic_load_explicit(&db_race_shadowed,
 							      memory_order_relaxed)))
@@ -453,7 +457,6 @@ void db_alloc_free(struct db_thread *t, void *p)
 	}
 	db_lock_block_freed(a, found ? slot_size(&old) : malloc_usable_size(p), true);
 	db_real.free(p);
-	errno = e;
 }
 
 void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uintptr_t sp)

@@ -23,6 +23,7 @@
  * Never called with the program's locks in mind: nothing here blocks on a
  * program lock or calls program code.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "db_uthash.h"
@@ -381,9 +382,11 @@ void db_lock_forget_range(uintptr_t p, size_t n, bool mapped)
 			if (!lk)
 				continue;
 			struct db_thread *t = db_self;
+			int err = errno;	/* free() keeps it */
 			if (t && t != DB_THREAD_DEAD && db_opt.misuse)
 				db_check_lock_gone(t, a, lk->kind, DB_MISUSE_FREE_LOCKED, mapped);
 			lock_kill(lk, a);
+			errno = err;
 		}
 	}
 }

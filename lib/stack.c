@@ -385,23 +385,48 @@ static bool locate(struct sc_entry *e, const uintptr_t *pc, int n, uintptr_t sp,
 	return true;
 }
 
+/* A stack not in t's cache: unwind it, and keep it in entry e (NULL: no
+ * cache) unless the cache is being skipped.  Out of line: its buffer is
+ * sized by depth. */
+static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack_cache *sc,
+					    struct sc_entry *e, uintptr_t cpc, uintptr_t csp,
+					    int depth)
+{
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the program's
+							 * stack may be */
+	int n;
+	uint64_t id = unwind_alloc(depth, pc, &n);
+
+	if (!e)
+		return id;
+	if (sc->skip) {
+		sc->skip--;
+		return id;
+	}
+	e->id = 0;
+	if (id && n > 0 && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi)) {
+		e->pc = cpc;
+		e->sp = csp;
+		e->n = (uint32_t)n;
+		e->id = id;
+	}
+	return id;
+}
+
 uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t cpc, uintptr_t csp, int depth)
 {
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
-	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the program's
-							 * stack may be */
-	int n;
 	if (depth > SC_FRAMES || db_in_dl || csp < t->stack_lo || csp >= t->stack_hi ||
 	    (csp & 7))
-		return unwind_alloc(depth, pc, &n);
+		return alloc_id_unwind(t, NULL, NULL, cpc, csp, depth);
 	struct db_stack_cache *sc = t->scache;
 	if (DB_UNLIKELY(!sc)) {
 		int e = errno;
 		sc = t->scache = db_mem_alloc(sizeof(*sc));
 		errno = e;
 		if (!sc)
-			return unwind_alloc(depth, pc, &n);
+			return alloc_id_unwind(t, NULL, NULL, cpc, csp, depth);
 	}
 	uint64_t h = (cpc ^ (csp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
 	struct sc_entry *e = &sc->e[h >> (64 - SC_BITS)];
@@ -420,19 +445,7 @@ uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t cpc, uintptr_t csp, in
 			sc->skip = SC_SKIP;
 		sc->lookups = sc->hits = 0;
 	}
-	uint64_t id = unwind_alloc(depth, pc, &n);
-	if (sc->skip) {
-		sc->skip--;
-		return id;
-	}
-	e->id = 0;
-	if (id && n > 0 && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi)) {
-		e->pc = cpc;
-		e->sp = csp;
-		e->n = (uint32_t)n;
-		e->id = id;
-	}
-	return id;
+	return alloc_id_unwind(t, sc, e, cpc, csp, depth);
 }
 
 void db_stack_thread_gone(struct db_thread *t)
