@@ -800,24 +800,6 @@ out:
 	db_spin_unlock(&graph_lock);
 }
 
-void db_clock_lock_join(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
-{
-	struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)lk >> 6) % DB_REL_SEEN];
-
-	seen->lk = lk;
-	seen->gen = atomic_load_explicit(&lk->relgen, memory_order_relaxed);
-	for (int i = 0; i < DB_REL_SLOTS; i++) {
-		uint64_t rel = atomic_load_explicit(&lk->rel[i].rel, memory_order_relaxed);
-		if (!rel)
-			continue;
-		uint64_t kv = atomic_load_explicit(&lk->rel[i].kv, memory_order_relaxed);
-		if (!db_clock_joined_rel(t, rel, kv))
-			db_clock_acquire_rel(t, rel, kv);
-	}
-	if (DB_UNLIKELY(atomic_load_explicit(&lk->spilled, memory_order_relaxed)))
-		db_clock_acquire(t, addr);
-}
-
 void db_lock_validate_entry(struct db_thread *t, int n)
 {
 	const struct db_held *h = &t->held[n];

@@ -178,7 +178,7 @@ static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, 
 	       (__atomic_load_n(&t->row[c], __ATOMIC_RELAXED) >= rel >> 8 && t->seen_kv[c] >= kv);
 }
 
-/* The part of an acquisition that joins stored releases (lockgraph.c). */
+/* The part of an acquisition that joins stored releases (clock.c). */
 void db_clock_lock_join(struct db_thread *t, struct db_lock *lk, uintptr_t addr) DB_NOINLINE;
 
 static inline __attribute__((always_inline)) void
