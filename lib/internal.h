@@ -254,7 +254,7 @@ struct db_sync_seen {
 
 struct db_rel_seen {
 	const void *lk;
-	uint32_t gen;
+	uint64_t gen;
 };
 
 struct db_thread {

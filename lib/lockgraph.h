@@ -59,8 +59,9 @@ struct db_lock {
 	atomic_bool spilled;	/* releases also in a clock of the address (clock.c) */
 	/* moves whenever rel[], sole or spilled change, and when the node
 	 * takes a new identity: an acquisition that finds it as it last
-	 * joined everything has nothing to learn */
-	_Atomic uint32_t relgen;
+	 * joined everything has nothing to learn (64 bits: it never comes
+	 * back to a value a thread remembers) */
+	_Atomic uint64_t relgen;
 };
 
 /* The lock table: open addressing, key and node side by side so a probe
@@ -193,7 +194,7 @@ db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
 	/* every release stored here joined when it was last looked at (a
 	 * thread's knowledge only grows: joined stays joined), unless
 	 * components are shared (then t's own counters tell nothing) */
-	uint32_t gen = atomic_load_explicit(&lk->relgen, memory_order_relaxed);
+	uint64_t gen = atomic_load_explicit(&lk->relgen, memory_order_relaxed);
 	const struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)lk >> 6) % DB_REL_SEEN];
 	if (seen->lk == lk && seen->gen == gen &&
 	    DB_LIKELY(!atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
