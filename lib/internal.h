@@ -399,7 +399,7 @@ struct db_acq {			/* one acquisition: the lock, where, how */
 void db_lockgraph_init(void);
 void db_lock_created(struct db_thread *t, void *addr, unsigned kind, uintptr_t pc);
 void db_lock_destroyed(struct db_thread *t, void *addr);
-/* db_lock_before/after/released: the fast path, in lockgraph.h */
+/* the fast path (db_lock_prepare/commit, db_lock_release_begin/end): lockgraph.h */
 /* Memory [p, p + n) is being freed: end the identity of locks inside it.
  * mapped: it can still be read (false once unmapped, or given back to the
  * allocator). */

@@ -6,13 +6,14 @@
  * it), so a reused address never aliases an old lock.  Statically
  * initialised locks get an identity at first use.
  *
- * Fast path (db_lock_before/after/released): a table probe without locks
- * and the thread's own held stack.  A held-lock chain (the held uids in
- * order, plus the lock being taken) that this thread already validated is
- * found in its chain cache: nothing else to do.  A new chain goes to
- * validate(): under graph_lock, an edge from every held lock to the new
- * one; a new edge gets stacks (the current one; the first lock's is spliced
- * from the pc/sp kept at its acquisition) and a cycle search.
+ * Fast path (lockgraph.h: db_lock_prepare/commit, db_lock_release_begin/end):
+ * a table probe without locks and the thread's own held stack.  A held-lock
+ * chain (the held uids in order, plus the lock being taken) that this
+ * thread already validated is found in its chain cache: nothing else to do.
+ * A new chain goes to validate(): under graph_lock, an edge from every held
+ * lock to the new one; a new edge gets stacks (the current one; the first
+ * lock's is spliced from the pc/sp kept at its acquisition) and a cycle
+ * search.
  *
  * Locks: table_lock guards slot insertion and removal, table growth and
  * the node free list (readers probe without it: see lockgraph.h).  graph_lock guards
