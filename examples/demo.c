@@ -5,12 +5,16 @@
  * tellers happen to run one after the other here, so the program finishes
  * every time, but if they ever overlap each holds one account and waits for
  * the other forever: a lock-order inversion, found without the hang.  The
- * audit trail, meanwhile, forgets to free its entries: a leak.
+ * audit trail, meanwhile, forgets to free its entries: a leak.  And the two
+ * branches, open at the same time, count their visitors in one global
+ * without a lock: a data race (the count comes out short).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct account {
 	pthread_mutex_t lock;
@@ -58,14 +62,43 @@ static void *teller_bob_to_alice(void *arg)
 	return NULL;
 }
 
+/* Every visitor of either branch; volatile: each ++ is a load and a store. */
+static volatile long visitors;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* A branch open for 0.4 s: deadbolt samples memory accesses a few at a
+ * time, so a race needs a moment to be caught. */
+static void *branch(void *arg)
+{
+	double end = now() + 0.4;
+
+	(void)arg;
+	while (now() < end)
+		for (int i = 0; i < 1000; i++)
+			visitors++;
+	return NULL;
+}
+
 int main(void)
 {
-	pthread_t t;
+	pthread_t t, b[2];
 
 	pthread_create(&t, NULL, teller_alice_to_bob, NULL);
 	pthread_join(t, NULL);
 	pthread_create(&t, NULL, teller_bob_to_alice, NULL);
 	pthread_join(t, NULL);
 	printf("alice %ld, bob %ld\n", alice.balance, bob.balance);
+	for (int i = 0; i < 2; i++)
+		pthread_create(&b[i], NULL, branch, NULL);
+	for (int i = 0; i < 2; i++)
+		pthread_join(b[i], NULL);
+	printf("%ld visitors\n", visitors);
 	return 0;
 }
