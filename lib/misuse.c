@@ -77,7 +77,8 @@ void db_unlock_unheld(struct db_thread *t, uintptr_t addr)
  * destroys or frees it may still find the entry there; the word is what
  * counts.  glibc's layouts: a mutex's __lock is 0 when free (its owner's
  * tid or a flag when held); an rwlock's __readers counts readers from bit
- * 3 and has bit 1 while a writer holds it; a spinlock is an int, 0 free. */
+ * 3 and has bit 1 while a writer holds it; a spinlock is an int, on x86 1
+ * when free (taking it decrements it), elsewhere 0. */
 static bool lock_word_free(uintptr_t addr, unsigned lock_kind)
 {
 	switch (lock_kind) {
@@ -90,7 +91,11 @@ static bool lock_word_free(uintptr_t addr, unsigned lock_kind)
 		return (r >> 3) == 0 && !(r & 2);
 	}
 	case DB_LOCK_SPIN:
+#if defined(__x86_64__) || defined(__i386__)
+		return __atomic_load_n((const int *)addr, __ATOMIC_ACQUIRE) > 0;
+#else
 		return __atomic_load_n((const int *)addr, __ATOMIC_ACQUIRE) == 0;
+#endif
 	default:
 		return false;	/* an annotated lock: its word is unknown */
 	}
