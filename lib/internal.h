@@ -252,8 +252,10 @@ struct db_sync_seen {
  * lock's node and its relgen then. */
 #define DB_REL_SEEN	8
 
+struct db_lock;
+
 struct db_rel_seen {
-	const void *lk;
+	const struct db_lock *lk;
 	uint64_t gen;
 };
 
@@ -388,10 +390,8 @@ struct db_thread *db_threads_first(void);
 
 /* ---- lockgraph.c -------------------------------------------------------- */
 struct db_acq {			/* one acquisition: the lock, where, how */
-	struct db_lock *lk;
 	uintptr_t addr;
 	uintptr_t pc, sp;
-	uint64_t uid, chain;	/* the lock's identity; the chain key held[] then has */
 	uint32_t mode;
 	uint8_t kind;
 };

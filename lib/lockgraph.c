@@ -718,7 +718,7 @@ static void check_cycle(struct db_edge *ne)
 /* Add or update a -> b as seen now; run the cycle search when it is new or
  * when it changed in a way that can unsuppress a cycle. */
 static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
-		     const struct db_held *h, const struct db_acq *acq,
+		     const struct db_held *h, const struct db_held *to,
 		     const uint64_t *gates, int ngates, struct db_frames *fr, bool *captured)
 {
 	struct db_edge *e = edge_find(a, b);
@@ -734,7 +734,7 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 			return;
 		e->tid = t->tid;
 		e->from_modes = (uint8_t)h->mode;
-		e->to_modes = (uint8_t)acq->mode;
+		e->to_modes = (uint8_t)to->mode;
 		e->ngates = (uint8_t)ngates;
 		memcpy(e->gates, gates, (size_t)ngates * sizeof(*gates));
 		e->to_stack = db_stack_put(fr->pc, fr->n, fr->truncated ? DB_STACKF_TRUNCATED : 0);
@@ -742,10 +742,10 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 		check = true;
 	} else {
 		if ((e->from_modes | h->mode) != e->from_modes ||
-		    (e->to_modes | acq->mode) != e->to_modes)
+		    (e->to_modes | to->mode) != e->to_modes)
 			check = true;
 		e->from_modes |= (uint8_t)h->mode;
-		e->to_modes |= (uint8_t)acq->mode;
+		e->to_modes |= (uint8_t)to->mode;
 		/* keep only gates held in this sighting too */
 		int k = 0;
 		for (int j = 0; j < e->ngates; j++) {
@@ -763,8 +763,9 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 		check_cycle(e);
 }
 
-void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
+void db_lock_validate(struct db_thread *t, int n)
 {
+	const struct db_held *b = &t->held[n];
 	struct db_frames fr;
 	bool captured = false;
 	uint64_t gates[DB_MAX_GATES], cgates[DB_MAX_GATES];
@@ -772,23 +773,23 @@ void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid)
 	struct db_class *cb = NULL;
 
 	db_spin_lock(&graph_lock);
-	if (atomic_load_explicit(&a->lk->uid, memory_order_relaxed) != uid)
+	if (atomic_load_explicit(&b->lk->uid, memory_order_relaxed) != b->uid)
 		goto out;
 	/* a relock of a mutex the fast path did not look for (lockgraph.h):
 	 * it fails or deadlocks (waitfor.c), it orders nothing */
-	if (db_lock_held(t, a->addr))
+	if (db_lock_held(t, b->addr))
 		goto out;
 	if (db_opt.lock_classes)
-		cb = class_of(a->lk, a->addr);
-	for (int i = 0; i < t->nheld; i++) {
+		cb = class_of(b->lk, b->addr);
+	for (int i = 0; i < n; i++) {
 		struct db_held *h = &t->held[i];
 		if (!h->lk || h->uid == 0 ||
 		    atomic_load_explicit(&h->lk->uid, memory_order_relaxed) != h->uid)
 			continue;	/* its identity ended while held */
-		add_edge(t, &h->lk->g, &a->lk->g, h, a, gates, ngates, &fr, &captured);
+		add_edge(t, &h->lk->g, &b->lk->g, h, b, gates, ngates, &fr, &captured);
 		struct db_class *ca = cb ? class_of(h->lk, h->addr) : NULL;
 		if (ca && ca != cb)
-			add_edge(t, &ca->g, &cb->g, h, a, cgates, ncgates, &fr, &captured);
+			add_edge(t, &ca->g, &cb->g, h, b, cgates, ncgates, &fr, &captured);
 		/* a gate excludes: only a lock held for writing (readers share) */
 		if (h->mode != DB_MODE_WRITE)
 			continue;
@@ -801,30 +802,10 @@ out:
 	db_spin_unlock(&graph_lock);
 }
 
-void db_lock_validate_entry(struct db_thread *t, int n)
+int db_lock_prepare_again(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mode,
+			  uintptr_t pc, uintptr_t sp, bool try)
 {
-	const struct db_held *h = &t->held[n];
-	struct db_acq a = { .lk = h->lk, .addr = h->addr, .pc = h->pc, .sp = h->sp,
-			    .uid = h->uid, .chain = h->chain, .mode = h->mode, .kind = h->kind };
-
-	db_lock_validate(t, &a, h->uid);
-}
-
-bool db_lock_refill(struct db_thread *t, int n, uintptr_t addr, unsigned kind,
-		    uint32_t mode, uintptr_t pc, uintptr_t sp, bool try)
-{
-	if (n >= DB_MAX_HELD) {
-		if (!t->overflow++)
-			db_lock_held_overflow();
-		return false;
-	}
-	struct db_lock *lk = db_lock_get(addr, kind, pc);
-	if (!lk)
-		return false;
-	uint64_t uid = atomic_load_explicit(&lk->uid, memory_order_relaxed);
-	db_held_fill(&t->held[n], addr, lk, uid, db_chain_at(t, n, uid, mode), pc, sp, mode,
-		     kind, try);
-	return true;
+	return db_lock_prepare(t, addr, kind, mode, pc, sp, try ? DB_PREP_TRY : 0);
 }
 
 /* ---- fork ----------------------------------------------------------------- */

@@ -85,7 +85,9 @@ extern struct db_lock_table *_Atomic db_lock_tab;
 /* slow paths (lockgraph.c) */
 struct db_lock *db_lock_insert(uintptr_t addr, unsigned kind, unsigned site, uintptr_t pc)
 	DB_NOINLINE DB_COLD;
-void db_lock_validate(struct db_thread *t, struct db_acq *a, uint64_t uid) DB_NOINLINE DB_COLD;
+/* Edges of the chain held[0..n-1] -> held[n]: held[n] filled, not yet
+ * pushed (db_lock_prepare). */
+void db_lock_validate(struct db_thread *t, int n) DB_NOINLINE DB_COLD;
 /* a thread holds more than DB_MAX_HELD locks: say so, once */
 void db_lock_held_overflow(void) DB_NOINLINE DB_COLD;
 /* misuse.c: t released addr, which it does not hold */
@@ -231,13 +233,11 @@ static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h
 #define DB_PREP_VALIDATE	1u	/* a blocking acquisition: check its edges */
 #define DB_PREP_TRY		2u	/* taken by a trylock */
 
-/* Edges of the chain held[0..n-1] -> held[n] (lockgraph.c), held[n]
- * filled, not yet pushed. */
-void db_lock_validate_entry(struct db_thread *t, int n) DB_NOINLINE DB_COLD;
 /* db_lock_commit found its entry overwritten (a signal handler took a
- * lock meanwhile): fill held[n] again; false if there is nothing to push. */
-bool db_lock_refill(struct db_thread *t, int n, uintptr_t addr, unsigned kind,
-		    uint32_t mode, uintptr_t pc, uintptr_t sp, bool try) DB_NOINLINE DB_COLD;
+ * lock meanwhile): db_lock_prepare once more, without the edge check (it
+ * was made), out of line. */
+int db_lock_prepare_again(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mode,
+			  uintptr_t pc, uintptr_t sp, bool try) DB_NOINLINE DB_COLD;
 
 /* Field by field: a compound literal would clear the whole entry first. */
 static inline __attribute__((always_inline)) void
@@ -294,7 +294,7 @@ db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mod
 	if ((flags & DB_PREP_VALIDATE) && db_opt.lock_order && uid) {
 		uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
 		if (DB_UNLIKELY(*c != key)) {
-			db_lock_validate_entry(t, n);
+			db_lock_validate(t, n);
 			*c = key;
 		}
 	}
@@ -308,20 +308,22 @@ db_lock_commit(struct db_thread *t, int i, uintptr_t addr, unsigned kind, uint32
 {
 	int n = t->nheld;
 
-	if (DB_UNLIKELY(i < 0)) {
-		if (i == DB_PREP_OVERFLOW && !t->overflow++)
-			db_lock_held_overflow();
-		return;
-	}
-	if (i & DB_PREP_REENTER) {
-		t->held[i & (DB_PREP_REENTER - 1)].rec++;
-		return;
+	/* anything but the entry prepared at the top, as prepared */
+	if (DB_UNLIKELY(i != n || t->held[n].addr != addr)) {
+		/* a signal handler that took a lock in between used the entry */
+		if (i >= 0 && !(i & DB_PREP_REENTER))
+			i = db_lock_prepare_again(t, addr, kind, mode, pc, sp, try);
+		if (i < 0) {
+			if (i == DB_PREP_OVERFLOW && !t->overflow++)
+				db_lock_held_overflow();
+			return;
+		}
+		if (i & DB_PREP_REENTER) {
+			t->held[i & (DB_PREP_REENTER - 1)].rec++;
+			return;
+		}
 	}
 	struct db_held *h = &t->held[n];
-	/* a signal handler that took a lock in between used the same entry */
-	if (DB_UNLIKELY(i != n || h->addr != addr) &&
-	    !db_lock_refill(t, n, addr, kind, mode, pc, sp, try))
-		return;
 	/* happens-before: what the last releaser did is before what we do
 	 * (kept while races are sampled: from the second thread on) */
 	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
