@@ -505,8 +505,7 @@ static void cond_woken(void *p)
 	cond_done(w->c);
 	if (db_opt.race)
 		db_clock_acquire(w->t, (uintptr_t)w->c);
-	db_lock_before(w->t, w->a);
-	db_lock_after(w->t, w->a, false);
+	db_lock_after(w->t, w->a, DB_PREP_VALIDATE);
 	db_thread_leave(w->t);
 }
 
@@ -616,7 +615,7 @@ DB_EXPORT void deadbolt_lock_acquired(const void *l, int flags)
 		struct db_acq a = { .addr = (uintptr_t)l, .kind = DB_LOCK_CUSTOM,
 				    .mode = ann_mode(flags), .pc = DB_CALLER_PC,
 				    .sp = DB_CALLER_SP };
-		db_lock_after(t, &a, flags & DEADBOLT_LOCK_TRY);
+		db_lock_after(t, &a, flags & DEADBOLT_LOCK_TRY ? DB_PREP_TRY : 0);
 		db_thread_leave(t);
 	}
 }

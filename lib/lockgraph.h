@@ -332,20 +332,20 @@ db_lock_commit(struct db_thread *t, int i, uintptr_t addr, unsigned kind, uint32
 	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
 }
 
-/* An acquisition in two calls, for callers that keep it in a struct
- * db_acq (the annotations, a cond wait's re-acquisition): _before checks
- * its edges, _after (no _before for a trylock) pushes it. */
+/* An acquisition kept in a struct db_acq (the annotations, a cond wait's
+ * re-acquisition): _before checks its edges (an annotated lock about to
+ * be waited for), _after pushes it, checking its edges too with
+ * DB_PREP_VALIDATE (flags: db_lock_prepare's). */
 static inline void db_lock_before(struct db_thread *t, struct db_acq *a)
 {
 	db_lock_prepare(t, a->addr, a->kind, a->mode, a->pc, a->sp, DB_PREP_VALIDATE);
 }
 
-static inline void db_lock_after(struct db_thread *t, struct db_acq *a, bool try)
+static inline void db_lock_after(struct db_thread *t, struct db_acq *a, unsigned flags)
 {
-	int i = db_lock_prepare(t, a->addr, a->kind, a->mode, a->pc, a->sp,
-				try ? DB_PREP_TRY : 0);
+	int i = db_lock_prepare(t, a->addr, a->kind, a->mode, a->pc, a->sp, flags);
 
-	db_lock_commit(t, i, a->addr, a->kind, a->mode, a->pc, a->sp, try);
+	db_lock_commit(t, i, a->addr, a->kind, a->mode, a->pc, a->sp, flags & DB_PREP_TRY);
 }
 
 /* Does thread u (another thread) hold addr?  Its held stack is read
