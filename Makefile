@@ -97,7 +97,7 @@ race-stress: all
 	while [ $$i -le $(RACE_RUNS) ]; do \
 		echo "race-stress: round $$i of $(RACE_RUNS)" >&2; \
 		DEADBOLT=$(CURDIR)/tools/deadbolt DEADBOLT_LIB=$(CURDIR)/lib/libdeadbolt.so \
-			$(PYTHON) tests/run tests/race/ | grep -E '^(PASS|FAIL) ' >> $$out; \
+			$(PYTHON) tests/run tests/race/ tests/omp/ | grep -E '^(PASS|FAIL) ' >> $$out; \
 		i=$$((i + 1)); \
 	done; \
 	awk '{ t = $$2; sub(/:$$/, "", t); n[t]++; if ($$1 == "PASS") p[t]++; \

@@ -200,6 +200,21 @@ struct db_real_fns {
 			       void (*)(void), void (*)(void), void (*)(void), void *);
 };
 extern struct db_real_fns db_real;
+/* thread.c: threads this thread creates now are a runtime's pool (omp.c
+ * sets it around a parallel region's start) */
+extern __thread bool db_creating_pool;
+/* A lock deadbolt does not interpose (the annotations of deadbolt.h, the
+ * OpenMP runtime's), seen from the call site pc/sp; flags: deadbolt.h's
+ * DEADBOLT_LOCK_*. */
+void db_custom_created(const void *l, uintptr_t pc);
+void db_custom_destroyed(const void *l);
+void db_custom_acquire(const void *l, int flags, uintptr_t pc, uintptr_t sp);
+void db_custom_acquired(const void *l, int flags, uintptr_t pc, uintptr_t sp);
+void db_custom_released(const void *l);
+/* Happens-before through obj (a semaphore, a barrier, ...): a release
+ * before the real call, an acquisition after it when it succeeded (r 0). */
+void db_hb_release(const void *obj);
+int db_hb_acquired(const void *obj, int r);
 /* Resolve every db_real entry (idempotent); true when all needed were found. */
 bool db_interpose_resolve(void);
 
@@ -266,6 +281,7 @@ struct db_thread {
 	uint64_t create_stack;
 	pthread_t handle;	/* pthread_self() of the thread */
 	atomic_int detached;	/* detached (attribute or pthread_detach) */
+	atomic_bool pool;	/* a runtime's pool thread: runs until exit by design */
 	atomic_int joined;	/* a join of it succeeded */
 	int nheld;
 	int overflow;		/* locks held beyond DB_MAX_HELD */

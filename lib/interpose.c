@@ -574,17 +574,17 @@ DB_EXPORT int deadbolt_api_version(void)
 	return DEADBOLT_API_VERSION;
 }
 
-DB_EXPORT void deadbolt_lock_created(const void *l)
+void db_custom_created(const void *l, uintptr_t pc)
 {
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
-		db_lock_created(t, (void *)(uintptr_t)l, DB_LOCK_CUSTOM, DB_CALLER_PC);
+		db_lock_created(t, (void *)(uintptr_t)l, DB_LOCK_CUSTOM, pc);
 		db_thread_leave(t);
 	}
 }
 
-DB_EXPORT void deadbolt_lock_destroyed(const void *l)
+void db_custom_destroyed(const void *l)
 {
 	struct db_thread *t = db_thread_enter();
 
@@ -594,33 +594,41 @@ DB_EXPORT void deadbolt_lock_destroyed(const void *l)
 	}
 }
 
-DB_EXPORT void deadbolt_lock_acquire(const void *l, int flags)
+DB_EXPORT void deadbolt_lock_created(const void *l)
+{
+	db_custom_created(l, DB_CALLER_PC);
+}
+
+DB_EXPORT void deadbolt_lock_destroyed(const void *l)
+{
+	db_custom_destroyed(l);
+}
+
+void db_custom_acquire(const void *l, int flags, uintptr_t pc, uintptr_t sp)
 {
 	struct db_thread *t;
 
 	if (!(flags & DEADBOLT_LOCK_TRY) && (t = db_thread_enter())) {
 		struct db_acq a = { .addr = (uintptr_t)l, .kind = DB_LOCK_CUSTOM,
-				    .mode = ann_mode(flags), .pc = DB_CALLER_PC,
-				    .sp = DB_CALLER_SP };
+				    .mode = ann_mode(flags), .pc = pc, .sp = sp };
 		db_lock_before(t, &a);
 		db_thread_leave(t);
 	}
 }
 
-DB_EXPORT void deadbolt_lock_acquired(const void *l, int flags)
+void db_custom_acquired(const void *l, int flags, uintptr_t pc, uintptr_t sp)
 {
 	struct db_thread *t = db_thread_enter();
 
 	if (t) {
 		struct db_acq a = { .addr = (uintptr_t)l, .kind = DB_LOCK_CUSTOM,
-				    .mode = ann_mode(flags), .pc = DB_CALLER_PC,
-				    .sp = DB_CALLER_SP };
+				    .mode = ann_mode(flags), .pc = pc, .sp = sp };
 		db_lock_after(t, &a, flags & DEADBOLT_LOCK_TRY ? DB_PREP_TRY : 0);
 		db_thread_leave(t);
 	}
 }
 
-DB_EXPORT void deadbolt_lock_released(const void *l)
+void db_custom_released(const void *l)
 {
 	struct db_thread *t = db_thread_enter();
 
@@ -628,6 +636,21 @@ DB_EXPORT void deadbolt_lock_released(const void *l)
 		db_lock_released(t, (void *)(uintptr_t)l);
 		db_thread_leave(t);
 	}
+}
+
+DB_EXPORT void deadbolt_lock_acquire(const void *l, int flags)
+{
+	db_custom_acquire(l, flags, DB_CALLER_PC, DB_CALLER_SP);
+}
+
+DB_EXPORT void deadbolt_lock_acquired(const void *l, int flags)
+{
+	db_custom_acquired(l, flags, DB_CALLER_PC, DB_CALLER_SP);
+}
+
+DB_EXPORT void deadbolt_lock_released(const void *l)
+{
+	db_custom_released(l);
 }
 
 DB_EXPORT void deadbolt_benign_race(const void *p, size_t n)
@@ -713,7 +736,7 @@ DB_EXPORT int pthread_detach(pthread_t th)
 
 /* ---- semaphores and barriers: happens-before only ------------------------- */
 
-static void hb_release(const void *obj)
+void db_hb_release(const void *obj)
 {
 	struct db_thread *t;
 
@@ -723,7 +746,7 @@ static void hb_release(const void *obj)
 	}
 }
 
-static int hb_acquired(const void *obj, int r)
+int db_hb_acquired(const void *obj, int r)
 {
 	struct db_thread *t;
 
@@ -739,46 +762,46 @@ static int hb_acquired(const void *obj, int r)
 /* The annotations of include/deadbolt.h: a hand-off deadbolt cannot see. */
 DB_EXPORT void deadbolt_happens_before(const void *x)
 {
-	hb_release(x);
+	db_hb_release(x);
 }
 
 DB_EXPORT void deadbolt_happens_after(const void *x)
 {
-	hb_acquired(x, 0);
+	db_hb_acquired(x, 0);
 }
 
 DB_EXPORT int sem_post(sem_t *s)
 {
-	hb_release(s);
+	db_hb_release(s);
 	return REAL(sem_post)(s);
 }
 
 DB_EXPORT int sem_wait(sem_t *s)
 {
-	return hb_acquired(s, REAL(sem_wait)(s));
+	return db_hb_acquired(s, REAL(sem_wait)(s));
 }
 
 DB_EXPORT int sem_trywait(sem_t *s)
 {
-	return hb_acquired(s, REAL(sem_trywait)(s));
+	return db_hb_acquired(s, REAL(sem_trywait)(s));
 }
 
 DB_EXPORT int sem_timedwait(sem_t *s, const struct timespec *ts)
 {
-	return hb_acquired(s, REAL(sem_timedwait)(s, ts));
+	return db_hb_acquired(s, REAL(sem_timedwait)(s, ts));
 }
 
 DB_EXPORT int sem_clockwait(sem_t *s, clockid_t c, const struct timespec *ts)
 {
-	return hb_acquired(s, REAL(sem_clockwait)(s, c, ts));
+	return db_hb_acquired(s, REAL(sem_clockwait)(s, c, ts));
 }
 
 /* Every thread's arrival is before every thread's departure. */
 DB_EXPORT int pthread_barrier_wait(pthread_barrier_t *b)
 {
-	hb_release(b);
+	db_hb_release(b);
 	int r = REAL(pthread_barrier_wait)(b);
-	hb_acquired(b, r == PTHREAD_BARRIER_SERIAL_THREAD ? 0 : r);
+	db_hb_acquired(b, r == PTHREAD_BARRIER_SERIAL_THREAD ? 0 : r);
 	return r;
 }
 
@@ -802,7 +825,7 @@ static void once_run(void)
 
 	once_top = c->up;
 	c->fn();
-	hb_release(c->o);
+	db_hb_release(c->o);
 }
 
 DB_EXPORT int pthread_once(pthread_once_t *o, void (*fn)(void))
@@ -813,7 +836,7 @@ DB_EXPORT int pthread_once(pthread_once_t *o, void (*fn)(void))
 	once_top = &c;
 	int r = REAL(pthread_once)(o, once_run);
 	once_top = c.up;	/* if the routine never ran */
-	return hb_acquired(o, r);
+	return db_hb_acquired(o, r);
 }
 
 /* ---- C++ function-local statics ---------------------------------------------

@@ -46,6 +46,8 @@ struct db_thread *db_threads_first(void)
 	return threads;
 }
 
+__thread bool db_creating_pool;
+
 struct start {
 	void *(*fn)(void *);
 	int (*c11fn)(void *);	/* instead of fn: a C11 thread's start */
@@ -53,6 +55,7 @@ struct start {
 	uint32_t tid, parent;
 	uint64_t stack;
 	int detached;
+	bool pool;
 	uint32_t cvci;		/* the creator's clock release (clock.c) */
 	uint64_t cepoch;
 };
@@ -339,6 +342,7 @@ static void *trampoline(void *p)
 				if (pending_detach[i] && pthread_equal(pending_detach[i], t->handle))
 					pending_detach[i] = 0, s.detached = 1;
 			atomic_store(&t->detached, s.detached);
+			atomic_store(&t->pool, s.pool);
 			db_spin_unlock(&thread_lock);
 		}
 		db_level--;
@@ -370,6 +374,7 @@ int db_thread_create(pthread_t *th, const pthread_attr_t *attr,
 	if (attr)
 		pthread_attr_getdetachstate(attr, &ds);
 	s->detached = ds == PTHREAD_CREATE_DETACHED;
+	s->pool = db_creating_pool;
 	s->cvci = UINT32_MAX;
 	if (self && self != DB_THREAD_DEAD) {
 		s->cvci = self->vci;
@@ -497,7 +502,7 @@ void db_thread_report_leaks(void)
 	db_spin_lock(&thread_lock);
 	for (struct db_thread *u = threads; u && n < (int)DB_ARRAY_SIZE(leaked); u = u->next)
 		if (u != db_self && u->tid != 0 && !atomic_load(&u->detached) &&
-		    !atomic_load(&u->joined))
+		    !atomic_load(&u->joined) && !atomic_load(&u->pool))
 			leaked[n++] = u->tid;
 	db_spin_unlock(&thread_lock);
 	for (int i = 0; i < n; i++) {

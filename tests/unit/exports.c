@@ -38,6 +38,20 @@ static const char *const allowed[] = {
 	"pthread_rwlock_unlock", "pthread_rwlock_wrlock",
 	"pthread_spin_destroy", "pthread_spin_init", "pthread_spin_lock",
 	"pthread_spin_trylock", "pthread_spin_unlock",
+	/* OpenMP (lib/omp.c) */
+	"GOMP_atomic_end", "GOMP_atomic_start", "GOMP_barrier", "GOMP_barrier_cancel",
+	"GOMP_critical_end", "GOMP_critical_name_end", "GOMP_critical_name_start",
+	"GOMP_critical_start", "GOMP_loop_end", "GOMP_loop_end_cancel", "GOMP_ordered_end",
+	"GOMP_ordered_start", "GOMP_parallel", "GOMP_parallel_loop_dynamic",
+	"GOMP_parallel_loop_guided", "GOMP_parallel_loop_maybe_nonmonotonic_runtime",
+	"GOMP_parallel_loop_nonmonotonic_dynamic", "GOMP_parallel_loop_nonmonotonic_guided",
+	"GOMP_parallel_loop_nonmonotonic_runtime", "GOMP_parallel_loop_runtime",
+	"GOMP_parallel_loop_static", "GOMP_parallel_reductions", "GOMP_parallel_sections",
+	"GOMP_sections_end", "GOMP_sections_end_cancel", "GOMP_single_copy_end",
+	"GOMP_single_copy_start",
+	"omp_destroy_lock", "omp_destroy_nest_lock", "omp_init_lock", "omp_init_nest_lock",
+	"omp_set_lock", "omp_set_nest_lock", "omp_test_lock", "omp_test_nest_lock",
+	"omp_unset_lock", "omp_unset_nest_lock",
 };
 
 int main(void)

@@ -1,0 +1,282 @@
+/* omp.c - OpenMP (GCC's libgomp): the order its own synchronisation makes.
+ *
+ * libgomp synchronises its teams with futexes of its own, not pthreads:
+ * without these shims the end of a barrier, a critical section or an omp
+ * lock orders nothing for deadbolt, and a healthy program that writes a
+ * variable in one thread before a barrier and reads it in another after
+ * it would be reported as a data race.  The program calls these entry
+ * points through its PLT, so the preloaded runtime sees them first and
+ * passes each on to libgomp (looked up on first use: a program that never
+ * calls them never loads anything).
+ *
+ * What each construct passes on:
+ *   parallel region    the master's present to every member (the fork),
+ *                      every member's end to the master after it (the
+ *                      join): the region's body runs in region_body
+ *   barrier            GOMP_barrier and the barriers that end worksharing
+ *                      (loop, sections, single copyprivate): every
+ *                      member's past to every member's future, through one
+ *                      clock for all teams (two teams meeting in it only
+ *                      gain order: races hidden, never invented)
+ *   critical, atomic,  locks (lock order and happens-before), as the
+ *   ordered, omp locks annotations of deadbolt.h are; a nested omp lock is
+ *                      re-entered as a recursive mutex is
+ * Threads that libgomp starts for a team are its pool: they run until the
+ * process exits by design, and are no thread leak.
+ *
+ * Not followed: tasks (GOMP_task runs a task on any thread of the team;
+ * a task's reads of data its creator wrote may be reported, see README),
+ * and the pre-4.9 GCC entry points GOMP_parallel_start/_end.
+ */
+#include <dlfcn.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadbolt.h"
+#include "internal.h"
+
+/* A libgomp that a library loaded with dlopen(RTLD_LOCAL) brought in is
+ * not in the global scope, where RTLD_NEXT looks, yet that library's calls
+ * come here first: the loaded objects named libgomp* are tried then
+ * (bundled copies carry a suffix: libgomp-1a2b3c.so.1). */
+struct find {
+	const char *name;
+	void *fn;
+};
+
+static int find_in(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct find *f = arg;
+	const char *base = strrchr(info->dlpi_name, '/');
+
+	(void)size;
+	base = base ? base + 1 : info->dlpi_name;
+	if (strncmp(base, "libgomp", 7) != 0)
+		return 0;
+	void *h = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+	if (!h)
+		return 0;
+	f->fn = dlsym(h, f->name);
+	dlclose(h);
+	return f->fn != NULL;
+}
+
+/* The function `name` of libgomp, found on first use. */
+static void *gomp_sym(void *_Atomic *slot, const char *name)
+{
+	void *p = atomic_load_explicit(slot, memory_order_acquire);
+
+	if (DB_LIKELY(p))
+		return p;
+	p = dlsym(RTLD_NEXT, name);
+	if (!p) {
+		struct find f = { name, NULL };
+		dl_iterate_phdr(find_in, &f);
+		p = f.fn;
+	}
+	if (!p) {
+		db_warn("%s: called, but no loaded libgomp has it", name);
+		abort();
+	}
+	atomic_store_explicit(slot, p, memory_order_release);
+	return p;
+}
+
+#define GOMP_REAL(type, name)						\
+	static void *_Atomic real_;					\
+	type = gomp_sym(&real_, name)
+
+/* Keys of the clocks (and lock identities) of one-per-process objects. */
+static char barrier_key, critical_key, atomic_key, ordered_key;
+
+/* ---- parallel regions ------------------------------------------------------ */
+
+struct region {
+	void (*fn)(void *);
+	void *data;
+	char fork, join;	/* their addresses key the region's two clocks */
+};
+
+static void region_body(void *arg)
+{
+	struct region *r = arg;
+
+	db_creating_pool = false;
+	db_hb_acquired(&r->fork, 0);
+	r->fn(r->data);
+	db_hb_release(&r->join);
+}
+
+/* The master's side around the real call (CALL, with region_body and &r
+ * in place of fn and data). */
+#define REGION(call)							\
+	struct region r = { fn, data, 0, 0 };				\
+	db_hb_release(&r.fork);						\
+	db_creating_pool = true;					\
+	call;								\
+	db_creating_pool = false;					\
+	db_hb_acquired(&r.join, 0)
+
+DB_EXPORT void GOMP_parallel(void (*fn)(void *), void *data, unsigned n, unsigned flags)
+{
+	GOMP_REAL(void (*f)(void (*)(void *), void *, unsigned, unsigned), "GOMP_parallel");
+	REGION(f(region_body, &r, n, flags));
+}
+
+DB_EXPORT unsigned GOMP_parallel_reductions(void (*fn)(void *), void *data, unsigned n,
+					    unsigned flags)
+{
+	GOMP_REAL(unsigned (*f)(void (*)(void *), void *, unsigned, unsigned),
+		  "GOMP_parallel_reductions");
+	unsigned ret;
+	REGION(ret = f(region_body, &r, n, flags));
+	return ret;
+}
+
+DB_EXPORT void GOMP_parallel_sections(void (*fn)(void *), void *data, unsigned n,
+				      unsigned count, unsigned flags)
+{
+	GOMP_REAL(void (*f)(void (*)(void *), void *, unsigned, unsigned, unsigned),
+		  "GOMP_parallel_sections");
+	REGION(f(region_body, &r, n, count, flags));
+}
+
+/* parallel loops with a chunk size */
+#define PARALLEL_LOOP(name)						\
+DB_EXPORT void name(void (*fn)(void *), void *data, unsigned n, long start, long end, \
+		    long incr, long chunk, unsigned flags)		\
+{									\
+	GOMP_REAL(void (*f)(void (*)(void *), void *, unsigned, long, long, long, long, \
+			    unsigned), #name);				\
+	REGION(f(region_body, &r, n, start, end, incr, chunk, flags));	\
+}
+
+/* parallel loops scheduled at run time: no chunk size */
+#define PARALLEL_LOOP_RUNTIME(name)					\
+DB_EXPORT void name(void (*fn)(void *), void *data, unsigned n, long start, long end, \
+		    long incr, unsigned flags)				\
+{									\
+	GOMP_REAL(void (*f)(void (*)(void *), void *, unsigned, long, long, long, \
+			    unsigned), #name);				\
+	REGION(f(region_body, &r, n, start, end, incr, flags));	\
+}
+
+PARALLEL_LOOP(GOMP_parallel_loop_static)
+PARALLEL_LOOP(GOMP_parallel_loop_dynamic)
+PARALLEL_LOOP(GOMP_parallel_loop_guided)
+PARALLEL_LOOP(GOMP_parallel_loop_nonmonotonic_dynamic)
+PARALLEL_LOOP(GOMP_parallel_loop_nonmonotonic_guided)
+PARALLEL_LOOP_RUNTIME(GOMP_parallel_loop_runtime)
+PARALLEL_LOOP_RUNTIME(GOMP_parallel_loop_nonmonotonic_runtime)
+PARALLEL_LOOP_RUNTIME(GOMP_parallel_loop_maybe_nonmonotonic_runtime)
+
+/* ---- barriers -------------------------------------------------------------- */
+
+#define BARRIER(type, name, call)					\
+DB_EXPORT type name(void)						\
+{									\
+	GOMP_REAL(type (*f)(void), #name);				\
+	db_hb_release(&barrier_key);					\
+	call;								\
+	db_hb_acquired(&barrier_key, 0);				\
+	RETURN_##type;							\
+}
+#define RETURN_void	return
+#define RETURN_bool	return r_
+
+BARRIER(void, GOMP_barrier, f())
+BARRIER(bool, GOMP_barrier_cancel, bool r_ = f())
+BARRIER(void, GOMP_loop_end, f())
+BARRIER(bool, GOMP_loop_end_cancel, bool r_ = f())
+BARRIER(void, GOMP_sections_end, f())
+BARRIER(bool, GOMP_sections_end_cancel, bool r_ = f())
+
+/* single copyprivate: the member that ran the block hands its data to the
+ * others through a barrier in each call */
+DB_EXPORT void *GOMP_single_copy_start(void)
+{
+	GOMP_REAL(void *(*f)(void), "GOMP_single_copy_start");
+	db_hb_release(&barrier_key);
+	void *p = f();
+	db_hb_acquired(&barrier_key, 0);
+	return p;
+}
+
+DB_EXPORT void GOMP_single_copy_end(void *data)
+{
+	GOMP_REAL(void (*f)(void *), "GOMP_single_copy_end");
+	db_hb_release(&barrier_key);
+	f(data);
+	db_hb_acquired(&barrier_key, 0);
+}
+
+/* ---- critical sections, atomic blocks, ordered blocks ---------------------- */
+
+/* START/END: a lock taken and released at the program's call site;
+ * params and args as in a declaration and a call. */
+#define SECTION(name_start, name_end, key, params, args)		\
+DB_EXPORT void name_start params					\
+{									\
+	GOMP_REAL(void (*f) params, #name_start);			\
+	db_custom_acquire(key, 0, DB_CALLER_PC, DB_CALLER_SP);		\
+	f args;								\
+	db_custom_acquired(key, 0, DB_CALLER_PC, DB_CALLER_SP);		\
+}									\
+DB_EXPORT void name_end params						\
+{									\
+	GOMP_REAL(void (*f) params, #name_end);				\
+	db_custom_released(key);					\
+	f args;								\
+}
+
+SECTION(GOMP_critical_start, GOMP_critical_end, &critical_key, (void), ())
+/* a named critical section: libgomp keys its lock by the name's pointer */
+SECTION(GOMP_critical_name_start, GOMP_critical_name_end, pptr, (void **pptr), (pptr))
+SECTION(GOMP_atomic_start, GOMP_atomic_end, &atomic_key, (void), ())
+SECTION(GOMP_ordered_start, GOMP_ordered_end, &ordered_key, (void), ())
+
+/* ---- omp locks ------------------------------------------------------------- */
+
+#define OMP_LOCK(type, prefix)						\
+DB_EXPORT void omp_init_##prefix##lock(type *l)				\
+{									\
+	GOMP_REAL(void (*f)(type *), "omp_init_" #prefix "lock");	\
+	f(l);								\
+	db_custom_created(l, DB_CALLER_PC);				\
+}									\
+DB_EXPORT void omp_destroy_##prefix##lock(type *l)			\
+{									\
+	GOMP_REAL(void (*f)(type *), "omp_destroy_" #prefix "lock");	\
+	db_custom_destroyed(l);						\
+	f(l);								\
+}									\
+DB_EXPORT void omp_set_##prefix##lock(type *l)				\
+{									\
+	GOMP_REAL(void (*f)(type *), "omp_set_" #prefix "lock");	\
+	db_custom_acquire(l, 0, DB_CALLER_PC, DB_CALLER_SP);		\
+	f(l);								\
+	db_custom_acquired(l, 0, DB_CALLER_PC, DB_CALLER_SP);		\
+}									\
+DB_EXPORT void omp_unset_##prefix##lock(type *l)			\
+{									\
+	GOMP_REAL(void (*f)(type *), "omp_unset_" #prefix "lock");	\
+	db_custom_released(l);						\
+	f(l);								\
+}									\
+DB_EXPORT int omp_test_##prefix##lock(type *l)				\
+{									\
+	GOMP_REAL(int (*f)(type *), "omp_test_" #prefix "lock");	\
+	int r = f(l);							\
+	if (r)								\
+		db_custom_acquired(l, DEADBOLT_LOCK_TRY, DB_CALLER_PC, DB_CALLER_SP); \
+	return r;							\
+}
+
+/* omp.h's types, by their sizes in libgomp's ABI (the program allocates
+ * them; only their addresses matter here) */
+typedef struct { unsigned char b[4]; } omp_lock_t;
+typedef struct { unsigned char b[16]; } omp_nest_lock_t;
+
+OMP_LOCK(omp_lock_t, )
+OMP_LOCK(omp_nest_lock_t, nest_)
