@@ -236,17 +236,22 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 		db_misuse(t, DB_MISUSE_USE_AFTER_DESTROY, l, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
 }
 
-/* A trylock can fail instead of waiting: no edge into it, held after. */
+/* A trylock can fail instead of waiting: no edge into it, held after.
+ * The thread is entered before the real call: entering may start deadbolt
+ * (the process's first call), whose set-up calls libc functions that
+ * allocate, and a program with a malloc of its own (jemalloc) try-locks
+ * that malloc's init lock on its first allocation. */
 #define TRY(kind_, mode_, call, ret_)					\
+	struct db_thread *t = db_thread_enter();			\
 	int r = call;							\
-	struct db_thread *t;						\
-	if (r == 0 && (t = db_thread_enter())) {			\
+	if (r == 0 && t) {						\
 		int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
 					 DB_CALLER_SP, DB_PREP_TRY);	\
 		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
 			       DB_CALLER_SP, true);			\
-		db_thread_leave(t);					\
 	}								\
+	if (t)								\
+		db_thread_leave(t);					\
 	return ret_(r)
 
 #define RELEASE(call)							\
