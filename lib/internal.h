@@ -60,6 +60,8 @@ struct db_options {
 extern struct db_options db_opt;
 enum { DB_ON_DEADLOCK_REPORT, DB_ON_DEADLOCK_EXIT, DB_ON_DEADLOCK_ABORT };
 void db_options_init(void);
+/* The executable is one the skip option names: deadbolt stays off. */
+bool db_options_skip_exe(void);
 /* Parse "k=v:k=v" into o (defaults first); bad keys and values are reported
  * through warn (one line each) and skipped.  Exposed for tests/unit. */
 void db_options_parse(struct db_options *o, const char *s,

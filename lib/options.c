@@ -3,8 +3,11 @@
  * on stderr naming them and keep their defaults; nothing here can fail the
  * program.  secure_getenv: a set-uid program runs with the defaults.
  */
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -216,4 +219,33 @@ static void warn_line(const char *msg)
 void db_options_init(void)
 {
 	db_options_parse(&db_opt, secure_getenv("DEADBOLT_OPTIONS"), warn_line);
+}
+
+/* Does the skip option name this process's executable?  Each glob is tried
+ * on the executable's path and on its file name.  The command `deadbolt
+ * run` starts (its child: it passed its pid) is never skipped. */
+bool db_options_skip_exe(void)
+{
+	char path[PATH_MAX], glob[sizeof(db_opt.skip)];
+	const char *s = db_opt.skip;
+
+	if (!*s || (db_opt.run_pid && getppid() == db_opt.run_pid))
+		return false;
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	while (*s) {
+		size_t k = strcspn(s, ",");
+		if (k > 0 && k < sizeof(glob)) {
+			memcpy(glob, s, k);
+			glob[k] = '\0';
+			if (fnmatch(glob, path, 0) == 0 || fnmatch(glob, base, 0) == 0)
+				return true;
+		}
+		s += k + (s[k] == ',');
+	}
+	return false;
 }

@@ -279,6 +279,11 @@ void db_init(void)
 		return;
 	}
 	db_options_init();
+	if (db_options_skip_exe()) {
+		atomic_store(&db_ready, READY_DISABLED);
+		db_level--;
+		return;
+	}
 	init_unwinder();
 	db_alloc_init();
 	db_lockgraph_init();

@@ -426,6 +426,29 @@ static char *preload_value(const char *lib)
 	return s;
 }
 
+/* What `deadbolt run` does not trace unless --skip says otherwise: the
+ * compilers, assemblers, linkers and shells a build or a test suite runs.
+ * Their leaks (compilers free little before they exit, by design) are not
+ * what a run of `make check` is for. */
+static const char *const default_skip[] = {
+	"cc", "c++", "gcc*", "g++*", "*-gcc*", "*-g++*", "cpp*", "*-cpp*", "cc1*",
+	"collect2", "lto1", "lto-wrapper", "as", "*-as", "ld", "ld.*", "*-ld",
+	"*-ld.*", "clang*", "ar", "*-ar", "ranlib", "*-ranlib", "sh", "dash", "bash",
+};
+
+/* The default skip list, comma-separated */
+static char *skip_default(void)
+{
+	char *list = xstrdup("");
+
+	for (size_t i = 0; list && i < ARRAY_SIZE(default_skip); i++) {
+		char *l = xasprintf("%s%s%s", list, list[0] ? "," : "", default_skip[i]);
+		free(list);
+		list = l;
+	}
+	return list;
+}
+
 /* The child's environment: ours with LD_PRELOAD and DEADBOLT_OPTIONS set. */
 static char **child_env(struct run *r)
 {
@@ -443,10 +466,17 @@ static char **child_env(struct run *r)
 		    strncmp(environ[i], "DEADBOLT_OPTIONS=", 17))
 			env[k++] = environ[i];
 	char *pre = preload_value(r->lib);
-	/* later keys win: the user's options, then ours, then the flags */
-	char *opts = xasprintf("DEADBOLT_OPTIONS=%s%slog_dir=%s:summary=0%s",
-			       user && user[0] ? user : "", user && user[0] ? ":" : "",
-			       r->dir, r->rtopts ? r->rtopts : "");
+	/* the default skip list, unless the user's options or --skip have one */
+	bool own_skip = (user && (!strncmp(user, "skip=", 5) || strstr(user, ":skip="))) ||
+			(r->rtopts && strstr(r->rtopts, ":skip="));
+	char *skip = own_skip ? xstrdup("") : skip_default();
+	/* later keys win: the user's options, then ours, then the flags; the
+	 * command itself (our child) is traced whatever the skip list */
+	char *opts = skip ? xasprintf("DEADBOLT_OPTIONS=%s%slog_dir=%s:summary=0:run_pid=%ld%s%s%s",
+				      user && user[0] ? user : "", user && user[0] ? ":" : "",
+				      r->dir, (long)getpid(), skip[0] ? ":skip=" : "", skip,
+				      r->rtopts ? r->rtopts : "") : NULL;
+	free(skip);
 	env[k] = pre ? xasprintf("LD_PRELOAD=%s", pre) : NULL;
 	free(pre);
 	env[k + 1] = opts;
