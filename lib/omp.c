@@ -251,19 +251,7 @@ DB_EXPORT void omp_destroy_##prefix##lock(type *l)			\
 	db_custom_destroyed(l);						\
 	f(l);								\
 }									\
-DB_EXPORT void omp_set_##prefix##lock(type *l)				\
-{									\
-	GOMP_REAL(void (*f)(type *), "omp_set_" #prefix "lock");	\
-	db_custom_acquire(l, 0, DB_CALLER_PC, DB_CALLER_SP);		\
-	f(l);								\
-	db_custom_acquired(l, 0, DB_CALLER_PC, DB_CALLER_SP);		\
-}									\
-DB_EXPORT void omp_unset_##prefix##lock(type *l)			\
-{									\
-	GOMP_REAL(void (*f)(type *), "omp_unset_" #prefix "lock");	\
-	db_custom_released(l);						\
-	f(l);								\
-}									\
+SECTION(omp_set_##prefix##lock, omp_unset_##prefix##lock, l, (type *l), (l)) \
 DB_EXPORT int omp_test_##prefix##lock(type *l)				\
 {									\
 	GOMP_REAL(int (*f)(type *), "omp_test_" #prefix "lock");	\
