@@ -31,39 +31,19 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "deadbolt.h"
 #include "internal.h"
 
-/* A libgomp that a library loaded with dlopen(RTLD_LOCAL) brought in is
- * not in the global scope, where RTLD_NEXT looks, yet that library's calls
- * come here first: the loaded objects named libgomp* are tried then
- * (bundled copies carry a suffix: libgomp-1a2b3c.so.1). */
-struct find {
-	const char *name;
-	void *fn;
-};
-
-static int find_in(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct find *f = arg;
-	const char *base = strrchr(info->dlpi_name, '/');
-
-	(void)size;
-	base = base ? base + 1 : info->dlpi_name;
-	if (strncmp(base, "libgomp", 7) != 0)
-		return 0;
-	void *h = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
-	if (!h)
-		return 0;
-	f->fn = dlsym(h, f->name);
-	dlclose(h);
-	return f->fn != NULL;
-}
-
-/* The function `name` of libgomp, found on first use. */
-static void *gomp_sym(void *_Atomic *slot, const char *name)
+/* The function `name` of libgomp, found on first use (pc: the program's
+ * call).  A libgomp that a library loaded with dlopen(RTLD_LOCAL) brought
+ * in is not in the global scope, where RTLD_NEXT looks, yet that library's
+ * calls come here first: then the symbol is looked up from the calling
+ * object, whose own search list (itself and its dependencies) has that
+ * libgomp; glibc's link_map of an object is a handle dlsym takes.  No
+ * dlopen or dlclose here: both are deadbolt's shims, which wait for the
+ * race sampler, and this may run on any thread of a team. */
+static void *gomp_sym(void *_Atomic *slot, const char *name, uintptr_t pc)
 {
 	void *p = atomic_load_explicit(slot, memory_order_acquire);
 
@@ -71,9 +51,10 @@ static void *gomp_sym(void *_Atomic *slot, const char *name)
 		return p;
 	p = dlsym(RTLD_NEXT, name);
 	if (!p) {
-		struct find f = { name, NULL };
-		dl_iterate_phdr(find_in, &f);
-		p = f.fn;
+		Dl_info info;
+		struct link_map *lm = NULL;
+		if (dladdr1((void *)pc, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm)
+			p = dlsym(lm, name);
 	}
 	if (!p) {
 		db_warn("%s: called, but no loaded libgomp has it", name);
@@ -85,7 +66,7 @@ static void *gomp_sym(void *_Atomic *slot, const char *name)
 
 #define GOMP_REAL(type, name)						\
 	static void *_Atomic real_;					\
-	type = gomp_sym(&real_, name)
+	type = gomp_sym(&real_, name, DB_CALLER_PC)
 
 /* Keys of the clocks (and lock identities) of one-per-process objects. */
 static char barrier_key, critical_key, atomic_key, ordered_key;
