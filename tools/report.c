@@ -409,9 +409,12 @@ int report_build_and_write(struct report *r, const struct report_opts *o)
 		qsort(r->reachable[i]->pids, r->reachable[i]->npids, sizeof(uint64_t), cmp_u64);
 	r->log_dir = o->log_dir;
 	r->logs_kept = o->logs_kept;
-	/* before the notes are gathered: opening a module can make one */
-	for (size_t i = 0; i < r->nlogs; i++)
-		race_watch_symbols(r->logs[i]);
+	/* before the notes are gathered: opening a module can make one; only
+	 * the JSON report lists the watched locations (naming each costs a
+	 * symbol lookup: seconds for a large program's hundreds of sites) */
+	if (o->json || o->format == FMT_JSON)
+		for (size_t i = 0; i < r->nlogs; i++)
+			race_watch_symbols(r->logs[i]);
 	err = gather_notes(r);
 	if (err)
 		return err;
