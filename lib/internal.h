@@ -228,6 +228,12 @@ struct db_frames {
 	uintptr_t pc[DB_MAX_FRAMES];
 	uintptr_t sp[DB_MAX_FRAMES];
 };
+struct db_thread;
+/* stack.c: db_stack_capture of the stack whose innermost frame is the
+ * program's call at (cpc, csp) (a shim's DB_CALLER_PC/SP): from the
+ * thread's cache of stacks when the live stack shows the same callers. */
+void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, uintptr_t cpc,
+			 uintptr_t csp);
 
 /* ---- thread.c ----------------------------------------------------------- */
 #define DB_MAX_HELD	64	/* locks one thread holds at once; deeper ones

@@ -726,7 +726,7 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 
 	if (!e) {
 		if (!*captured) {
-			db_stack_capture(fr, (int)db_opt.stack_depth);
+			db_stack_capture_at(t, fr, (int)db_opt.stack_depth, to->pc, to->sp);
 			*captured = true;
 		}
 		e = edge_new(a, b);
@@ -763,6 +763,26 @@ static void add_edge(struct db_thread *t, struct gnode *a, struct gnode *b,
 		check_cycle(e);
 }
 
+/* Would validating held[0..n-1] -> held[n] add an edge (and so need the
+ * stack)?  Under graph_lock. */
+static bool edge_missing(struct db_thread *t, int n)
+{
+	const struct db_held *b = &t->held[n];
+	struct db_class *cb = db_opt.lock_classes ? class_of(b->lk, b->addr) : NULL;
+
+	for (int i = 0; i < n; i++) {
+		struct db_held *h = &t->held[i];
+		if (!h->lk || h->uid == 0 ||
+		    atomic_load_explicit(&h->lk->uid, memory_order_relaxed) != h->uid)
+			continue;
+		struct db_class *ca = cb ? class_of(h->lk, h->addr) : NULL;
+		if (!edge_find(&h->lk->g, &b->lk->g) ||
+		    (ca && ca != cb && !edge_find(&ca->g, &cb->g)))
+			return true;
+	}
+	return false;
+}
+
 void db_lock_validate(struct db_thread *t, int n)
 {
 	const struct db_held *b = &t->held[n];
@@ -772,6 +792,19 @@ void db_lock_validate(struct db_thread *t, int n)
 	int ngates = 0, ncgates = 0;
 	struct db_class *cb = NULL;
 
+	/* A new edge needs the stack, an unwind of a few microseconds (more
+	 * where libunwind's per-thread cache of 128 frames thrashes): taken
+	 * before graph_lock, not with every other thread's validation waiting
+	 * on it.  The edges may change in between: at worst the stack is not
+	 * used, or add_edge takes it under the lock after all. */
+	db_spin_lock(&graph_lock);
+	bool need = atomic_load_explicit(&b->lk->uid, memory_order_relaxed) == b->uid &&
+		    edge_missing(t, n);
+	db_spin_unlock(&graph_lock);
+	if (need) {
+		db_stack_capture_at(t, &fr, (int)db_opt.stack_depth, b->pc, b->sp);
+		captured = true;
+	}
 	db_spin_lock(&graph_lock);
 	if (atomic_load_explicit(&b->lk->uid, memory_order_relaxed) != b->uid)
 		goto out;

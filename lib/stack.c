@@ -314,13 +314,14 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 
 #define SC_BITS		8
 #define SC_ENTRIES	(1u << SC_BITS)	/* per thread, direct-mapped */
-#define SC_FRAMES	16	/* deeper allocation stacks are not cached */
+#define SC_FRAMES	24	/* deeper stacks are not cached */
 #define SC_MAX_LIVE	(64u << 10)	/* live stack read to place return addresses */
 
 struct sc_entry {
 	uintptr_t pc, sp;	/* the key; id 0: an empty entry */
 	uint64_t id;
 	uint32_t n;		/* frames; frame 0 is pc itself */
+	uint32_t trunc;		/* the stack goes on beyond n frames (or may) */
 	uint32_t off[SC_FRAMES];	/* frame i's return address: at sp + off[i] */
 	uintptr_t ret[SC_FRAMES];
 };
@@ -408,41 +409,63 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 		e->pc = cpc;
 		e->sp = csp;
 		e->n = (uint32_t)n;
+		e->trunc = n == depth;	/* may be: only a request as deep uses it */
 		e->id = id;
 	}
 	return id;
+}
+
+/* The cache can serve a stack at (cpc, csp) on t's own stack; NULL: no. */
+static inline struct db_stack_cache *sc_usable(struct db_thread *t, uintptr_t csp, int depth)
+{
+	if (depth > SC_FRAMES || db_in_dl || csp < t->stack_lo || csp >= t->stack_hi ||
+	    (csp & 7))
+		return NULL;
+	struct db_stack_cache *sc = t->scache;
+	if (DB_UNLIKELY(!sc)) {
+		int e = errno;
+		sc = t->scache = db_mem_alloc(sizeof(*sc));
+		errno = e;
+	}
+	return sc;
+}
+
+static inline struct sc_entry *sc_slot(struct db_stack_cache *sc, uintptr_t cpc, uintptr_t csp)
+{
+	uint64_t h = (cpc ^ (csp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+
+	return &sc->e[h >> (64 - SC_BITS)];
+}
+
+/* Is e the stack at (cpc, csp), as the live stack shows it now, and as
+ * deep as a request for depth frames wants? */
+static inline bool sc_hit(const struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int depth)
+{
+	if (!e->id || e->pc != cpc || e->sp != csp || e->n > (uint32_t)depth ||
+	    (e->trunc && e->n != (uint32_t)depth))
+		return false;
+	/* every frame compared, without a branch per frame: a stack that is
+	 * cached is most often the one found */
+	uintptr_t diff = 0;
+	uint32_t n = e->n;
+#pragma GCC unroll 4
+	for (uint32_t i = 1; i < n; i++)
+		diff |= *(const uintptr_t *)(csp + e->off[i]) ^ e->ret[i];
+	return !diff;
 }
 
 uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t cpc, uintptr_t csp, int depth)
 {
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
-	if (depth > SC_FRAMES || db_in_dl || csp < t->stack_lo || csp >= t->stack_hi ||
-	    (csp & 7))
+	struct db_stack_cache *sc = sc_usable(t, csp, depth);
+	if (!sc)
 		return alloc_id_unwind(t, NULL, NULL, cpc, csp, depth);
-	struct db_stack_cache *sc = t->scache;
-	if (DB_UNLIKELY(!sc)) {
-		int e = errno;
-		sc = t->scache = db_mem_alloc(sizeof(*sc));
-		errno = e;
-		if (!sc)
-			return alloc_id_unwind(t, NULL, NULL, cpc, csp, depth);
-	}
-	uint64_t h = (cpc ^ (csp * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-	struct sc_entry *e = &sc->e[h >> (64 - SC_BITS)];
+	struct sc_entry *e = sc_slot(sc, cpc, csp);
 	sc->lookups++;
-	if (e->id && e->pc == cpc && e->sp == csp && e->n <= (uint32_t)depth) {
-		/* every frame compared, without a branch per frame: a stack
-		 * that is cached is most often the one found */
-		uintptr_t diff = 0;
-		uint32_t n = e->n;
-#pragma GCC unroll 4
-		for (uint32_t i = 1; i < n; i++)
-			diff |= *(const uintptr_t *)(csp + e->off[i]) ^ e->ret[i];
-		if (!diff) {
-			sc->hits++;
-			return e->id;
-		}
+	if (sc_hit(e, cpc, csp, depth)) {
+		sc->hits++;
+		return e->id;
 	}
 	if (sc->lookups >= SC_PERIOD) {
 		if (sc->hits < SC_PERIOD / 2)
@@ -450,6 +473,54 @@ uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t cpc, uintptr_t csp, in
 		sc->lookups = sc->hits = 0;
 	}
 	return alloc_id_unwind(t, sc, e, cpc, csp, depth);
+}
+
+/* A full unwind f (db_stack_capture) of the stack at (cpc, csp) into e:
+ * libunwind gave each frame's sp, and frame i's return address lies just
+ * below it; cached only when every one is there. */
+static void sc_fill_frames(struct db_thread *t, struct sc_entry *e, const struct db_frames *f,
+			   uintptr_t cpc, uintptr_t csp)
+{
+	e->id = 0;
+	if (f->n < 1 || f->n > SC_FRAMES || f->pc[0] != cpc || f->sp[0] != csp)
+		return;
+	for (int i = 1; i < f->n; i++) {
+		uintptr_t slot = f->sp[i] - sizeof(uintptr_t);
+		if (slot < csp || slot >= t->stack_hi || slot - csp > SC_MAX_LIVE ||
+		    *(const uintptr_t *)slot != f->pc[i])
+			return;
+		e->off[i] = (uint32_t)(slot - csp);
+		e->ret[i] = f->pc[i];
+	}
+	e->pc = cpc;
+	e->sp = csp;
+	e->n = (uint32_t)f->n;
+	e->trunc = (uint32_t)f->truncated;
+	e->id = db_stack_put_quiet(f->pc, f->n, f->truncated ? DB_STACKF_TRUNCATED : 0);
+}
+
+void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, uintptr_t cpc,
+			 uintptr_t csp)
+{
+	if (depth > DB_MAX_FRAMES)
+		depth = DB_MAX_FRAMES;
+	struct db_stack_cache *sc = sc_usable(t, csp, depth);
+	struct sc_entry *e = sc ? sc_slot(sc, cpc, csp) : NULL;
+
+	if (e && sc_hit(e, cpc, csp, depth)) {
+		f->n = (int)e->n;
+		f->truncated = (int)e->trunc;
+		f->pc[0] = cpc;
+		f->sp[0] = csp;
+		for (int i = 1; i < f->n; i++) {
+			f->pc[i] = e->ret[i];
+			f->sp[i] = csp + e->off[i] + sizeof(uintptr_t);
+		}
+		return;
+	}
+	db_stack_capture(f, depth);
+	if (e)
+		sc_fill_frames(t, e, f, cpc, csp);
 }
 
 void db_stack_thread_gone(struct db_thread *t)
