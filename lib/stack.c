@@ -290,7 +290,10 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 	return k;
 }
 
-/* ---- allocation stacks seen before ----------------------------------------
+/* ---- stacks seen before -----------------------------------------------------
+ * For allocations, and for the new lock-order edges of locks made per object
+ * (db_stack_capture_at: there libunwind's unw_step gives each frame's sp,
+ * and the return address lies just below it).
  * A program allocates from a few places, mostly in loops: the same return
  * address into the same function, at the same stack pointer, below the
  * same callers.  Each thread keeps the stacks it unwound, keyed by the
