@@ -291,9 +291,10 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 }
 
 /* ---- stacks seen before -----------------------------------------------------
- * For allocations, and for the new lock-order edges of locks made per object
- * (db_stack_capture_at: there libunwind's unw_step gives each frame's sp,
- * and the return address lies just below it).
+ * For allocations, and for new lock-order edges (db_stack_capture_at: a
+ * miss there is unwound like an allocation's, each frame's sp taken from
+ * where its return address lies, and with unw_step only when that is not
+ * certain).
  * A program allocates from a few places, mostly in loops: the same return
  * address into the same function, at the same stack pointer, below the
  * same callers.  Each thread keeps the stacks it unwound, keyed by the
@@ -521,6 +522,35 @@ void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, ui
 		}
 		return;
 	}
+	/* unw_backtrace's per-thread cache of frame shapes is larger than
+	 * the one unw_step uses (128 frames, two sigprocmask calls a miss):
+	 * the pcs from it, the sps from where their return addresses lie */
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];
+	struct sc_entry tmp;
+	struct sc_entry *at = e ? e : &tmp;
+	bool trunc;
+	int n = db_stack_capture_fast(pc, depth, &trunc);
+	if (n > 0 && n <= SC_FRAMES && pc[0] == cpc && csp >= t->stack_lo && csp < t->stack_hi &&
+	    !(csp & 7) && locate(at, pc, n, csp, t->stack_hi)) {
+		f->n = n;
+		f->truncated = trunc;
+		f->pc[0] = cpc;
+		f->sp[0] = csp;
+		for (int i = 1; i < n; i++) {
+			f->pc[i] = pc[i];
+			f->sp[i] = csp + at->off[i] + sizeof(uintptr_t);
+		}
+		if (e) {
+			e->pc = cpc;
+			e->sp = csp;
+			e->n = (uint32_t)n;
+			e->trunc = trunc;
+			e->id = db_stack_put_quiet(pc, n, trunc ? DB_STACKF_TRUNCATED : 0);
+		}
+		return;
+	}
+	if (e)
+		e->id = 0;
 	db_stack_capture(f, depth);
 	if (e)
 		sc_fill_frames(t, e, f, cpc, csp);
