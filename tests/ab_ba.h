@@ -1,6 +1,7 @@
 /* ab_ba.h - the lock-order inversion most tests need: two mutexes a and
  * b, take_ab() and take_ba() to take them in either order (not inlined,
- * so reports name them), and run() to run one in a thread and join it.
+ * so reports name them), and run() (run_thread.h) to run one in a thread
+ * and join it.
  * A test that takes them another way defines AB_LOCK(m) first. */
 #include <pthread.h>
 
@@ -29,10 +30,4 @@ __attribute__((noinline)) void *take_ba(void *arg)
 	return arg;
 }
 
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
+#include "run_thread.h"

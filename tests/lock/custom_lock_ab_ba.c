@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include <deadbolt.h>
+#include "../run_thread.h"
 
 struct spin {
 	atomic_bool held;
@@ -67,14 +68,6 @@ __attribute__((noinline)) static void *try_a_under_b(void *arg)
 		spin_unlock(&a);
 	spin_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

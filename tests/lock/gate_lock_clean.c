@@ -5,6 +5,7 @@
  * EXPECT: clean
  */
 #include <pthread.h>
+#include "../run_thread.h"
 
 static pthread_mutex_t g = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
@@ -30,14 +31,6 @@ static void *take_gba(void *arg)
 	pthread_mutex_unlock(&b);
 	pthread_mutex_unlock(&g);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

@@ -7,6 +7,7 @@
  * EXPECT-FUNC: lock-order-inversion read_gate_ab read_gate_ba
  */
 #include <pthread.h>
+#include "../run_thread.h"
 
 static pthread_rwlock_t g = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
@@ -32,14 +33,6 @@ __attribute__((noinline)) void *read_gate_ba(void *arg)
 	pthread_mutex_unlock(&b);
 	pthread_rwlock_unlock(&g);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "../run_thread.h"
 
 struct obj {
 	pthread_mutex_t m;
@@ -27,14 +28,6 @@ static void *take_first_second(void *arg)
 	pthread_mutex_unlock(&second->m);
 	pthread_mutex_unlock(&first->m);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

@@ -8,6 +8,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include "../run_thread.h"
 
 #define LOCKS 100000
 
@@ -38,14 +39,6 @@ __attribute__((noinline)) void *invert_one_pair(void *arg)
 #else
 #define SECOND_THREAD lock_pairs
 #endif
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
 
 int main(void)
 {

@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include "../run_thread.h"
 
 static pthread_mutex_t r, x;
 
@@ -49,14 +50,6 @@ __attribute__((noinline)) void *take_r_x_r(void *arg)
 #define FIRST take_r_r_x
 #define SECOND take_r_r_x
 #endif
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
-}
 
 int main(void)
 {

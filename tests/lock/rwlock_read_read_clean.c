@@ -6,6 +6,7 @@
  * EXPECT: clean
  */
 #include <pthread.h>
+#include "../run_thread.h"
 
 static pthread_rwlock_t a, b;
 
@@ -25,14 +26,6 @@ static void *read_ba(void *arg)
 	pthread_rwlock_unlock(&a);
 	pthread_rwlock_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

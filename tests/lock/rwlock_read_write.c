@@ -8,6 +8,7 @@
  * EXPECT-JSON: all(e['from_mode'] == 'read' and e['to_mode'] == 'write' for e in F('lock-order-inversion')[0]['edges'])
  */
 #include <pthread.h>
+#include "../run_thread.h"
 
 static pthread_rwlock_t a, b;
 
@@ -27,14 +28,6 @@ __attribute__((noinline)) void *read_b_write_a(void *arg)
 	pthread_rwlock_unlock(&a);
 	pthread_rwlock_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

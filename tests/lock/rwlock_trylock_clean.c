@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include "../run_thread.h"
 
 static pthread_rwlock_t a = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_rwlock_t b = PTHREAD_RWLOCK_INITIALIZER;
@@ -31,14 +32,6 @@ static void *write_b_trylock_a(void *arg)
 	pthread_rwlock_unlock(&a);
 	pthread_rwlock_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
  * EXPECT-JSON: all(l['type'] == 'spinlock' for l in F('lock-order-inversion')[0]['locks'])
  */
 #include <pthread.h>
+#include "../run_thread.h"
 
 static pthread_spinlock_t a, b;
 
@@ -25,14 +26,6 @@ __attribute__((noinline)) void *spin_ba(void *arg)
 	pthread_spin_unlock(&a);
 	pthread_spin_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)

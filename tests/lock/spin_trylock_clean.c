@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include "../run_thread.h"
 
 static pthread_spinlock_t a, b;
 
@@ -26,14 +27,6 @@ static void *spin_b_trylock_a(void *arg)
 	pthread_spin_unlock(&a);
 	pthread_spin_unlock(&b);
 	return arg;
-}
-
-static void run(void *(*fn)(void *))
-{
-	pthread_t t;
-
-	pthread_create(&t, NULL, fn, NULL);
-	pthread_join(t, NULL);
 }
 
 int main(void)
