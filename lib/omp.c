@@ -154,42 +154,61 @@ PARALLEL_LOOP_RUNTIME(GOMP_parallel_loop_maybe_nonmonotonic_runtime)
 
 /* ---- barriers -------------------------------------------------------------- */
 
-#define BARRIER(type, name, call)					\
-DB_EXPORT type name(void)						\
-{									\
-	GOMP_REAL(type (*f)(void), #name);				\
-	db_hb_release(&barrier_key);					\
-	call;								\
-	db_hb_acquired(&barrier_key, 0);				\
-	RETURN_##type;							\
+/* every member's past before the barrier, every member's future after */
+static void barrier_arrive(void)
+{
+	db_hb_release(&barrier_key);
 }
-#define RETURN_void	return
-#define RETURN_bool	return r_
 
-BARRIER(void, GOMP_barrier, f())
-BARRIER(bool, GOMP_barrier_cancel, bool r_ = f())
-BARRIER(void, GOMP_loop_end, f())
-BARRIER(bool, GOMP_loop_end_cancel, bool r_ = f())
-BARRIER(void, GOMP_sections_end, f())
-BARRIER(bool, GOMP_sections_end_cancel, bool r_ = f())
+static void barrier_leave(void)
+{
+	db_hb_acquired(&barrier_key, 0);
+}
+
+#define BARRIER(name)							\
+DB_EXPORT void name(void)						\
+{									\
+	GOMP_REAL(void (*f)(void), #name);				\
+	barrier_arrive();						\
+	f();								\
+	barrier_leave();						\
+}
+
+/* the cancellable ones answer whether the region was cancelled */
+#define BARRIER_CANCEL(name)						\
+DB_EXPORT bool name(void)						\
+{									\
+	GOMP_REAL(bool (*f)(void), #name);				\
+	barrier_arrive();						\
+	bool cancelled = f();						\
+	barrier_leave();						\
+	return cancelled;						\
+}
+
+BARRIER(GOMP_barrier)
+BARRIER_CANCEL(GOMP_barrier_cancel)
+BARRIER(GOMP_loop_end)
+BARRIER_CANCEL(GOMP_loop_end_cancel)
+BARRIER(GOMP_sections_end)
+BARRIER_CANCEL(GOMP_sections_end_cancel)
 
 /* single copyprivate: the member that ran the block hands its data to the
  * others through a barrier in each call */
 DB_EXPORT void *GOMP_single_copy_start(void)
 {
 	GOMP_REAL(void *(*f)(void), "GOMP_single_copy_start");
-	db_hb_release(&barrier_key);
+	barrier_arrive();
 	void *p = f();
-	db_hb_acquired(&barrier_key, 0);
+	barrier_leave();
 	return p;
 }
 
 DB_EXPORT void GOMP_single_copy_end(void *data)
 {
 	GOMP_REAL(void (*f)(void *), "GOMP_single_copy_end");
-	db_hb_release(&barrier_key);
+	barrier_arrive();
 	f(data);
-	db_hb_acquired(&barrier_key, 0);
+	barrier_leave();
 }
 
 /* ---- critical sections, atomic blocks, ordered blocks ---------------------- */

@@ -390,6 +390,18 @@ static bool locate(struct sc_entry *e, const uintptr_t *pc, int n, uintptr_t sp,
 	return true;
 }
 
+/* e holds the stack at (cpc, csp) of n frames, depot id id; its return
+ * addresses' places (off, ret) are filled already. */
+static void sc_keep(struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int n, bool trunc,
+		    uint64_t id)
+{
+	e->pc = cpc;
+	e->sp = csp;
+	e->n = (uint32_t)n;
+	e->trunc = trunc;
+	e->id = id;
+}
+
 /* A stack not in t's cache: unwind it, and keep it in entry e (NULL: no
  * cache) unless the cache is being skipped.  Out of line: its buffer is
  * sized by depth. */
@@ -410,11 +422,8 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 	}
 	e->id = 0;
 	if (id && n > 0 && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi)) {
-		e->pc = cpc;
-		e->sp = csp;
-		e->n = (uint32_t)n;
-		e->trunc = n == depth;	/* may be: only a request as deep uses it */
-		e->id = id;
+		/* n == depth may be truncated: only a request as deep uses it */
+		sc_keep(e, cpc, csp, n, n == depth, id);
 	}
 	return id;
 }
@@ -496,11 +505,24 @@ static void sc_fill_frames(struct db_thread *t, struct sc_entry *e, const struct
 		e->off[i] = (uint32_t)(slot - csp);
 		e->ret[i] = f->pc[i];
 	}
-	e->pc = cpc;
-	e->sp = csp;
-	e->n = (uint32_t)f->n;
-	e->trunc = (uint32_t)f->truncated;
-	e->id = db_stack_put_quiet(f->pc, f->n, f->truncated ? DB_STACKF_TRUNCATED : 0);
+	sc_keep(e, cpc, csp, f->n, f->truncated,
+		db_stack_put_quiet(f->pc, f->n, f->truncated ? DB_STACKF_TRUNCATED : 0));
+}
+
+/* f as entry e (or a located stack's places) holds it: n frames from the
+ * program's call at (cpc, csp), each frame's sp just above its return
+ * address. */
+static void sc_frames(struct db_frames *f, const struct sc_entry *e, uintptr_t cpc,
+		      uintptr_t csp, int n, bool trunc)
+{
+	f->n = n;
+	f->truncated = trunc;
+	f->pc[0] = cpc;
+	f->sp[0] = csp;
+	for (int i = 1; i < n; i++) {
+		f->pc[i] = e->ret[i];
+		f->sp[i] = csp + e->off[i] + sizeof(uintptr_t);
+	}
 }
 
 void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, uintptr_t cpc,
@@ -512,14 +534,7 @@ void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, ui
 	struct sc_entry *e = sc ? sc_slot(sc, cpc, csp) : NULL;
 
 	if (e && sc_hit(e, cpc, csp, depth)) {
-		f->n = (int)e->n;
-		f->truncated = (int)e->trunc;
-		f->pc[0] = cpc;
-		f->sp[0] = csp;
-		for (int i = 1; i < f->n; i++) {
-			f->pc[i] = e->ret[i];
-			f->sp[i] = csp + e->off[i] + sizeof(uintptr_t);
-		}
+		sc_frames(f, e, cpc, csp, (int)e->n, e->trunc);
 		return;
 	}
 	/* unw_backtrace's per-thread cache of frame shapes is larger than
@@ -532,21 +547,10 @@ void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, ui
 	int n = db_stack_capture_fast(pc, depth, &trunc);
 	if (n > 0 && n <= SC_FRAMES && pc[0] == cpc && csp >= t->stack_lo && csp < t->stack_hi &&
 	    !(csp & 7) && locate(at, pc, n, csp, t->stack_hi)) {
-		f->n = n;
-		f->truncated = trunc;
-		f->pc[0] = cpc;
-		f->sp[0] = csp;
-		for (int i = 1; i < n; i++) {
-			f->pc[i] = pc[i];
-			f->sp[i] = csp + at->off[i] + sizeof(uintptr_t);
-		}
-		if (e) {
-			e->pc = cpc;
-			e->sp = csp;
-			e->n = (uint32_t)n;
-			e->trunc = trunc;
-			e->id = db_stack_put_quiet(pc, n, trunc ? DB_STACKF_TRUNCATED : 0);
-		}
+		sc_frames(f, at, cpc, csp, n, trunc);
+		if (e)
+			sc_keep(e, cpc, csp, n, trunc,
+				db_stack_put_quiet(pc, n, trunc ? DB_STACKF_TRUNCATED : 0));
 		return;
 	}
 	if (e)
