@@ -1783,6 +1783,15 @@ static void free_lifetime_allocations(void)
 	db_race_join();
 	if (each_task(getpid(), NULL, NULL) != 1)
 		return;
+	/* glibc's freeres clears environ (clearenv).  An environment the
+	 * program made of its own blocks (the copy a setproctitle makes:
+	 * PostgreSQL, nginx, Redis) was its environment to the end: a root.
+	 * What glibc's setenv made, freeres frees. */
+	if (environ) {
+		db_alloc_ignore(environ);
+		for (char **e = environ; *e; e++)
+			db_alloc_ignore(*e);
+	}
 	*(void **)&cxx_freeres = dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv");
 	db_level = 0;
 	if (cxx_freeres)
