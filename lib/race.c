@@ -330,7 +330,8 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	uintptr_t lo = UINTPTR_MAX, hi = 0, dlo = 0, dhi = 0;
 
 	(void)size;
-	if (x->first && !*path)
+	bool exe = x->first;	/* the program itself, wherever it is installed */
+	if (exe && !*path)
 		path = db_log_exe_path();
 	x->first = false;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -366,7 +367,7 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 					      sizeof(modules[k].build_id));
 	/* never deadbolt itself, whatever its file is called */
 	uintptr_t self = (uintptr_t)&scan_one;
-	modules[k].sample = !system_module(path) && !(self >= lo && self < hi) &&
+	modules[k].sample = (exe || !system_module(path)) && !(self >= lo && self < hi) &&
 			    strlen(path) < sizeof(modules[k].path);
 	if (modules[k].sample)
 		strcpy(modules[k].path, path);
