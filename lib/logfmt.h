@@ -374,6 +374,10 @@ enum db_race_loc {
 
 #define DB_RACEF_WRITE	1u	/* the access wrote */
 #define DB_RACEF_ATOMIC	2u	/* a locked read-modify-write or xchg */
+/* its function also compare-exchanges or exchanges memory: a lock of the
+ * program's own, which deadbolt does not follow, may order the pair (an
+ * "unordered" race is then not reported) */
+#define DB_RACEF_SYNC_NEAR	4u
 
 #define DB_RACE_MAX_LOCKS	4	/* locks named per access (the innermost) */
 
@@ -415,7 +419,14 @@ struct db_rec_race_atomic {
 	uint32_t size;
 	uint32_t tid;
 	uint64_t pc;
+	uint32_t flags;			/* DB_RACE_ATOMIC_* (absent in older logs: 0) */
+	uint32_t pad;
 };
+
+/* a compare-exchange or exchange touched it: the word of a lock the
+ * program builds of atomics, most likely; an "unordered" race inside the
+ * same object is not reported (that lock, not followed, may order it) */
+#define DB_RACE_ATOMIC_SYNC	1u
 
 enum db_race_state {
 	DB_RACE_STATE_ON = 1,

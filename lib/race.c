@@ -9,7 +9,9 @@
  * window, in the background, or read from the site cache (race_cache),
  * where a module's sites are kept once found.  Each site keeps how to
  * compute its address from the registers, its size, and whether it reads,
- * writes, or is atomic (lock prefix, xchg).
+ * writes, or is atomic (lock prefix, xchg), and of those, whether it
+ * compare-exchanges or exchanges (how a lock the program builds of
+ * atomics takes and gives its word).
  *
  * Windows.  A thread of deadbolt's own (the watcher: created before any
  * program thread of the process, it never enters the shims) arms
@@ -18,8 +20,11 @@
  * not hit at the window's end.  Up to half the sites are promoted ones
  * (they caught a location another thread touched) with their neighbours
  * (the store of `x++` follows its load), a quarter (from race_sample 16)
- * a draw of the sites that caught an access in the last window, the rest
- * drawn at random.  A site is one-shot: the first thread to reach it
+ * a draw of the sites that caught an access in the last window, an eighth
+ * the compare-exchanges and exchanges in turn (the words of the program's
+ * own locks are learnt early: the tool withholds an unordered race inside
+ * an object holding one, and one made by code that has one: that lock,
+ * not followed, may order it), the rest drawn at random.  A site is one-shot: the first thread to reach it
  * traps, the site is restored, and the thread runs on; a quarter window
  * later the sites that caught an access are armed again, while the window
  * has caught fewer than race_sample accesses (and until a quarter catches
@@ -96,6 +101,7 @@
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
 #define MAX_ARMED	4096		/* race_sample's limit */
 #define MAX_PROMOTED	256
+#define MAX_SYNC_SITES	4096
 #define MAX_BENIGN	1024
 #define MAX_MODULES	256
 #define MAX_PAUSERS	16
@@ -112,6 +118,8 @@ enum { SITE_IDLE, SITE_ARMED, SITE_BUSY, SITE_DEAD };
 #define SF_WRITE	2u
 #define SF_ATOMIC	4u
 #define SF_RIP		8u	/* base is the next instruction's address */
+#define SF_SYNC		16u	/* compare-exchange or exchange: how locks of the
+				 * program's own take and give their word */
 
 struct site {
 	uintptr_t pc;
@@ -149,6 +157,7 @@ struct shadow {
 
 #define SH_ATOMIC	1u	/* a locked instruction touched it */
 #define SH_BENIGN	2u
+#define SH_SYNC		4u	/* a compare-exchange or exchange touched it */
 
 struct pauser {
 	_Atomic uint32_t tid;	/* tid + 1; 0: free; UINT32_MAX: being filled */
@@ -177,6 +186,9 @@ static atomic_uint nsites;
 static _Atomic uint32_t *site_hash;	/* index + 1; 0: empty */
 static uint32_t armed[MAX_ARMED];
 static unsigned narmed;
+/* the compare-exchange and exchange sites, armed in turn (under arm_lock) */
+static uint32_t sync_sites[MAX_SYNC_SITES];
+static unsigned nsync_sites, sync_next;
 static _Atomic uint32_t promoted[MAX_PROMOTED];
 static atomic_uint npromoted;
 static uint32_t promo_next;
@@ -474,6 +486,8 @@ static void add_site(const struct site *n)
 	atomic_store(&s->state, SITE_IDLE);
 	site_insert(i);
 	atomic_store_explicit(&nsites, i + 1, memory_order_release);
+	if ((n->flags & SF_SYNC) && nsync_sites < MAX_SYNC_SITES)
+		sync_sites[nsync_sites++] = i;
 }
 
 /* One instruction: a site if it accesses memory the sampler cares about. */
@@ -520,6 +534,10 @@ static void consider(const cs_insn *in, unsigned mod)
 			flags |= SF_WRITE;
 		if (x->prefix[0] == X86_PREFIX_LOCK || in->id == X86_INS_XCHG)
 			flags |= SF_ATOMIC | SF_WRITE;
+		if ((flags & SF_ATOMIC) &&
+		    (in->id == X86_INS_XCHG || in->id == X86_INS_CMPXCHG ||
+		     in->id == X86_INS_CMPXCHG8B || in->id == X86_INS_CMPXCHG16B))
+			flags |= SF_SYNC;
 		struct site s = {
 			.pc = in->address, .disp = op->mem.disp, .len = (uint8_t)in->size,
 			.orig = in->bytes[0], .size = op->size > 8 ? 8 : op->size,
@@ -633,7 +651,7 @@ static void capstone_unload(void)
  * renamed: the processes of a test suite may write the same one at once.
  * Any failure just means no cache. */
 
-#define CACHE_MAGIC	"dbsites1"
+#define CACHE_MAGIC	"dbsites2"
 
 struct cache_head {
 	char magic[8];
@@ -699,7 +717,7 @@ static bool cache_rec_ok(unsigned k, const struct cache_rec *r)
 	uintptr_t pc = modules[k].bias + r->off;
 
 	return pc >= modules[k].lo && r->len >= 1 && r->len <= 15 && pc + r->len <= modules[k].hi &&
-	       r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP)) &&
+	       r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP | SF_SYNC)) &&
 	       r->base >= -1 && r->base <= REG_RIP && r->index >= -1 && r->index <= REG_RIP &&
 	       (r->scale == 0 || r->scale == 1 || r->scale == 2 || r->scale == 4 || r->scale == 8) &&
 	       *(const uint8_t *)pc == r->orig;
@@ -999,6 +1017,10 @@ static void rotate(void)
 	}
 	for (unsigned k = 0; k < nhot && narmed < 3 * want / 4; k++)
 		arm(hot[k]);
+	/* an eighth to compare-exchanges and exchanges, in turn: the words of
+	 * the program's own locks are learnt early (see DB_RACE_ATOMIC_SYNC) */
+	for (unsigned k = 0; k < (want >= 8 ? want / 8 : 1) && k < nsync_sites && narmed < want; k++)
+		arm(sync_sites[sync_next++ % nsync_sites]);
 	for (unsigned tries = 0; n && narmed < want && tries < 4 * want; tries++)
 		arm((uint32_t)(rand64() % n));
 	atomic_fetch_add(&nwindows, 1);
@@ -1261,6 +1283,32 @@ static void locate(struct db_rec_race *r, uintptr_t a)
 			r->loc = DB_RACE_LOC_GLOBAL;
 }
 
+/* Does the function around pc compare-exchange or exchange memory?  Locks
+ * a program builds of atomics (Rust's std Mutex, Qt's QMutex, spinlocks
+ * of its own) take their word with one and give it back with one, most
+ * often inlined where the data they guard is used; deadbolt sees neither.
+ * Looked at once per race reported, over at most SYNC_SPAN bytes of code
+ * each side. */
+#define SYNC_SPAN	16384
+
+static bool sync_near(uintptr_t pc)
+{
+	uintptr_t lo, hi;
+
+	if (!db_stack_function_of(pc, &lo, &hi))
+		return false;
+	if (pc - lo > SYNC_SPAN)
+		lo = pc - SYNC_SPAN;
+	if (hi - pc > SYNC_SPAN)
+		hi = pc + SYNC_SPAN;
+	for (uintptr_t a = lo; a < hi; a++) {
+		const struct site *x = site_at(a);
+		if (x && (x->flags & SF_SYNC))
+			return true;
+	}
+	return false;
+}
+
 static void report(const struct acc *a0, const struct acc *a1, unsigned evidence)
 {
 	uint64_t lo = a0->pc < a1->pc ? a0->pc : a1->pc, hi = a0->pc ^ a1->pc ^ lo;
@@ -1277,6 +1325,9 @@ static void report(const struct acc *a0, const struct acc *a1, unsigned evidence
 	locate(&r, a);
 	fill_access(&r.a[0], a0);
 	fill_access(&r.a[1], a1);
+	for (int k = 0; evidence == DB_RACE_UNORDERED && k < 2; k++)
+		if (sync_near(r.a[k].pc))
+			r.a[k].flags |= DB_RACEF_SYNC_NEAR;
 	db_log_write(&r);
 	atomic_fetch_add(&nraces, 1);
 	if (db_opt.verbosity >= 2)
@@ -1284,11 +1335,12 @@ static void report(const struct acc *a0, const struct acc *a1, unsigned evidence
 			evidence == DB_RACE_WITNESSED ? "witnessed" : "unordered");
 }
 
-static void log_atomic(const struct acc *a)
+static void log_atomic(const struct acc *a, bool sync)
 {
 	struct db_rec_race_atomic r = {
 		.h = { DB_REC_RACE_ATOMIC, sizeof(r) },
 		.addr = a->addr, .size = a->size, .tid = a->tid, .pc = a->pc,
+		.flags = sync ? DB_RACE_ATOMIC_SYNC : 0,
 	};
 	db_log_write(&r);
 }
@@ -1400,8 +1452,11 @@ static void record(struct db_thread *t, struct site *s, struct acc *cur)
 	bool shared = sh->tids & ~bit;
 	sh->tids |= bit;
 	bool atomic_now = (cur->flags & DB_RACEF_ATOMIC) && !(sh->flags & SH_ATOMIC);
+	bool sync_now = (s->flags & SF_SYNC) && !(sh->flags & SH_SYNC);
 	if (cur->flags & DB_RACEF_ATOMIC)
 		sh->flags |= SH_ATOMIC;
+	if (s->flags & SF_SYNC)
+		sh->flags |= SH_SYNC;
 	if (!(sh->flags & (SH_ATOMIC | SH_BENIGN))) {
 		if (racy(t, &sh->w, cur))
 			found[nfound++] = sh->w;
@@ -1411,8 +1466,8 @@ static void record(struct db_thread *t, struct site *s, struct acc *cur)
 	}
 	bool need_stack = nfound > 0 || shared;
 	db_spin_unlock(&sh->lock);
-	if (atomic_now)
-		log_atomic(cur);
+	if (atomic_now || sync_now)
+		log_atomic(cur, sync_now);
 	if (!need_stack && atomic_load(&nraces) < 64)
 		need_stack = true;	/* the first accesses: stacks for what may come */
 	cur->stack = need_stack ? access_stack(cur->pc) : 0;

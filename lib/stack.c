@@ -259,6 +259,20 @@ bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6])
 	return false;
 }
 
+/* The bounds [lo, hi) of the function whose code holds ip, from its
+ * unwind information. */
+bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
+{
+	unw_proc_info_t pi;
+
+	if (unw_get_proc_info_by_ip(unw_local_addr_space, ip, &pi, NULL) != 0 ||
+	    pi.start_ip > ip || pi.end_ip <= ip)
+		return false;
+	*lo = pi.start_ip;
+	*hi = pi.end_ip;
+	return true;
+}
+
 /* ---- allocation stacks ----------------------------------------------------- */
 
 /* pc has room for depth + DB_STACK_OWN_FRAMES: unw_backtrace fills it, our

@@ -720,6 +720,31 @@ static bool race_dropped(const struct dlog *l, const struct race *rc)
 	       ((rc->a[0].flags & DB_RACEF_ATOMIC) && (rc->a[1].flags & DB_RACEF_ATOMIC));
 }
 
+/* Withheld: a pair that only the lack of happens-before makes a race,
+ * where a lock the program builds of atomics (Rust's Mutex, Qt's QMutex,
+ * a spinlock of its own), which deadbolt does not follow, may order it:
+ * the code of either access compare-exchanges or exchanges memory (the
+ * lock's fast paths, inlined), or the object (heap block, data symbol)
+ * holds a word that a compare-exchange or exchange touched (the lock in
+ * the object it guards).  A witnessed pair is reported all the same. */
+static bool race_withheld(struct dlog *l, const struct race *rc)
+{
+	const char *sym;
+	uint64_t off, size;
+
+	if (rc->evidence != DB_RACE_UNORDERED)
+		return false;
+	if ((rc->a[0].flags | rc->a[1].flags) & DB_RACEF_SYNC_NEAR)
+		return true;
+	if (rc->loc == DB_RACE_LOC_HEAP)
+		return rc->object_size && rc->object + rc->object_size > rc->object &&
+		       log_race_sync_in(l, rc->object, rc->object + rc->object_size);
+	if (sym_data(l, rc->mod, rc->addr, &sym, &off, &size) && size && off <= rc->addr &&
+	    rc->addr - off + size > rc->addr - off)
+		return log_race_sync_in(l, rc->addr - off, rc->addr - off + size);
+	return false;
+}
+
 /* The access site: function, file and line of pc - 1 (the innermost of
  * its inlined calls), else module+offset. */
 static char *site_key(const struct stack *s)
@@ -779,7 +804,7 @@ static void race_location(struct finding *f, const struct race *rc, char **text,
 	const char *sym = NULL;
 	uint64_t soff = 0;
 	const char *mod = rc->mod ? sym_base_name(rc->mod->path) : NULL;
-	if (sym_data(f->log, rc->mod, rc->addr, &sym, &soff)) {
+	if (sym_data(f->log, rc->mod, rc->addr, &sym, &soff, NULL)) {
 		f->u.race.symbol = sym;
 		f->u.race.has_offset = true;
 		f->u.race.offset = soff;
@@ -909,6 +934,10 @@ int finding_make(struct dlog *l, const struct event *ev, struct finding **out)
 	case DB_REC_RACE:
 		if (race_dropped(l, ev->u.race))
 			return 0;
+		if (race_withheld(l, ev->u.race)) {
+			l->race.withheld++;
+			return 0;
+		}
 		f = race_finding(l, ev);
 		break;
 	default:

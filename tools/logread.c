@@ -896,10 +896,12 @@ static void rec_race(struct dlog *l, const struct rec *r)
 
 static void rec_race_atomic(struct dlog *l, const struct rec *r)
 {
-	struct db_rec_race_atomic a;
+	struct db_rec_race_atomic a = { 0 };
 	struct race_info *ri = &l->race;
 
-	if (!fixed(l, r, &a, sizeof(a), "RACE_ATOMIC"))
+	/* older runtimes wrote it without flags */
+	if (!fixed(l, r, &a, r->size >= sizeof(a) ? sizeof(a) : offsetof(struct db_rec_race_atomic, flags),
+		   "RACE_ATOMIC"))
 		return;
 	if (ri->natomic == ri->atomic_cap) {
 		size_t cap = ri->atomic_cap ? 2 * ri->atomic_cap : 16;
@@ -913,7 +915,8 @@ static void rec_race_atomic(struct dlog *l, const struct rec *r)
 	}
 	/* a 0-byte atomic location still marks its address */
 	uint64_t size = a.size ? a.size : 1;
-	ri->atomic[ri->natomic++] = (struct race_atomic){ .addr = a.addr, .size = size };
+	ri->atomic[ri->natomic++] = (struct race_atomic){ .addr = a.addr, .size = size,
+							  .sync = a.flags & DB_RACE_ATOMIC_SYNC };
 	if (size > ri->atomic_max)
 		ri->atomic_max = size;
 }
@@ -945,6 +948,25 @@ bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size)
 	for (size_t i = lo; i < ri->natomic && ri->atomic[i].addr < end; i++)
 		if (ri->atomic[i].addr + ri->atomic[i].size > addr ||
 		    ri->atomic[i].addr + ri->atomic[i].size < ri->atomic[i].addr)
+			return true;
+	return false;
+}
+
+/* Does [lo, hi) hold a word that a compare-exchange or exchange touched? */
+bool log_race_sync_in(const struct dlog *l, uint64_t lo, uint64_t hi)
+{
+	const struct race_info *ri = &l->race;
+	size_t a = 0, b = ri->natomic;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (ri->atomic[mid].addr < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (size_t i = a; i < ri->natomic && ri->atomic[i].addr < hi; i++)
+		if (ri->atomic[i].sync)
 			return true;
 	return false;
 }

@@ -318,6 +318,7 @@ static void race_info(struct jw *w, const struct race_info *ri)
 			{ "watched_us", offsetof(struct race_info, watched_us) },
 			{ "traps", offsetof(struct race_info, traps) },
 			{ "dropped", offsetof(struct race_info, dropped) },
+			{ "withheld", offsetof(struct race_info, withheld) },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(totals); i++) {
 			jw_key(w, totals[i].key);

@@ -457,6 +457,13 @@ static void race_coverage(FILE *out, const struct report *r, bool to_stderr)
 			ri->windows == 1 ? "" : "s", (double)ri->window_us / 1000.0,
 			(unsigned long long)ri->traps, ri->traps == 1 ? "" : "es",
 			(unsigned long long)ri->globals, (unsigned long long)ri->heap);
+		if (ri->withheld)
+			fprintf(out, "==%llu== deadbolt: races: %llu unordered pair%s not reported: "
+				"a lock the program builds of atomics, which deadbolt does not "
+				"follow, may order %s (compare-exchange or exchange in the "
+				"code or the object)\n",
+				(unsigned long long)l->pid, (unsigned long long)ri->withheld,
+				ri->withheld == 1 ? "" : "s", ri->withheld == 1 ? "it" : "them");
 	}
 	if (more)
 		fprintf(out, "deadbolt: races: %zu more process%s (in the JSON report)\n",

@@ -368,7 +368,7 @@ static void race_watch_symbols(struct dlog *l)
 				w->line = w->code->frames[0].line;
 			}
 		} else if (w->loc != DB_RACE_LOC_HEAP) {
-			w->has_offset = sym_data(l, w->mod, w->addr, &w->symbol, &w->offset);
+			w->has_offset = sym_data(l, w->mod, w->addr, &w->symbol, &w->offset, NULL);
 		}
 	}
 }

@@ -50,6 +50,7 @@ struct sym_datum {
 	uint64_t addr;		/* file vaddr looked up */
 	char *name;		/* NULL: no data symbol holds it */
 	uint64_t offset;	/* addr - the symbol's value */
+	uint64_t size;		/* the symbol's size (0: unknown) */
 };
 
 struct sym_file {
@@ -440,7 +441,7 @@ const char *sym_base_name(const char *path)
 }
 
 bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name,
-	      uint64_t *offset)
+	      uint64_t *offset, uint64_t *size)
 {
 	struct sym_file *f;
 	struct sym_datum *d;
@@ -468,6 +469,7 @@ bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name
 		    type != STT_FILE && type != STT_TLS) {
 			d->name = demangle(n);
 			d->offset = off;
+			d->size = sym.st_size;
 		}
 		HASH_ADD(hh, f->data, addr, sizeof(d->addr), d);
 	}
@@ -475,6 +477,8 @@ bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name
 		return false;
 	*name = d->name;
 	*offset = d->offset;
+	if (size)
+		*size = d->size;
 	return true;
 }
 

@@ -259,6 +259,7 @@ struct race_watch {
 struct race_atomic {
 	uint64_t addr;
 	uint64_t size;
+	bool sync;		/* DB_RACE_ATOMIC_SYNC: a lock word of the program's own */
 };
 
 /* What the race detector of one process image said about itself. */
@@ -270,6 +271,7 @@ struct race_info {
 	bool has_summary;	/* RACE_SUMMARY, written at exit */
 	uint64_t candidates, globals, heap, watched, windows, window_us;
 	uint64_t watched_us, traps, dropped;
+	uint64_t withheld;	/* unordered pairs not reported: code with a lock of its own */
 	uint32_t slots, watch_records;
 	uint32_t modules, modules_cached;	/* sampled; of them, sites from the cache */
 	struct race_watch *watch;
@@ -338,6 +340,8 @@ struct thread *log_thread(struct dlog *l, uint32_t tid);
 /* Does [addr, addr + size) overlap a location that a locked
  * read-modify-write of this process image touched? */
 bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size);
+/* Does [lo, hi) hold a lock word of the program's own (DB_RACE_ATOMIC_SYNC)? */
+bool log_race_sync_in(const struct dlog *l, uint64_t lo, uint64_t hi);
 const char *race_loc_name(uint32_t loc);
 const char *race_state_name(uint32_t state);
 
@@ -351,9 +355,10 @@ char *sym_frame_key(const struct frame *f);
 bool sym_user_frame(const struct frame *f);
 /* The data symbol of module m that holds addr (an address of the
  * process): its demangled name (owned by the cache until sym_cleanup) and
- * addr's offset in it.  false: none (no symbol table, or between symbols). */
+ * addr's offset in it, and (size not NULL) its size, 0 if unknown.  false:
+ * none (no symbol table, or between symbols). */
 bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name,
-	      uint64_t *offset);
+	      uint64_t *offset, uint64_t *size);
 const char *sym_base_name(const char *path);
 void sym_cleanup(void);
 
