@@ -21,16 +21,24 @@
  *   critical, atomic,  locks (lock order and happens-before), as the
  *   ordered, omp locks annotations of deadbolt.h are; a nested omp lock is
  *                      re-entered as a recursive mutex is
+ *   task               its maker's present to the task (each thread
+ *                      releases into a clock of its own; the task's body
+ *                      runs in task_body), the task's end to whoever
+ *                      waits for tasks: taskwait, the end of a taskgroup,
+ *                      the next barrier, the region's end (one clock for
+ *                      all tasks), and, for a task with dependences, to
+ *                      its start
  * Threads that libgomp starts for a team are its pool: they run until the
  * process exits by design, and are no thread leak.
  *
- * Not followed: tasks (GOMP_task runs a task on any thread of the team;
- * a task's reads of data its creator wrote may be reported, see README),
- * and the pre-4.9 GCC entry points GOMP_parallel_start/_end.
+ * Not followed: taskloop (libgomp fills the first words of each task's
+ * data itself), detached tasks (it writes the event into the data), and
+ * the pre-4.9 GCC entry points GOMP_parallel_start/_end.
  */
 #include <dlfcn.h>
 #include <link.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "deadbolt.h"
 #include "internal.h"
@@ -69,7 +77,7 @@ static void *gomp_sym(void *_Atomic *slot, const char *name, uintptr_t pc)
 	type = gomp_sym(&real_, name, DB_CALLER_PC)
 
 /* Keys of the clocks (and lock identities) of one-per-process objects. */
-static char barrier_key, critical_key, atomic_key, ordered_key;
+static char barrier_key, critical_key, atomic_key, ordered_key, task_done_key;
 
 /* ---- parallel regions ------------------------------------------------------ */
 
@@ -97,7 +105,8 @@ static void region_body(void *arg)
 	db_creating_pool = true;					\
 	call;								\
 	db_creating_pool = false;					\
-	db_hb_acquired(&r.join, 0)
+	db_hb_acquired(&r.join, 0);					\
+	db_hb_acquired(&task_done_key, 0)	/* tasks run to the region's end */
 
 DB_EXPORT void GOMP_parallel(void (*fn)(void *), void *data, unsigned n, unsigned flags)
 {
@@ -210,6 +219,105 @@ DB_EXPORT void GOMP_single_copy_end(void *data)
 	f(data);
 	barrier_leave();
 }
+
+/* ---- tasks ----------------------------------------------------------------- */
+
+/* What task_body finds at the start of the task's data, before the
+ * program's own (at off, aligned as libgomp was asked to align it). */
+struct task_head {
+	void (*fn)(void *);
+	const void *made;	/* the maker's clock */
+	size_t off;
+	bool depend;
+};
+
+/* the makers' clocks: one per thread (modulo), so a task learns what its
+ * maker did, not what every thread did before any task was made */
+#define TASK_MAKERS	64
+static char task_made[TASK_MAKERS];
+
+static void task_body(void *arg)
+{
+	const struct task_head *h = arg;
+
+	db_hb_acquired(h->made, 0);
+	if (h->depend)		/* the tasks it depends on ended before */
+		db_hb_acquired(&task_done_key, 0);
+	h->fn((char *)arg + h->off);
+	db_hb_release(&task_done_key);
+	db_hb_release(&barrier_key);	/* a thread runs tasks in a barrier too */
+}
+
+/* The program's copy function, run by libgomp into the task's data (the
+ * copy is made by the maker, in GOMP_task, before the task is queued: it
+ * too is before the task). */
+struct task_copy {
+	struct task_head h;
+	void (*cpyfn)(void *, void *);
+	void *data;
+};
+
+static void task_copy(void *dst, void *src)
+{
+	const struct task_copy *c = src;
+
+	memcpy(dst, &c->h, sizeof(c->h));
+	c->cpyfn((char *)dst + c->h.off, c->data);
+	db_hb_release(c->h.made);
+}
+
+#define GOMP_TASK_FLAG_DEPEND	8u
+#define GOMP_TASK_FLAG_DETACH	512u
+#define TASK_COPY_MAX		1024	/* data copied here when libgomp copies it */
+
+/* GCC 9 and later pass ten arguments, older ones seven: libgomp reads the
+ * last three only when flags say so, and so are they passed on. */
+DB_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *),
+			 long arg_size, long arg_align, bool if_clause, unsigned flags,
+			 void **depend, int priority, void *detach)
+{
+	GOMP_REAL(void (*f)(void (*)(void *), void *, void (*)(void *, void *), long, long, bool,
+			    unsigned, void **, int, void *), "GOMP_task");
+	struct db_thread *t = db_self;
+	const void *made = &task_made[t > DB_THREAD_DEAD ? t->tid % TASK_MAKERS : 0];
+	long align = arg_align > (long)_Alignof(struct task_head) ? arg_align :
+		     (long)_Alignof(struct task_head);
+	size_t off = (sizeof(struct task_head) + (size_t)align - 1) & ~((size_t)align - 1);
+	struct task_head h = { fn, made, off, (flags & GOMP_TASK_FLAG_DEPEND) != 0 };
+	_Alignas(64) unsigned char buf[TASK_COPY_MAX];
+
+	db_hb_release(made);
+	if ((flags & GOMP_TASK_FLAG_DETACH) || arg_size < 0 || (align & (align - 1)) ||
+	    (!cpyfn && (align > 64 || off + (size_t)arg_size > sizeof(buf)))) {
+		/* not followed into the task */
+		f(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
+		return;
+	}
+	if (cpyfn) {
+		struct task_copy c = { h, cpyfn, data };
+		f(task_body, &c, task_copy, (long)off + arg_size, align, if_clause, flags, depend,
+		  priority, detach);
+		return;
+	}
+	memcpy(buf, &h, sizeof(h));
+	if (arg_size)
+		memcpy(buf + off, data, (size_t)arg_size);
+	f(task_body, buf, NULL, (long)off + arg_size, align, if_clause, flags, depend, priority,
+	  detach);
+}
+
+/* everything the tasks waited for did is before what follows */
+#define TASK_WAIT(name, params, args)					\
+DB_EXPORT void name params						\
+{									\
+	GOMP_REAL(void (*f) params, #name);				\
+	f args;								\
+	db_hb_acquired(&task_done_key, 0);				\
+}
+
+TASK_WAIT(GOMP_taskwait, (void), ())
+TASK_WAIT(GOMP_taskwait_depend, (void **depend), (depend))
+TASK_WAIT(GOMP_taskgroup_end, (void), ())
 
 /* ---- critical sections, atomic blocks, ordered blocks ---------------------- */
 
