@@ -157,9 +157,13 @@ void db_thread_exiting(struct db_thread *t)
 {
 	struct db_rec_thread_exit r = { .h = { DB_REC_THREAD_EXIT, sizeof(r) }, .tid = t->tid };
 
-	if (t->nheld)	/* returned, exited or was cancelled with locks held */
+	if (t->nheld) {	/* returned, exited or was cancelled with locks held */
+		/* where the lock was taken: its caller (the frames above
+		 * have returned since) */
+		uintptr_t taken = t->held[0].pc;
 		db_misuse(t, DB_MISUSE_EXIT_HOLDING, t->held[0].addr, t->held[0].kind,
-			  UINT32_MAX, 0, 0);
+			  UINT32_MAX, taken ? db_stack_put(&taken, 1, 0) : 0, 0);
+	}
 	db_log_write(&r);
 	db_clock_thread_exit(t);
 	db_wait_thread_gone(t);

@@ -573,9 +573,12 @@ static struct finding *misuse_finding(struct dlog *l, const struct event *ev)
 	}
 	finding_stacks(f, sym_one, l);
 	const struct stack *st = ev->u.misuse.stack;
+	bool taken = ev->u.misuse.kind == DB_MISUSE_EXIT_HOLDING && ev->u.misuse.other_stack;
+	if (taken)	/* where the lock was taken says more than where the thread ended */
+		st = ev->u.misuse.other_stack;
 	char *in = in_functions(&st, 1);
-	f->summary = xasprintf("pthread misuse: %s%s", misuse_text(ev->u.misuse.kind),
-			       in ? in : "");
+	f->summary = xasprintf("pthread misuse: %s%s%s", misuse_text(ev->u.misuse.kind),
+			       in && taken ? " taken" : "", in ? in : "");
 	free(in);
 	char *a = stack_key(ev->u.misuse.stack), *b = stack_key(ev->u.misuse.other_stack);
 	keys[0] = a && b ? xasprintf("%s[%s][%s]", misuse_name(ev->u.misuse.kind), a, b) : NULL;

@@ -245,6 +245,9 @@ static void misuse(FILE *out, const struct finding *f)
 	if (ev->u.misuse.other_tid != UINT32_MAX || ev->u.misuse.other_stack) {
 		if (ev->u.misuse.other_tid != UINT32_MAX)
 			fprintf(out, "  The other thread: T%u", ev->u.misuse.other_tid);
+		else if (ev->u.misuse.kind == DB_MISUSE_EXIT_HOLDING)
+			fputs("  The lock was taken (the innermost frame: the others had "
+			      "returned)", out);
 		else
 			fputs("  The other side", out);
 		if (ev->u.misuse.other_stack) {

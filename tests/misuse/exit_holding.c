@@ -1,6 +1,9 @@
-/* A thread returns from its start routine still holding a mutex.
+/* A thread returns from its start routine still holding a mutex.  The
+ * report says where the lock was taken (the caller of the lock call).
  * EXPECT: misuse 1
  * EXPECT-JSON: F('misuse')[0]['misuse'] == 'exit-holding'
+ * EXPECT-JSON: F('misuse')[0]['other_stack'][0]['function'] == 'forgets_unlock'
+ * EXPECT-JSON: 'taken in forgets_unlock' in F('misuse')[0]['summary']
  */
 #include <pthread.h>
 
