@@ -339,7 +339,7 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct scan_ctx *x = arg;
 	const char *path = info->dlpi_name;
-	uintptr_t lo = UINTPTR_MAX, hi = 0, dlo = 0, dhi = 0;
+	uintptr_t lo = UINTPTR_MAX, hi = 0, dlo = UINTPTR_MAX, dhi = 0, rlo = 0, rhi = 0;
 
 	(void)size;
 	bool exe = x->first;	/* the program itself, wherever it is installed */
@@ -348,14 +348,32 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	x->first = false;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type == PT_GNU_RELRO)
+			rlo = info->dlpi_addr + p->p_vaddr, rhi = rlo + p->p_memsz;
+	}
+	/* The data: the writable segments but their RELRO part, read-only
+	 * once relocated.  GNU ld puts both in one segment, RELRO first; lld
+	 * and mold (Rust's default linker) give each a segment of its own. */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
 		if (p->p_type != PT_LOAD)
 			continue;
-		uintptr_t a = info->dlpi_addr + p->p_vaddr;
+		uintptr_t a = info->dlpi_addr + p->p_vaddr, e = a + p->p_memsz;
 		lo = a < lo ? a : lo;
-		hi = a + p->p_memsz > hi ? a + p->p_memsz : hi;
-		if ((p->p_flags & PF_W) && !dlo)
-			dlo = a, dhi = a + p->p_memsz;
+		hi = e > hi ? e : hi;
+		if (!(p->p_flags & PF_W))
+			continue;
+		if (a >= rlo && a < rhi)
+			a = rhi < e ? rhi : e;
+		if (e > rlo && e <= rhi)
+			e = rlo > a ? rlo : a;
+		if (a < e) {
+			dlo = a < dlo ? a : dlo;
+			dhi = e > dhi ? e : dhi;
+		}
 	}
+	if (dlo >= dhi)
+		dlo = dhi = 0;
 	if (hi <= lo)
 		return 0;
 	unsigned k;
@@ -651,7 +669,7 @@ static void capstone_unload(void)
  * renamed: the processes of a test suite may write the same one at once.
  * Any failure just means no cache. */
 
-#define CACHE_MAGIC	"dbsites2"
+#define CACHE_MAGIC	"dbsites3"
 
 struct cache_head {
 	char magic[8];

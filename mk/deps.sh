@@ -15,6 +15,7 @@ need='
 /usr/bin/g++:g++
 /usr/bin/gcc:gcc
 /usr/bin/strace:strace
+/usr/bin/ld.lld:lld
 '
 missing=
 for l in $need; do
