@@ -609,6 +609,10 @@ void db_stack_thread_gone(struct db_thread *t);
 /* The caller of the function starting at fn on this thread's stack: its
  * stack pointer and callee-saved registers (rbx, rbp, r12-r15). */
 bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6]);
+/* profile.c: where the program's threads run (race.c's watcher) */
+bool db_profile_open(void);
+unsigned db_profile_read(uintptr_t *ips, unsigned max);
+void db_profile_atfork_child(void);
 /* The function whose code holds ip: its bounds [lo, hi). */
 bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi);
 /* Register loaded modules' unwind tables with libunwind (after dlopen,

@@ -20,8 +20,9 @@
  * not hit at the window's end.  Up to half the sites are promoted ones
  * (they caught a location another thread touched) with their neighbours
  * (the store of `x++` follows its load), a quarter (from race_sample 16)
- * a draw of the sites that caught an access in the last window, an eighth
- * the compare-exchanges and exchanges in turn (the words of the program's
+ * a draw of the sites that caught an access in the last window, a quarter
+ * the sites nearest where the threads were seen running (profile.c), an
+ * eighth the compare-exchanges and exchanges in turn (the words of the program's
  * own locks are learnt early: the tool withholds an unordered race inside
  * an object holding one, and one made by code that has one: that lock,
  * not followed, may order it), the rest drawn at random.  A site is one-shot: the first thread to reach it
@@ -102,6 +103,8 @@
 #define MAX_ARMED	4096		/* race_sample's limit */
 #define MAX_PROMOTED	256
 #define MAX_SYNC_SITES	4096
+#define PROFILE_IPS	256	/* sampled IPs looked at per window */
+#define PROFILE_NEAR	64	/* bytes around one where a site is looked for */
 #define MAX_BENIGN	1024
 #define MAX_MODULES	256
 #define MAX_PAUSERS	16
@@ -965,6 +968,21 @@ static void arm(uint32_t i)
 	armed[narmed++] = i;
 }
 
+/* The site nearest pc (within PROFILE_NEAR bytes, the one after it first:
+ * a sampled IP is the instruction about to run). */
+static void arm_near(uintptr_t pc)
+{
+	for (uintptr_t d = 0; d <= PROFILE_NEAR; d++) {
+		const struct site *x = site_at(pc + d);
+		if (!x && d && pc > d)
+			x = site_at(pc - d);
+		if (x) {
+			arm((uint32_t)(x - sites));
+			return;
+		}
+	}
+}
+
 /* Between rotations: sites of this window that caught an access are armed
  * again (a hot site then samples more than one thread), while the window's
  * catches stay within race_sample.  Caller holds arm_lock. */
@@ -1035,6 +1053,13 @@ static void rotate(void)
 	}
 	for (unsigned k = 0; k < nhot && narmed < 3 * want / 4; k++)
 		arm(hot[k]);
+	/* a quarter to where the threads were seen running (profile.c): the
+	 * sites nearest a sampled IP, so that a hot loop among many cold
+	 * instructions is armed soon */
+	uintptr_t ips[PROFILE_IPS];
+	unsigned nip = db_profile_read(ips, PROFILE_IPS), quota = narmed + (want >= 4 ? want / 4 : 1);
+	for (unsigned k = 0; nip && k < 2 * want && narmed < want && narmed < quota; k++)
+		arm_near(ips[rand64() % nip]);
 	/* an eighth to compare-exchanges and exchanges, in turn: the words of
 	 * the program's own locks are learnt early (see DB_RACE_ATOMIC_SYNC) */
 	for (unsigned k = 0; k < (want >= 8 ? want / 8 : 1) && k < nsync_sites && narmed < want; k++)
@@ -1787,10 +1812,12 @@ static void start(void)
 	int r = db_real.pthread_create(&watcher, &pa, watcher_main, NULL);
 	pthread_attr_destroy(&pa);
 	db_real.pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0)
+	if (r != 0) {
 		unavailable(r, "cannot start the sampler thread");
-	else
-		atomic_store(&watcher_joinable, 1);
+		return;
+	}
+	atomic_store(&watcher_joinable, 1);
+	db_profile_open();	/* after the watcher: only the program's threads */
 }
 
 /* After db_race_exit: wait (a second at most) until the watcher is gone,
@@ -1935,6 +1962,7 @@ void db_race_atfork_child(void)
 {
 	if (!db_opt.race)
 		return;
+	db_profile_atfork_child();
 	int st = atomic_load(&state);
 	/* the int3s are in the child's copy of the code: take them out through
 	 * the child's own memory (the inherited descriptor is the parent's) */

@@ -21,7 +21,7 @@ long total;
 
 __attribute__((noinline)) void add(long v)
 {
-	for (int k = 0; k < 2000; k++)
+	for (int k = 0; k < 100000; k++)
 		total += v;
 }
 
