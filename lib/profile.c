@@ -9,7 +9,7 @@
  * inherit_thread: not forked children; remove_on_exec), with a sample
  * (its IP) every millisecond of a thread's CPU time into a ring buffer per
  * CPU, which the watcher reads once a window.  An inherited event cannot
- * be mapped per task, hence one per CPU.
+ * be mapped per task, hence one per CPU (the first PROFILE_CPUS).
  *
  * perf_event_open may be denied (seccomp, perf_event_paranoid 3, a kernel
  * before 5.13 without inherit_thread): then there is no profile and the
@@ -26,7 +26,10 @@
 
 #include "internal.h"
 
-#define PROFILE_CPUS	256
+/* Each thread created carries a copy of every event: a few microseconds
+ * each.  So the first CPUs only: threads that run elsewhere are not
+ * sampled there, which a profile that only points at hot code can bear. */
+#define PROFILE_CPUS	8
 #define PROFILE_PAGES	4		/* data pages per CPU (a power of two) */
 #define PROFILE_PERIOD	997000		/* ns of a thread's CPU time per sample */
 
