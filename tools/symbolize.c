@@ -16,6 +16,7 @@
  * sym_cleanup(); frames point into it.  Data addresses (the location of a
  * data race) are looked up in the ELF symbol table, in a cache of their own.
  */
+#include <ctype.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -174,6 +175,58 @@ static struct sym_file *open_file(struct dlog *l, const struct module *m)
 	return f;
 }
 
+/* Rust's legacy mangling is the C++ one, with a last component h + 16 hex
+ * digits (a hash) and $..$ escapes in the others: "a::b::h0123456789abcdef"
+ * as the C++ demangler gives it, made "a::b".  NULL: not such a name. */
+static char *rust_legacy(const char *cxx)
+{
+	static const struct {
+		const char *esc, *text;
+	} esc[] = {
+		{ "$LT$", "<" }, { "$GT$", ">" }, { "$RF$", "&" }, { "$BP$", "*" },
+		{ "$C$", "," }, { "$SP$", "@" }, { "$u20$", " " }, { "$u22$", "\"" },
+		{ "$u27$", "'" }, { "$u2b$", "+" }, { "$u3b$", ";" }, { "$u5b$", "[" },
+		{ "$u5d$", "]" }, { "$u7b$", "{" }, { "$u7d$", "}" }, { "$u7e$", "~" },
+	};
+	size_t n = strlen(cxx);
+
+	if (n < 20 || strncmp(cxx + n - 19, "::h", 3) != 0)
+		return NULL;
+	for (size_t i = n - 16; i < n; i++)
+		if (!isxdigit((unsigned char)cxx[i]))
+			return NULL;
+	n -= 19;
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t k;
+		if (cxx[i] == '$') {
+			for (k = 0; k < sizeof(esc) / sizeof(esc[0]); k++) {
+				size_t l = strlen(esc[k].esc);
+				if (i + l <= n && !strncmp(cxx + i, esc[k].esc, l)) {
+					o = stpcpy(o, esc[k].text);
+					i += l;
+					break;
+				}
+			}
+			if (k < sizeof(esc) / sizeof(esc[0]))
+				continue;
+		} else if (cxx[i] == '.' && i + 1 < n && cxx[i + 1] == '.') {
+			o = stpcpy(o, "::");
+			i += 2;
+			continue;
+		} else if (cxx[i] == '_' && i + 1 < n && cxx[i + 1] == '$' &&
+			   (i == 0 || cxx[i - 1] == ':')) {
+			i++;	/* a component that starts with an escape */
+			continue;
+		}
+		*o++ = cxx[i++];
+	}
+	*o = '\0';
+	return out;
+}
+
 static char *demangle(const char *name)
 {
 	if (!name)
@@ -181,8 +234,14 @@ static char *demangle(const char *name)
 	if (name[0] == '_' && name[1] == 'Z') {
 		int status = 0;
 		char *d = __cxa_demangle(name, NULL, NULL, &status);
-		if (d && status == 0)
+		if (d && status == 0) {
+			char *r = name[2] == 'N' ? rust_legacy(d) : NULL;
+			if (r) {
+				free(d);
+				return r;
+			}
 			return d;
+		}
 		free(d);
 	}
 	return xstrdup(name);
