@@ -244,6 +244,11 @@ static char *demangle(const char *name)
 		}
 		free(d);
 	}
+	if (name[0] == '_' && name[1] == 'R') {
+		char *r = rust_demangle_v0(name);
+		if (r)
+			return r;
+	}
 	return xstrdup(name);
 }
 

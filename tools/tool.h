@@ -359,6 +359,8 @@ bool sym_user_frame(const struct frame *f);
  * none (no symbol table, or between symbols). */
 bool sym_data(struct dlog *l, struct module *m, uint64_t addr, const char **name,
 	      uint64_t *offset, uint64_t *size);
+/* demangle.c: a Rust v0 name ("_R...") made readable; NULL: not one it can read. */
+char *rust_demangle_v0(const char *sym);
 const char *sym_base_name(const char *path);
 void sym_cleanup(void);
 
