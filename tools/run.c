@@ -431,9 +431,10 @@ static char *preload_value(const char *lib)
  * Their leaks (compilers free little before they exit, by design) are not
  * what a run of `make check` is for. */
 static const char *const default_skip[] = {
-	"cc", "c++", "gcc*", "g++*", "*-gcc*", "*-g++*", "cpp*", "*-cpp*", "cc1*",
-	"collect2", "lto1", "lto-wrapper", "as", "*-as", "ld", "ld.*", "*-ld",
-	"*-ld.*", "clang*", "ar", "*-ar", "ranlib", "*-ranlib", "sh", "dash", "bash",
+	"cc", "c++", "gcc*", "g++*", "*-gcc*", "*-g++*", "cpp", "cpp-[0-9]*", "*-cpp*",
+	"cc1*", "collect2", "lto1", "lto-wrapper", "as", "*-as", "ld", "ld.*", "*-ld",
+	"*-ld.*", "clang", "clang-[0-9]*", "clang++*", "ar", "*-ar", "ranlib", "*-ranlib",
+	"sh", "dash", "bash",
 };
 
 /* The default skip list, comma-separated */

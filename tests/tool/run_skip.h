@@ -1,7 +1,8 @@
 /* run_skip.h - the program of the run_skip_*.c tests.  Without arguments
  * it copies itself to DIR/x86_64-linux-gnu-gcc-99 (a name the default
- * skip list matches) and DIR/helper (one it does not), runs each with
- * "leak", and waits; with "leak" it leaks one block of 100 bytes. */
+ * skip list matches), DIR/helper and DIR/clangd (names it does not: clangd
+ * is no compiler), runs each with "leak", and waits; with "leak" it leaks
+ * one block of 100 bytes. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ static int run(const char *path)
 
 int main(int argc, char **argv)
 {
-	char gcc[4096], helper[4096];
+	char gcc[4096], helper[4096], clangd[4096];
 
 	if (argc > 1 && !strcmp(argv[1], "leak")) {
 		sink = malloc(100);
@@ -52,7 +53,8 @@ int main(int argc, char **argv)
 		return 2;
 	snprintf(gcc, sizeof(gcc), "%s/x86_64-linux-gnu-gcc-99", argv[1]);
 	snprintf(helper, sizeof(helper), "%s/helper", argv[1]);
-	if (copy_self(gcc) || copy_self(helper))
+	snprintf(clangd, sizeof(clangd), "%s/clangd", argv[1]);
+	if (copy_self(gcc) || copy_self(helper) || copy_self(clangd))
 		return 3;
-	return run(gcc) || run(helper);
+	return run(gcc) || run(helper) || run(clangd);
 }
