@@ -188,17 +188,26 @@ static bool enter(struct dm *d)
 	return !d->bad;
 }
 
+/* The next element of a list that "E" ends: false at its end, or on
+ * damage; sep is printed before each element but the first. */
+static bool list_next(struct dm *d, int i, const char *sep)
+{
+	if (d->bad || eat(d, 'E'))
+		return false;
+	if (d->at >= d->n) {
+		d->bad = true;
+		return false;
+	}
+	if (i)
+		puts_(d, sep);
+	return true;
+}
+
 /* {<generic-arg>} "E", as <a, b> */
 static void generic_args(struct dm *d)
 {
 	puts_(d, "<");
-	for (int i = 0; !d->bad && !eat(d, 'E'); i++) {
-		if (d->at >= d->n) {
-			d->bad = true;
-			break;
-		}
-		if (i)
-			puts_(d, ", ");
+	for (int i = 0; list_next(d, i, ", "); i++) {
 		if (eat(d, 'L')) {
 			base62(d);
 			puts_(d, "'_");
@@ -357,15 +366,8 @@ static void fn_sig(struct dm *d)
 		puts_(d, "\" ");
 	}
 	puts_(d, "fn(");
-	for (int i = 0; !d->bad && !eat(d, 'E'); i++) {
-		if (d->at >= d->n) {
-			d->bad = true;
-			return;
-		}
-		if (i)
-			puts_(d, ", ");
+	for (int i = 0; list_next(d, i, ", "); i++)
 		type(d);
-	}
 	puts_(d, ")");
 	if (peek(d) == 'u') {
 		d->at++;	/* returns () */
@@ -380,16 +382,10 @@ static void dyn_bounds(struct dm *d)
 	if (eat(d, 'G'))
 		base62(d);
 	puts_(d, "dyn ");
-	for (int i = 0; !d->bad && !eat(d, 'E'); i++) {
-		if (d->at >= d->n) {
-			d->bad = true;
-			return;
-		}
-		if (i)
-			puts_(d, " + ");
+	for (int i = 0; list_next(d, i, " + "); i++) {
 		path(d, false);
 		/* Trait<Assoc = T>, in the trait's own arguments if it has some */
-		for (bool first = true; !d->bad && eat(d, 'p'); first = false) {
+		while (!d->bad && eat(d, 'p')) {
 			const char *p;
 			size_t n;
 			if (!ident(d, &p, &n))
@@ -402,7 +398,6 @@ static void dyn_bounds(struct dm *d)
 			puts_(d, " = ");
 			type(d);
 			puts_(d, ">");
-			(void)first;
 		}
 	}
 	if (eat(d, 'L'))
@@ -440,16 +435,10 @@ static void type(struct dm *d)
 		break;
 	case 'T':
 		puts_(d, "(");
-		for (int i = 0; !d->bad && !eat(d, 'E'); i++) {
-			if (d->at >= d->n) {
-				d->bad = true;
-				break;
-			}
-			if (i)
-				puts_(d, ", ");
+		for (int i = 0; list_next(d, i, ", "); i++) {
 			type(d);
 			if (i == 0 && peek(d) == 'E')
-				puts_(d, ",");
+				puts_(d, ",");	/* a 1-tuple */
 		}
 		puts_(d, ")");
 		break;

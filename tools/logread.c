@@ -929,15 +929,12 @@ static int cmp_atomic(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size)
+/* The first atomic location (sorted by address) that starts at or after
+ * from. */
+static size_t atomic_from(const struct race_info *ri, uint64_t from)
 {
-	const struct race_info *ri = &l->race;
-	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
-	uint64_t from = addr > ri->atomic_max ? addr - ri->atomic_max : 0;
 	size_t lo = 0, hi = ri->natomic;
 
-	/* the first atomic location that starts at or after from: none that
-	 * starts before it can reach addr */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (ri->atomic[mid].addr < from)
@@ -945,7 +942,17 @@ bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size)
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < ri->natomic && ri->atomic[i].addr < end; i++)
+	return lo;
+}
+
+bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size)
+{
+	const struct race_info *ri = &l->race;
+	uint64_t end = addr + size < addr ? UINT64_MAX : addr + size;
+
+	/* none that starts more than the largest size below addr reaches it */
+	for (size_t i = atomic_from(ri, addr > ri->atomic_max ? addr - ri->atomic_max : 0);
+	     i < ri->natomic && ri->atomic[i].addr < end; i++)
 		if (ri->atomic[i].addr + ri->atomic[i].size > addr ||
 		    ri->atomic[i].addr + ri->atomic[i].size < ri->atomic[i].addr)
 			return true;
@@ -956,16 +963,8 @@ bool log_race_atomic(const struct dlog *l, uint64_t addr, uint64_t size)
 bool log_race_sync_in(const struct dlog *l, uint64_t lo, uint64_t hi)
 {
 	const struct race_info *ri = &l->race;
-	size_t a = 0, b = ri->natomic;
 
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-		if (ri->atomic[mid].addr < lo)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	for (size_t i = a; i < ri->natomic && ri->atomic[i].addr < hi; i++)
+	for (size_t i = atomic_from(ri, lo); i < ri->natomic && ri->atomic[i].addr < hi; i++)
 		if (ri->atomic[i].sync)
 			return true;
 	return false;
