@@ -213,6 +213,7 @@ void db_custom_destroyed(const void *l);
 void db_custom_acquire(const void *l, int flags, uintptr_t pc, uintptr_t sp);
 void db_custom_acquired(const void *l, int flags, uintptr_t pc, uintptr_t sp);
 void db_custom_released(const void *l);
+bool db_custom_held(const void *l);	/* by this thread */
 /* Happens-before through obj (a semaphore, a barrier, ...): a release
  * before the real call, an acquisition after it when it succeeded (r 0). */
 void db_hb_release(const void *obj);

@@ -663,6 +663,18 @@ void db_custom_released(const void *l)
 	}
 }
 
+bool db_custom_held(const void *l)
+{
+	struct db_thread *t = db_thread_enter();
+	bool held = false;
+
+	if (t) {
+		held = db_lock_held(t, (uintptr_t)l) != NULL;
+		db_thread_leave(t);
+	}
+	return held;
+}
+
 DB_EXPORT void deadbolt_lock_acquire(const void *l, int flags)
 {
 	db_custom_acquire(l, flags, DB_CALLER_PC, DB_CALLER_SP);

@@ -1,4 +1,5 @@
-/* omp.c - OpenMP (GCC's libgomp): the order its own synchronisation makes.
+/* omp.c - OpenMP (GCC's libgomp, and LLVM's libomp at the end): the order
+ * their own synchronisation makes.
  *
  * libgomp synchronises its teams with futexes of its own, not pthreads:
  * without these shims the end of a barrier, a critical section or an omp
@@ -33,10 +34,13 @@
  *
  * Not followed: taskloop (libgomp fills the first words of each task's
  * data itself), detached tasks (it writes the event into the data), and
- * the pre-4.9 GCC entry points GOMP_parallel_start/_end.
+ * the pre-4.9 GCC entry points GOMP_parallel_start/_end.  LLVM's runtime:
+ * see its section below.
  */
 #include <dlfcn.h>
 #include <link.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -376,3 +380,210 @@ typedef struct { unsigned char b[16]; } omp_nest_lock_t;
 
 OMP_LOCK(omp_lock_t, )
 OMP_LOCK(omp_nest_lock_t, nest_)
+
+/* ---- LLVM's OpenMP runtime (libomp: clang -fopenmp) --------------------------
+ * The same constructs through its __kmpc_ entry points: a parallel region
+ * is __kmpc_fork_call with the outlined function and its arguments
+ * (pointers, nargs of them), run in kmp_body with a region of ours put
+ * before them; barriers; critical (keyed by the name's lock word),
+ * ordered; reductions, whose combining step runs under the lock word the
+ * program passes; copyprivate, a barrier on each side.  The omp_*lock
+ * functions above serve both runtimes.  Not followed: tasks
+ * (__kmpc_omp_task), teams. */
+
+typedef int32_t kmp_int32;
+typedef void (*kmp_micro)(kmp_int32 *gtid, kmp_int32 *btid, ...);
+/* libomp's own caller of outlined functions, any number of arguments
+ * (the last parameter exists with OMPT support, ignored without) */
+typedef int (*kmp_invoke_fn)(kmp_micro fn, int gtid, int btid, int argc, void **argv,
+			     void **exit_frame);
+
+#define KMP_MAX_ARGS	15	/* called here; more through libomp's invoker */
+
+struct kmp_region {
+	kmp_micro fn;
+	kmp_int32 nargs;
+	void **args;
+	kmp_invoke_fn invoke;
+	char fork, join;	/* their addresses key the region's two clocks */
+};
+
+/* fn(g, b, a[0], ..., a[n - 1]) for n up to KMP_MAX_ARGS */
+#define KA0
+#define KA1 KA0, a[0]
+#define KA2 KA1, a[1]
+#define KA3 KA2, a[2]
+#define KA4 KA3, a[3]
+#define KA5 KA4, a[4]
+#define KA6 KA5, a[5]
+#define KA7 KA6, a[6]
+#define KA8 KA7, a[7]
+#define KA9 KA8, a[8]
+#define KA10 KA9, a[9]
+#define KA11 KA10, a[10]
+#define KA12 KA11, a[11]
+#define KA13 KA12, a[12]
+#define KA14 KA13, a[13]
+#define KA15 KA14, a[14]
+
+/* libomp calls it with (gtid, btid, the region): the one argument passed */
+static void kmp_body(kmp_int32 *g, kmp_int32 *b, struct kmp_region *r)
+{
+	void **a = r->args;
+	void *exit_frame = NULL;
+
+	db_creating_pool = false;
+	db_hb_acquired(&r->fork, 0);
+	switch (r->nargs) {
+	case 0: r->fn(g, b KA0); break;    case 1: r->fn(g, b KA1); break;
+	case 2: r->fn(g, b KA2); break;    case 3: r->fn(g, b KA3); break;
+	case 4: r->fn(g, b KA4); break;    case 5: r->fn(g, b KA5); break;
+	case 6: r->fn(g, b KA6); break;    case 7: r->fn(g, b KA7); break;
+	case 8: r->fn(g, b KA8); break;    case 9: r->fn(g, b KA9); break;
+	case 10: r->fn(g, b KA10); break;  case 11: r->fn(g, b KA11); break;
+	case 12: r->fn(g, b KA12); break;  case 13: r->fn(g, b KA13); break;
+	case 14: r->fn(g, b KA14); break;  case 15: r->fn(g, b KA15); break;
+	default: r->invoke(r->fn, *g, *b, r->nargs, a, &exit_frame);
+	}
+	db_hb_release(&r->join);
+}
+
+DB_EXPORT void __kmpc_fork_call(void *loc, kmp_int32 nargs, kmp_micro fn, ...)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32, kmp_micro, ...), "__kmpc_fork_call");
+	static void *_Atomic invoke_;
+	kmp_int32 n = nargs > 0 ? nargs : 0;
+	void *a[n ? n : 1];
+	va_list ap;
+
+	va_start(ap, fn);
+	for (kmp_int32 i = 0; i < n; i++)
+		a[i] = va_arg(ap, void *);
+	va_end(ap);
+	kmp_invoke_fn invoke = NULL;
+	if (n > KMP_MAX_ARGS) {
+		invoke = atomic_load(&invoke_);
+		if (!invoke && (invoke = (kmp_invoke_fn)dlsym(RTLD_NEXT, "__kmp_invoke_microtask")))
+			atomic_store(&invoke_, (void *)invoke);
+	}
+	if (n > KMP_MAX_ARGS && !invoke) {
+		/* not followed: passed on as it came (up to 32 arguments) */
+		void *x[32] = { 0 };
+		for (kmp_int32 i = 0; i < n && i < 32; i++)
+			x[i] = a[i];
+		db_creating_pool = true;
+		f(loc, nargs, fn, x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9],
+		  x[10], x[11], x[12], x[13], x[14], x[15], x[16], x[17], x[18], x[19], x[20],
+		  x[21], x[22], x[23], x[24], x[25], x[26], x[27], x[28], x[29], x[30], x[31]);
+		db_creating_pool = false;
+		return;
+	}
+	struct kmp_region r = { fn, n, a, invoke, 0, 0 };
+	db_hb_release(&r.fork);
+	db_creating_pool = true;
+	f(loc, 1, (kmp_micro)kmp_body, &r);
+	db_creating_pool = false;
+	db_hb_acquired(&r.join, 0);
+}
+
+/* __kmpc_ calls that take (loc, gtid, ...): a barrier around the real one */
+#define KMP_BARRIER(ret, name, params, args)				\
+DB_EXPORT ret name params						\
+{									\
+	GOMP_REAL(ret (*f) params, #name);				\
+	barrier_arrive();						\
+	ret r_ = f args;						\
+	barrier_leave();						\
+	return r_;							\
+}
+
+DB_EXPORT void __kmpc_barrier(void *loc, kmp_int32 gtid)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32), "__kmpc_barrier");
+	barrier_arrive();
+	f(loc, gtid);
+	barrier_leave();
+}
+
+/* the master runs a block between these two; the others wait for its end */
+KMP_BARRIER(kmp_int32, __kmpc_barrier_master, (void *loc, kmp_int32 gtid), (loc, gtid))
+KMP_BARRIER(kmp_int32, __kmpc_barrier_master_nowait, (void *loc, kmp_int32 gtid), (loc, gtid))
+
+DB_EXPORT void __kmpc_end_barrier_master(void *loc, kmp_int32 gtid)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32), "__kmpc_end_barrier_master");
+	barrier_arrive();
+	f(loc, gtid);
+}
+
+/* copyprivate: the thread that ran the single block hands its data over,
+ * through barriers inside */
+DB_EXPORT void __kmpc_copyprivate(void *loc, kmp_int32 gtid, size_t size, void *data,
+				  void (*cpy)(void *, void *), kmp_int32 didit)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32, size_t, void *, void (*)(void *, void *),
+			    kmp_int32), "__kmpc_copyprivate");
+	barrier_arrive();
+	f(loc, gtid, size, data, cpy, didit);
+	barrier_leave();
+}
+
+/* critical sections: a lock keyed by the name's lock word */
+DB_EXPORT void __kmpc_critical(void *loc, kmp_int32 gtid, void *crit)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32, void *), "__kmpc_critical");
+	db_custom_acquire(crit, 0, DB_CALLER_PC, DB_CALLER_SP);
+	f(loc, gtid, crit);
+	db_custom_acquired(crit, 0, DB_CALLER_PC, DB_CALLER_SP);
+}
+
+DB_EXPORT void __kmpc_critical_with_hint(void *loc, kmp_int32 gtid, void *crit, uint32_t hint)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32, void *, uint32_t), "__kmpc_critical_with_hint");
+	db_custom_acquire(crit, 0, DB_CALLER_PC, DB_CALLER_SP);
+	f(loc, gtid, crit, hint);
+	db_custom_acquired(crit, 0, DB_CALLER_PC, DB_CALLER_SP);
+}
+
+DB_EXPORT void __kmpc_end_critical(void *loc, kmp_int32 gtid, void *crit)
+{
+	GOMP_REAL(void (*f)(void *, kmp_int32, void *), "__kmpc_end_critical");
+	db_custom_released(crit);
+	f(loc, gtid, crit);
+}
+
+SECTION(__kmpc_ordered, __kmpc_end_ordered, &ordered_key, (void *loc, kmp_int32 gtid),
+	(loc, gtid))
+
+/* Reductions: 1 answers "combine into the shared variables", under the
+ * lock word lck (or alone, after a tree of barriers) until
+ * __kmpc_end_reduce; the blocking ones are barriers too. */
+#define KMP_REDUCE(name, end, barrier)					\
+DB_EXPORT kmp_int32 name(void *loc, kmp_int32 gtid, kmp_int32 nvars, size_t size, \
+			 void *data, void (*fn)(void *, void *), void *lck) \
+{									\
+	GOMP_REAL(kmp_int32 (*f)(void *, kmp_int32, kmp_int32, size_t, void *, \
+				 void (*)(void *, void *), void *), #name); \
+	if (barrier)							\
+		barrier_arrive();					\
+	kmp_int32 r = f(loc, gtid, nvars, size, data, fn, lck);	\
+	if (barrier)							\
+		barrier_leave();					\
+	if (r == 1)							\
+		db_custom_acquired(lck, DEADBOLT_LOCK_TRY, DB_CALLER_PC, DB_CALLER_SP); \
+	return r;							\
+}									\
+DB_EXPORT void end(void *loc, kmp_int32 gtid, void *lck)		\
+{									\
+	GOMP_REAL(void (*f)(void *, kmp_int32, void *), #end);		\
+	if (db_custom_held(lck))					\
+		db_custom_released(lck);				\
+	if (barrier)							\
+		barrier_arrive();					\
+	f(loc, gtid, lck);						\
+	if (barrier)							\
+		barrier_leave();					\
+}
+
+KMP_REDUCE(__kmpc_reduce_nowait, __kmpc_end_reduce_nowait, false)
+KMP_REDUCE(__kmpc_reduce, __kmpc_end_reduce, true)

@@ -16,6 +16,8 @@ need='
 /usr/bin/gcc:gcc
 /usr/bin/strace:strace
 /usr/bin/ld.lld:lld
+/usr/bin/clang:clang
+/usr/lib/x86_64-linux-gnu/libomp5.so:libomp-dev
 '
 missing=
 for l in $need; do

@@ -38,7 +38,7 @@ static const char *const allowed[] = {
 	"pthread_rwlock_unlock", "pthread_rwlock_wrlock",
 	"pthread_spin_destroy", "pthread_spin_init", "pthread_spin_lock",
 	"pthread_spin_trylock", "pthread_spin_unlock",
-	/* OpenMP (lib/omp.c) */
+	/* OpenMP, GCC's and LLVM's runtimes (lib/omp.c) */
 	"GOMP_atomic_end", "GOMP_atomic_start", "GOMP_barrier", "GOMP_barrier_cancel",
 	"GOMP_critical_end", "GOMP_critical_name_end", "GOMP_critical_name_start",
 	"GOMP_critical_start", "GOMP_loop_end", "GOMP_loop_end_cancel", "GOMP_ordered_end",
@@ -50,6 +50,11 @@ static const char *const allowed[] = {
 	"GOMP_sections_end", "GOMP_sections_end_cancel", "GOMP_single_copy_end",
 	"GOMP_single_copy_start", "GOMP_task", "GOMP_taskgroup_end", "GOMP_taskwait",
 	"GOMP_taskwait_depend",
+	"__kmpc_barrier", "__kmpc_barrier_master", "__kmpc_barrier_master_nowait",
+	"__kmpc_copyprivate", "__kmpc_critical", "__kmpc_critical_with_hint",
+	"__kmpc_end_barrier_master", "__kmpc_end_critical", "__kmpc_end_ordered", "__kmpc_end_reduce",
+	"__kmpc_end_reduce_nowait", "__kmpc_fork_call", "__kmpc_ordered", "__kmpc_reduce",
+	"__kmpc_reduce_nowait",
 	"omp_destroy_lock", "omp_destroy_nest_lock", "omp_init_lock", "omp_init_nest_lock",
 	"omp_set_lock", "omp_set_nest_lock", "omp_test_lock", "omp_test_nest_lock",
 	"omp_unset_lock", "omp_unset_nest_lock",
