@@ -8,19 +8,9 @@
  * EXPECT-JSON: F('data-race')[0]['location']['kind'] == 'global' and F('data-race')[0]['location']['symbol'] == 'counter'
  * EXPECT-JSON: j['processes'][0]['exit'] == 0 and j['processes'][0]['race']['globals'] >= 1
  */
-#include <pthread.h>
-#include <time.h>
-
 #include "racy_counter.h"
 
 int main(void)
 {
-	pthread_t t[2];
-
-	for (int i = 0; i < 2; i++)
-		if (pthread_create(&t[i], NULL, bump, NULL) != 0)
-			return 1;
-	for (int i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
-	return counter == 0;
+	return race_two();
 }
