@@ -171,6 +171,17 @@ static void backref(struct dm *d, void (*fn)(struct dm *))
 	d->at = back;
 }
 
+/* A path read and not printed */
+static void unprinted_path(struct dm *d)
+{
+	size_t len = d->len;
+
+	path(d, false);
+	d->len = len;
+	if (d->out)
+		d->out[len] = '\0';
+}
+
 static void path_value(struct dm *d)
 {
 	path(d, true);
@@ -237,31 +248,15 @@ static void path(struct dm *d, bool in_value)
 	}
 	case 'M':			/* <T> */
 		disambiguator(d);
-		{
-			size_t len = d->len;
-			path(d, false);	/* the impl's own path: not printed */
-			d->len = len;
-			if (d->out)
-				d->out[len] = '\0';
-		}
+		unprinted_path(d);	/* the impl's own path */
 		puts_(d, "<");
 		type(d);
 		puts_(d, ">");
 		break;
-	case 'X': {			/* <T as Trait> */
+	case 'X':			/* <T as Trait> */
 		disambiguator(d);
-		size_t len = d->len;
-		path(d, false);
-		d->len = len;
-		if (d->out)
-			d->out[len] = '\0';
-		puts_(d, "<");
-		type(d);
-		puts_(d, " as ");
-		path(d, false);
-		puts_(d, ">");
-		break;
-	}
+		unprinted_path(d);
+		/* fall through */
 	case 'Y':			/* <T as Trait> */
 		puts_(d, "<");
 		type(d);
@@ -520,13 +515,8 @@ char *rust_demangle_v0(const char *sym)
 		decimal(&d);
 	path(&d, true);
 	/* an instantiating crate may follow, then a vendor suffix: unprinted */
-	if (!d.bad && d.at < d.n && peek(&d) != '.' && peek(&d) != '$') {
-		size_t len = d.len;
-		path(&d, false);
-		d.len = len;
-		if (d.out)
-			d.out[len] = '\0';
-	}
+	if (!d.bad && d.at < d.n && peek(&d) != '.' && peek(&d) != '$')
+		unprinted_path(&d);
 	if (d.bad || !d.out) {
 		free(d.out);
 		return NULL;

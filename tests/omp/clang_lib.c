@@ -1,49 +1,16 @@
 /* clang_lib.c - OpenMP code built by clang, so run by LLVM's runtime
  * (libomp, the __kmpc_ entry points), for clang_clean.c and clang_racy.c.
  *
- * omp_clean(ms): the phases of barrier_clean.c (rows that swap owners
- * across barriers, counters under critical sections, a named one, omp
- * locks), then a reduction, an ordered loop, a single block handing its
- * value over with copyprivate, and a region that captures 20 variables
- * (more than the runtime calls outlined functions with by itself); the
- * master reads what the team wrote after each region.  Nothing races.
+ * omp_clean(ms): the phases of barrier_clean.c (phases.h), then a
+ * reduction, an ordered loop, a single block handing its value over with
+ * copyprivate, and a region that captures 20 variables (more than the
+ * runtime calls outlined functions with by itself); the master reads what
+ * the team wrote after each region.  Nothing races.
  * omp_racy(ms): two threads of a team increment one global without a lock.
  */
-#include <omp.h>
+#include "phases.h"
 
-#include "../race/now_ms.h"
-
-long table[2][2];
-int go_on = 1;
-long in_critical, in_named, in_lock, handed, counter;
-static omp_lock_t lock;
-
-__attribute__((noinline)) static long phases(int me, long long end)
-{
-	long bad = 0;
-
-	for (long k = 0;; k++) {
-		long *row = table[(me + k) % 2];
-
-		bad += k > 0 && row[0] != k - 1;
-		row[0] = row[1] = k;
-#pragma omp critical
-		in_critical++;
-#pragma omp critical(named)
-		in_named++;
-		omp_set_lock(&lock);
-		in_lock++;
-		omp_unset_lock(&lock);
-		if (me == 0)
-			go_on = now_ms() < end;
-#pragma omp barrier
-		int cont = go_on;
-#pragma omp barrier
-		if (!cont)
-			break;
-	}
-	return bad;
-}
+long counter;
 
 long omp_clean(int ms)
 {
@@ -52,6 +19,7 @@ long omp_clean(int ms)
 	long w0 = 0, w1 = 1, w2 = 2, w3 = 3, w4 = 4, w5 = 5, w6 = 6, w7 = 7, w8 = 8, w9 = 9;
 
 	omp_init_lock(&lock);
+	omp_init_nest_lock(&nest);
 	for (int round = 0; round < 2; round++) {
 		handed = round;
 #pragma omp parallel num_threads(2) reduction(+:bad)
@@ -90,11 +58,12 @@ long omp_clean(int ms)
 #pragma omp barrier
 		}
 	}
+	omp_destroy_nest_lock(&nest);
 	omp_destroy_lock(&lock);
 	long vs = v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8 + v9 + w0 + w1 + w2 + w3 + w4 + w5 +
 		  w6 + w7 + w8 + w9;
 	return bad || sum != 499500 || seq == 0 || given != 84 || handed_total != 3 ||
-	       in_critical != in_named || in_lock != in_named || vs != 130;
+	       in_critical != in_named || in_lock != in_named || in_nest != in_named || vs != 130;
 }
 
 __attribute__((noinline)) static void bump(void)
