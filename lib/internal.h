@@ -483,6 +483,8 @@ extern atomic_int db_race_shadowed;	/* accesses recorded: frees must say so */
 void db_race_before_create(void);
 /* [p, p + n) is freed: forget the accesses recorded in it. */
 void db_race_freed(uintptr_t p, size_t n);
+/* a thread ends: the entries of its stack go */
+void db_race_thread_gone(const struct db_thread *t);
 /* The filter's first level (race.c): a count per 4 KiB page, folded onto
  * 1 << DB_RACE_PAGES_BITS bytes; NULL until sampling has memory. */
 #define DB_RACE_PAGES_BITS	12

@@ -33,7 +33,8 @@
  * costs about race_sample traps at most, wherever they are.
  *
  * Traps.  The SIGTRAP handler finds the site (pc - 1), claims it, computes
- * the address from the saved registers and drops stack addresses.  The
+ * the address from the saved registers and drops addresses on the
+ * thread's own stack that no other thread was caught at.  The
  * access is stamped with its thread, clock epoch, held locks and stack, and
  * compared with the location's shadow (per 8-byte granule, lossy): the
  * last write and the last reads of other threads.  A pair from two
@@ -1214,6 +1215,14 @@ static void shadow_clear(uintptr_t g)
  * block's size, a line whose counter is 0 one more, and only the granules
  * of the lines left are looked up in the shadow (a miss each).  A block
  * of more pages than the shadow has entries is swept against them all. */
+/* t ends: what other threads were caught at on its stack means nothing
+ * for the next thread there */
+void db_race_thread_gone(const struct db_thread *t)
+{
+	if (t->stack_hi > t->stack_lo)
+		db_race_freed(t->stack_lo, t->stack_hi - t->stack_lo);
+}
+
 void db_race_freed(uintptr_t p, size_t n)
 {
 	if (!shadows || !n)
@@ -1417,6 +1426,16 @@ static void promote(const struct site *s)
 	atomic_store(&promoted[k % MAX_PROMOTED], (uint32_t)(s - sites));
 }
 
+/* Was a thread other than t caught at a's granule (a racy look)? */
+static bool touched_by_other(const struct db_thread *t, uintptr_t a)
+{
+	uintptr_t g = a >> 3;
+	const struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+
+	return __atomic_load_n(&sh->granule, __ATOMIC_RELAXED) == g &&
+	       (__atomic_load_n(&sh->tids, __ATOMIC_RELAXED) & ~(1u << (t->tid & 31)));
+}
+
 /* A caught access; returns whether the thread should pause at it. */
 /* The access at site s, from the saved registers: false when it is not
  * sampled (the stack, a benign range).  Takes no lock: it runs while the
@@ -1435,11 +1454,13 @@ static bool prepare(struct db_thread *t, const struct site *s, const ucontext_t 
 		a += (uintptr_t)g[s->index] * s->scale;
 	uintptr_t sp = (uintptr_t)g[REG_RSP];
 	uintptr_t top = t->stack_hi ? t->stack_hi : sp + (1u << 20);
-	/* what a C++ static's initialiser writes, its guard publishes: the
-	 * threads that use the static later test the guard inline, calling
-	 * nothing deadbolt could see */
-	if ((a + STACK_SLACK >= sp && a < top) || (a >= t->stack_lo && a < t->stack_hi) ||
-	    t->static_init || is_benign(a, s->size)) {
+	/* The thread's own stack: only a location another thread was caught
+	 * at (a local handed out by address: OpenMP's shared variables, a
+	 * result a worker fills in).  What a C++ static's initialiser writes,
+	 * its guard publishes: the threads that use the static later test
+	 * the guard inline, calling nothing deadbolt could see. */
+	bool own = (a + STACK_SLACK >= sp && a < top) || (a >= t->stack_lo && a < t->stack_hi);
+	if ((own && !touched_by_other(t, a)) || t->static_init || is_benign(a, s->size)) {
 		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
 		return false;
 	}

@@ -166,6 +166,7 @@ void db_thread_exiting(struct db_thread *t)
 	}
 	db_log_write(&r);
 	db_clock_thread_exit(t);
+	db_race_thread_gone(t);
 	db_wait_thread_gone(t);
 	db_spin_lock(&thread_lock);
 	if (!atomic_load(&t->detached)) {

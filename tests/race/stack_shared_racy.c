@@ -1,0 +1,42 @@
+/* A local of main handed to a thread by address (as OpenMP shares the
+ * variables of the function around a region): both threads add to it
+ * without a lock.  An access to a thread's own stack is sampled once
+ * another thread was caught at that location, so the race between main
+ * and the worker is found.  Twin: stack_shared_clean.c.
+ * EXPECT: data-race >=1
+ * EXPECT-FUNC: data-race add_to
+ * EXPECT-JSON: len({a['thread'] for a in F('data-race')[0]['accesses']}) == 2
+ * EXPECT-JSON: j['processes'][0]['exit'] == 0
+ */
+#include <pthread.h>
+
+#include "now_ms.h"
+
+#define RACY_MS 500
+
+__attribute__((noinline)) void add_to(volatile long *sum, long v)
+{
+	*sum += v;
+}
+
+static void *work(void *arg)
+{
+	long long end = now_ms() + RACY_MS;
+
+	while (now_ms() < end)
+		for (int i = 0; i < 1000; i++)
+			add_to(arg, i);
+	return NULL;
+}
+
+int main(void)
+{
+	volatile long sum = 0;
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, work, (void *)&sum) != 0)
+		return 1;
+	work((void *)&sum);
+	pthread_join(t, NULL);
+	return sum == 0;
+}
