@@ -485,6 +485,8 @@ void db_race_before_create(void);
 void db_race_freed(uintptr_t p, size_t n);
 /* a thread ends: the entries of its stack go */
 void db_race_thread_gone(const struct db_thread *t);
+/* a thread starts (its stack bounds known): its stack gets a name */
+void db_race_thread_started(const struct db_thread *t);
 /* The filter's first level (race.c): a count per 4 KiB page, folded onto
  * 1 << DB_RACE_PAGES_BITS bytes; NULL until sampling has memory. */
 #define DB_RACE_PAGES_BITS	12

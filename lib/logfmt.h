@@ -370,6 +370,7 @@ enum db_race_loc {
 	DB_RACE_LOC_HEAP,	/* inside a heap block (object, object_size, block_stack) */
 	DB_RACE_LOC_OTHER,	/* other memory (anonymous mappings) */
 	DB_RACE_LOC_CODE,	/* RACE_WATCH only: addr is a sampled instruction */
+	DB_RACE_LOC_STACK,	/* a thread's stack (owner: the thread) */
 };
 
 #define DB_RACEF_WRITE	1u	/* the access wrote */
@@ -403,7 +404,7 @@ struct db_rec_race {
 	uint32_t size;			/* its bytes (1, 2, 4 or 8) */
 	uint32_t evidence;		/* enum db_race_evidence */
 	uint32_t loc;			/* enum db_race_loc */
-	uint32_t pad;
+	uint32_t owner;			/* DB_RACE_LOC_STACK: the thread whose stack */
 	uint64_t object;		/* start of the symbol or heap block, else addr */
 	uint64_t object_size;
 	uint64_t block_stack;		/* heap: allocation stack id */

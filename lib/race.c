@@ -1215,10 +1215,37 @@ static void shadow_clear(uintptr_t g)
  * block's size, a line whose counter is 0 one more, and only the granules
  * of the lines left are looked up in the shadow (a miss each).  A block
  * of more pages than the shadow has entries is swept against them all. */
+/* The stacks of the live threads, to name the thread whose stack a race
+ * is on (a slot: tid + 1, 0 when free; more threads: unnamed). */
+#define MAX_STACKS	256
+
+static struct {
+	uintptr_t lo, hi;
+	_Atomic uint32_t tid;
+} stacks[MAX_STACKS];
+
+void db_race_thread_started(const struct db_thread *t)
+{
+	for (unsigned k = 0; t->stack_hi > t->stack_lo && k < MAX_STACKS; k++) {
+		uint32_t free = 0;
+		if (atomic_load_explicit(&stacks[k].tid, memory_order_relaxed) == 0 &&
+		    atomic_compare_exchange_strong(&stacks[k].tid, &free, UINT32_MAX)) {
+			stacks[k].lo = t->stack_lo;
+			stacks[k].hi = t->stack_hi;
+			atomic_store_explicit(&stacks[k].tid, t->tid + 1, memory_order_release);
+			return;
+		}
+	}
+}
+
 /* t ends: what other threads were caught at on its stack means nothing
  * for the next thread there */
 void db_race_thread_gone(const struct db_thread *t)
 {
+	for (unsigned k = 0; k < MAX_STACKS; k++)
+		if (atomic_load_explicit(&stacks[k].tid, memory_order_relaxed) == t->tid + 1 &&
+		    stacks[k].lo == t->stack_lo)
+			atomic_store_explicit(&stacks[k].tid, 0, memory_order_release);
 	if (t->stack_hi > t->stack_lo)
 		db_race_freed(t->stack_lo, t->stack_hi - t->stack_lo);
 }
@@ -1333,6 +1360,13 @@ static void locate(struct db_rec_race *r, uintptr_t a)
 	for (unsigned k = 0; k < nmodules; k++)
 		if (!modules[k].gone && a >= modules[k].dlo && a < modules[k].dhi)
 			r->loc = DB_RACE_LOC_GLOBAL;
+	for (unsigned k = 0; r->loc == DB_RACE_LOC_OTHER && k < MAX_STACKS; k++) {
+		uint32_t tid = atomic_load_explicit(&stacks[k].tid, memory_order_acquire);
+		if (tid && tid != UINT32_MAX && a >= stacks[k].lo && a < stacks[k].hi) {
+			r->loc = DB_RACE_LOC_STACK;
+			r->owner = tid - 1;
+		}
+	}
 }
 
 /* Does the function around pc compare-exchange or exchange memory?  Locks
@@ -1984,6 +2018,11 @@ void db_race_atfork_child(void)
 	if (!db_opt.race)
 		return;
 	db_profile_atfork_child();
+	/* only this thread's stack now */
+	for (unsigned k = 0; k < MAX_STACKS; k++)
+		atomic_store(&stacks[k].tid, 0);
+	if (db_self > DB_THREAD_DEAD)
+		db_race_thread_started(db_self);
 	int st = atomic_load(&state);
 	/* the int3s are in the child's copy of the code: take them out through
 	 * the child's own memory (the inherited descriptor is the parent's) */

@@ -146,6 +146,7 @@ static struct db_thread *new_thread(uint32_t tid, uint32_t parent, uint64_t stac
 	t->create_stack = stack;
 	db_clock_thread_start(t, cvci, cepoch);
 	stack_bounds(t);
+	db_race_thread_started(t);
 	link_thread(t);
 	db_self = t;
 	pthread_setspecific(exit_key, t);

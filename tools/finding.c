@@ -804,6 +804,13 @@ static void race_location(struct finding *f, const struct race *rc, char **text,
 		free(sk);
 		return;
 	}
+	if (rc->loc == DB_RACE_LOC_STACK) {
+		/* its address says nothing in another run, the sites say it all */
+		*text = xasprintf("the stack of thread T%u (%u byte%s)", rc->owner, rc->size,
+				  rc->size == 1 ? "" : "s");
+		*key = xstrdup("stack");
+		return;
+	}
 	const char *sym = NULL;
 	uint64_t soff = 0;
 	const char *mod = rc->mod ? sym_base_name(rc->mod->path) : NULL;
@@ -840,13 +847,15 @@ static void race_location(struct finding *f, const struct race *rc, char **text,
 static struct finding *race_finding(struct dlog *l, const struct event *ev)
 {
 	const struct race *rc = ev->u.race;
-	struct finding *f = new_finding(K_DATA_RACE, l, ev, 2 * DB_RACE_MAX_LOCKS, 2);
+	struct finding *f = new_finding(K_DATA_RACE, l, ev, 2 * DB_RACE_MAX_LOCKS, 3);
 	char *loc = NULL, *lkey = NULL, *s0 = NULL, *s1 = NULL;
 
 	if (!f)
 		return NULL;
 	f->u.race.evidence = rc->evidence;
 	f->u.race.count = 1;
+	if (rc->loc == DB_RACE_LOC_STACK)
+		add_thread(f, l, rc->owner);
 	for (int i = 0; i < 2; i++) {
 		const struct race_access *a = &rc->a[i];
 		add_thread(f, l, a->tid);

@@ -772,6 +772,8 @@ const char *race_loc_name(uint32_t loc)
 		return "other";
 	case DB_RACE_LOC_CODE:
 		return "code";
+	case DB_RACE_LOC_STACK:
+		return "stack";
 	default:
 		return "unknown";
 	}
@@ -875,6 +877,7 @@ static void rec_race(struct dlog *l, const struct rec *r)
 		rc->evidence = DB_RACE_UNORDERED;
 	}
 	rc->loc = d.loc;
+	rc->owner = d.owner;
 	rc->object = d.object;
 	rc->object_size = d.object_size;
 	if (d.loc != DB_RACE_LOC_HEAP)

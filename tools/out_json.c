@@ -612,6 +612,8 @@ static void race(struct jw *w, const struct finding *f)
 	jw_key(w, "location");
 	jw_obj(w);
 	jw_field_str(w, "kind", race_loc_name(rc->loc));
+	if (rc->loc == DB_RACE_LOC_STACK)
+		jw_field_u64(w, "thread", rc->owner);
 	jw_key(w, "address");
 	jw_hex(w, rc->addr);
 	jw_field_u64(w, "size", rc->size);

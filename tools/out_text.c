@@ -335,7 +335,10 @@ static void race(FILE *out, const struct finding *f)
 	race_access(out, f, rc, &rc->a[0], true);
 
 	fputs("\n  Location: ", out);
-	if (rc->loc == DB_RACE_LOC_HEAP) {
+	if (rc->loc == DB_RACE_LOC_STACK) {
+		fprintf(out, "0x%llx, on the stack of thread T%u (a local handed out by "
+			"address)\n", (unsigned long long)rc->addr, rc->owner);
+	} else if (rc->loc == DB_RACE_LOC_HEAP) {
 		fprintf(out, "heap block of %llu byte%s at 0x%llx",
 			(unsigned long long)rc->object_size, rc->object_size == 1 ? "" : "s",
 			(unsigned long long)rc->object);

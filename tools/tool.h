@@ -185,6 +185,7 @@ struct race {
 	uint32_t size;
 	uint32_t evidence;	/* enum db_race_evidence */
 	uint32_t loc;		/* enum db_race_loc */
+	uint32_t owner;		/* DB_RACE_LOC_STACK: the thread whose stack */
 	uint64_t object, object_size;
 	struct module *mod;	/* the module holding addr when logged, or NULL */
 	struct stack *block_stack;	/* heap: allocation stack */

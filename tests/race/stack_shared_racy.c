@@ -6,6 +6,7 @@
  * EXPECT: data-race >=1
  * EXPECT-FUNC: data-race add_to
  * EXPECT-JSON: len({a['thread'] for a in F('data-race')[0]['accesses']}) == 2
+ * EXPECT-JSON: F('data-race')[0]['location']['kind'] == 'stack' and F('data-race')[0]['location']['thread'] == 0
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
  */
 #include <pthread.h>
