@@ -387,9 +387,9 @@ OMP_LOCK(omp_nest_lock_t, nest_)
  * (pointers, nargs of them), run in kmp_body with a region of ours put
  * before them; barriers; critical (keyed by the name's lock word),
  * ordered; reductions, whose combining step runs under the lock word the
- * program passes; copyprivate, a barrier on each side.  The omp_*lock
- * functions above serve both runtimes.  Not followed: tasks
- * (__kmpc_omp_task), teams. */
+ * program passes; copyprivate, a barrier on each side; tasks, as GCC's
+ * (kmp_task_body runs them: see __kmpc_omp_task_alloc).  The omp_*lock
+ * functions above serve both runtimes.  Not followed: teams. */
 
 typedef int32_t kmp_int32;
 typedef void (*kmp_micro)(kmp_int32 *gtid, kmp_int32 *btid, ...);
@@ -484,6 +484,7 @@ DB_EXPORT void __kmpc_fork_call(void *loc, kmp_int32 nargs, kmp_micro fn, ...)
 	f(loc, 1, (kmp_micro)kmp_body, &r);
 	db_creating_pool = false;
 	db_hb_acquired(&r.join, 0);
+	db_hb_acquired(&task_done_key, 0);	/* tasks run to the region's end */
 }
 
 /* __kmpc_ calls that take (loc, gtid, ...): a barrier around the real one */
@@ -587,3 +588,120 @@ DB_EXPORT void end(void *loc, kmp_int32 gtid, void *lck)		\
 
 KMP_REDUCE(__kmpc_reduce_nowait, __kmpc_end_reduce_nowait, false)
 KMP_REDUCE(__kmpc_reduce, __kmpc_end_reduce, true)
+
+/* ---- libomp's tasks ----------------------------------------------------------
+ * A task is allocated with its entry and the size of its block of shared
+ * variables' pointers, filled in by the program, then queued.  The entry
+ * becomes kmp_task_body, and what it needs goes in front of the shared
+ * block, asked for larger: the task's shareds pointer (its first field, in
+ * the compiler's ABI) is moved past it, so the program and every copy
+ * libomp makes of the task (taskloop) find their pointers where they look,
+ * and kmp_task_body finds the stash just before them. */
+
+typedef kmp_int32 (*kmp_entry)(kmp_int32 gtid, void *task);
+
+struct kmp_stash {
+	kmp_entry entry;
+	const void *made;	/* the maker's clock */
+	bool depend;
+	char pad[15];		/* 32 bytes: the pointers after it stay aligned */
+};
+
+static const void *task_maker(void)
+{
+	struct db_thread *t = db_self;
+
+	return &task_made[t > DB_THREAD_DEAD ? t->tid % TASK_MAKERS : 0];
+}
+
+static struct kmp_stash *stash_of(void *task)
+{
+	return (struct kmp_stash *)(*(char **)task - sizeof(struct kmp_stash));
+}
+
+static kmp_int32 kmp_task_body(kmp_int32 gtid, void *task)
+{
+	const struct kmp_stash *st = stash_of(task);
+
+	db_hb_acquired(st->made, 0);
+	if (st->depend)		/* the tasks it depends on ended before */
+		db_hb_acquired(&task_done_key, 0);
+	kmp_int32 r = st->entry(gtid, task);
+	db_hb_release(&task_done_key);
+	db_hb_release(&barrier_key);	/* a thread runs tasks in a barrier too */
+	return r;
+}
+
+DB_EXPORT void *__kmpc_omp_task_alloc(void *loc, kmp_int32 gtid, kmp_int32 flags,
+				      size_t task_size, size_t shareds_size, kmp_entry entry)
+{
+	GOMP_REAL(void *(*f)(void *, kmp_int32, kmp_int32, size_t, size_t, kmp_entry),
+		  "__kmpc_omp_task_alloc");
+	void *task = f(loc, gtid, flags, task_size, shareds_size + sizeof(struct kmp_stash),
+		       kmp_task_body);
+	char **shareds = task;
+
+	if (!task || !*shareds)
+		return task;	/* cannot be: libomp gives a shared block */
+	struct kmp_stash *st = (struct kmp_stash *)*shareds;
+	*st = (struct kmp_stash){ .entry = entry, .made = task_maker() };
+	*shareds += sizeof(*st);
+	return task;
+}
+
+/* Queued: what its maker did until now is before it. */
+DB_EXPORT kmp_int32 __kmpc_omp_task(void *loc, kmp_int32 gtid, void *task)
+{
+	GOMP_REAL(kmp_int32 (*f)(void *, kmp_int32, void *), "__kmpc_omp_task");
+	db_hb_release(stash_of(task)->made);
+	return f(loc, gtid, task);
+}
+
+DB_EXPORT kmp_int32 __kmpc_omp_task_with_deps(void *loc, kmp_int32 gtid, void *task,
+					      kmp_int32 ndeps, void *deps, kmp_int32 nnoalias,
+					      void *noalias)
+{
+	GOMP_REAL(kmp_int32 (*f)(void *, kmp_int32, void *, kmp_int32, void *, kmp_int32,
+				 void *), "__kmpc_omp_task_with_deps");
+	stash_of(task)->depend = true;
+	db_hb_release(stash_of(task)->made);
+	return f(loc, gtid, task, ndeps, deps, nnoalias, noalias);
+}
+
+/* taskloop: the task is copied for each chunk (the stash with it); an
+ * implicit taskgroup ends it unless nogroup */
+DB_EXPORT void __kmpc_taskloop(void *loc, int gtid, void *task, int if_val, uint64_t *lb,
+			       uint64_t *ub, int64_t st, int nogroup, int sched,
+			       uint64_t grainsize, void *task_dup)
+{
+	GOMP_REAL(void (*f)(void *, int, void *, int, uint64_t *, uint64_t *, int64_t, int, int,
+			    uint64_t, void *), "__kmpc_taskloop");
+	db_hb_release(stash_of(task)->made);
+	f(loc, gtid, task, if_val, lb, ub, st, nogroup, sched, grainsize, task_dup);
+	db_hb_acquired(&task_done_key, 0);
+}
+
+DB_EXPORT void __kmpc_taskloop_5(void *loc, int gtid, void *task, int if_val, uint64_t *lb,
+				 uint64_t *ub, int64_t st, int nogroup, int sched,
+				 uint64_t grainsize, int modifier, void *task_dup)
+{
+	GOMP_REAL(void (*f)(void *, int, void *, int, uint64_t *, uint64_t *, int64_t, int, int,
+			    uint64_t, int, void *), "__kmpc_taskloop_5");
+	db_hb_release(stash_of(task)->made);
+	f(loc, gtid, task, if_val, lb, ub, st, nogroup, sched, grainsize, modifier, task_dup);
+	db_hb_acquired(&task_done_key, 0);
+}
+
+/* everything the waited-for tasks did is before what follows */
+DB_EXPORT kmp_int32 __kmpc_omp_taskwait(void *loc, kmp_int32 gtid)
+{
+	GOMP_REAL(kmp_int32 (*f)(void *, kmp_int32), "__kmpc_omp_taskwait");
+	kmp_int32 r = f(loc, gtid);
+	db_hb_acquired(&task_done_key, 0);
+	return r;
+}
+
+TASK_WAIT(__kmpc_end_taskgroup, (void *loc, kmp_int32 gtid), (loc, gtid))
+TASK_WAIT(__kmpc_omp_wait_deps, (void *loc, kmp_int32 gtid, kmp_int32 ndeps, void *deps,
+				 kmp_int32 nnoalias, void *noalias),
+	  (loc, gtid, ndeps, deps, nnoalias, noalias))

@@ -7,6 +7,7 @@
  * runtime calls outlined functions with by itself); the master reads what
  * the team wrote after each region.  Nothing races.
  * omp_racy(ms): two threads of a team increment one global without a lock.
+ * omp_tasks(ms), omp_tasks_racy(ms): tasks, for clang_tasks_*.c.
  */
 #include "phases.h"
 
@@ -83,4 +84,79 @@ long omp_racy(int ms)
 #pragma omp barrier
 	}
 	return counter == 0;
+}
+
+/* tasks_clean.c's tasks (see there), then a taskloop and tasks with
+ * dependences, under libomp */
+long t_input[16], t_output[16], t_total;
+
+__attribute__((noinline)) static void t_work(int i, long a)
+{
+	t_output[i] = t_input[i] * 2 + a;
+}
+
+long omp_tasks(int ms)
+{
+	long long end = now_ms() + ms;
+	long rounds = 0, chain = 0;
+
+	while (now_ms() < end) {
+#pragma omp parallel num_threads(2)
+#pragma omp single
+		{
+			for (int i = 0; i < 16; i++) {
+				t_input[i] = i + rounds;
+#pragma omp task firstprivate(i)
+				t_work(i, rounds);
+			}
+#pragma omp taskwait
+			for (int i = 0; i < 16; i++)
+				t_total += t_output[i];
+#pragma omp taskloop grainsize(2)
+			for (int i = 0; i < 16; i++)
+				t_output[i] = t_input[i] + 1;
+			for (int i = 0; i < 16; i++)
+				t_total += t_output[i];
+#pragma omp task depend(out: chain)
+			chain = rounds;
+#pragma omp task depend(inout: chain)
+			chain += 1;
+#pragma omp taskwait
+			t_total += chain;
+		}
+		for (int i = 0; i < 16; i++)
+			t_total += t_output[i];
+		rounds++;
+	}
+	return t_total > 0 ? 0 : 1;
+}
+
+/* tasks_racy.c's sibling tasks, under libomp */
+long t_racy;
+
+__attribute__((noinline)) static void t_add(long v)
+{
+	long long end = now_ms() + 1;
+
+	while (now_ms() <= end)
+		for (int k = 0; k < 1000; k++)
+			t_racy += v;
+}
+
+long omp_tasks_racy(int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+#pragma omp parallel num_threads(2)
+#pragma omp single
+		{
+			for (long i = 0; i < 8; i++) {
+#pragma omp task firstprivate(i)
+				t_add(i);
+			}
+#pragma omp taskwait
+		}
+	}
+	return t_racy == 0;
 }
