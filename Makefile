@@ -88,22 +88,27 @@ bench: all
 # Race detection samples: one pass of a tests/race test proves little.  This
 # runs them all RACE_RUNS times (each racy one must be found every time, each
 # clean one never flagged) and prints each test's passes, then the first
-# failure of each test that failed; exits 1 if any run failed.  Not part of
+# failure of each test that failed (and keeps the rounds' whole output, which
+# names the directory); exits 1 if any run failed.  Not part of
 # `make check`: it takes minutes.
 RACE_RUNS ?= 20
 race-stress: all
-	@out=$$(mktemp "$${TMPDIR:-/tmp}/race-stress.XXXXXX") || exit 1; \
-	trap 'rm -f "$$out"' EXIT; i=1; \
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/race-stress.XXXXXX") || exit 1; \
+	out=$$dir/summary; i=1; \
 	while [ $$i -le $(RACE_RUNS) ]; do \
 		echo "race-stress: round $$i of $(RACE_RUNS)" >&2; \
 		DEADBOLT=$(CURDIR)/tools/deadbolt DEADBOLT_LIB=$(CURDIR)/lib/libdeadbolt.so \
-			$(PYTHON) tests/run tests/race/ tests/omp/ | grep -E '^(PASS|FAIL) ' >> $$out; \
+			$(PYTHON) tests/run tests/race/ tests/omp/ > $$dir/round$$i; \
+		grep -E '^(PASS|FAIL) ' $$dir/round$$i >> $$out; \
 		i=$$((i + 1)); \
 	done; \
 	awk '{ t = $$2; sub(/:$$/, "", t); n[t]++; if ($$1 == "PASS") p[t]++; \
 		else if (!(t in why)) { why[t] = substr($$0, 1, 300); bad++ } } \
 	     END { for (t in n) printf "%3d/%d %s\n", p[t], n[t], t | "sort -k2"; \
-		close("sort -k2"); for (t in why) print why[t]; exit bad > 0 }' $$out
+		close("sort -k2"); for (t in why) print why[t]; exit bad > 0 }' $$out; \
+	st=$$?; if [ $$st = 0 ]; then rm -rf "$$dir"; \
+	else echo "race-stress: each round's whole output (failures in full): $$dir" >&2; fi; \
+	exit $$st
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

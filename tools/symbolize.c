@@ -572,8 +572,10 @@ bool sym_user_frame(const struct frame *f)
 {
 	if (!f->mod || f->mod->own || system_path(f->mod->path) || !strchr(f->mod->path, '/'))
 		return false;
-	/* code inlined from system headers (std::mutex::lock) is not the user's */
-	return !f->file || !system_path(f->file);
+	/* code inlined from system headers (std::mutex::lock) is not the
+	 * user's, nor Rust's standard library, which rustc compiles into the
+	 * program with its sources named /rustc/<commit>/library/... */
+	return !f->file || (!system_path(f->file) && strncmp(f->file, "/rustc/", 7) != 0);
 }
 
 void sym_cleanup(void)
