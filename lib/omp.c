@@ -614,9 +614,28 @@ static const void *task_maker(void)
 	return &task_made[t > DB_THREAD_DEAD ? t->tid % TASK_MAKERS : 0];
 }
 
+static kmp_int32 kmp_task_body(kmp_int32 gtid, void *task);
+
+/* The stash of a task __kmpc_omp_task_alloc made (its routine, the second
+ * field, is kmp_task_body); NULL for one allocated otherwise (a target
+ * task, say). */
 static struct kmp_stash *stash_of(void *task)
 {
-	return (struct kmp_stash *)(*(char **)task - sizeof(struct kmp_stash));
+	void **t = task;
+
+	if (!t || t[1] != (void *)kmp_task_body || !t[0])
+		return NULL;
+	return (struct kmp_stash *)((char *)t[0] - sizeof(struct kmp_stash));
+}
+
+static void task_queued(void *task, bool depend)
+{
+	struct kmp_stash *st = stash_of(task);
+
+	if (st) {
+		st->depend |= depend;
+		db_hb_release(st->made);
+	}
 }
 
 static kmp_int32 kmp_task_body(kmp_int32 gtid, void *task)
@@ -632,13 +651,10 @@ static kmp_int32 kmp_task_body(kmp_int32 gtid, void *task)
 	return r;
 }
 
-DB_EXPORT void *__kmpc_omp_task_alloc(void *loc, kmp_int32 gtid, kmp_int32 flags,
-				      size_t task_size, size_t shareds_size, kmp_entry entry)
+/* The stash of a task just allocated with kmp_task_body for its entry,
+ * filled in, and the shared pointers moved past it */
+static void *stashed(void *task, kmp_entry entry)
 {
-	GOMP_REAL(void *(*f)(void *, kmp_int32, kmp_int32, size_t, size_t, kmp_entry),
-		  "__kmpc_omp_task_alloc");
-	void *task = f(loc, gtid, flags, task_size, shareds_size + sizeof(struct kmp_stash),
-		       kmp_task_body);
 	char **shareds = task;
 
 	if (!task || !*shareds)
@@ -649,11 +665,35 @@ DB_EXPORT void *__kmpc_omp_task_alloc(void *loc, kmp_int32 gtid, kmp_int32 flags
 	return task;
 }
 
+DB_EXPORT void *__kmpc_omp_task_alloc(void *loc, kmp_int32 gtid, kmp_int32 flags,
+				      size_t task_size, size_t shareds_size, kmp_entry entry)
+{
+	GOMP_REAL(void *(*f)(void *, kmp_int32, kmp_int32, size_t, size_t, kmp_entry),
+		  "__kmpc_omp_task_alloc");
+	return stashed(f(loc, gtid, flags, task_size, shareds_size + sizeof(struct kmp_stash),
+			 kmp_task_body), entry);
+}
+
+/* A target task (`target nowait`), the same way; the first starts
+ * libomp's hidden helper threads, a pool of its own. */
+DB_EXPORT void *__kmpc_omp_target_task_alloc(void *loc, kmp_int32 gtid, kmp_int32 flags,
+					     size_t task_size, size_t shareds_size,
+					     kmp_entry entry, int64_t device)
+{
+	GOMP_REAL(void *(*f)(void *, kmp_int32, kmp_int32, size_t, size_t, kmp_entry, int64_t),
+		  "__kmpc_omp_target_task_alloc");
+	db_creating_pool = true;
+	void *task = f(loc, gtid, flags, task_size, shareds_size + sizeof(struct kmp_stash),
+		       kmp_task_body, device);
+	db_creating_pool = false;
+	return stashed(task, entry);
+}
+
 /* Queued: what its maker did until now is before it. */
 DB_EXPORT kmp_int32 __kmpc_omp_task(void *loc, kmp_int32 gtid, void *task)
 {
 	GOMP_REAL(kmp_int32 (*f)(void *, kmp_int32, void *), "__kmpc_omp_task");
-	db_hb_release(stash_of(task)->made);
+	task_queued(task, false);
 	return f(loc, gtid, task);
 }
 
@@ -663,8 +703,7 @@ DB_EXPORT kmp_int32 __kmpc_omp_task_with_deps(void *loc, kmp_int32 gtid, void *t
 {
 	GOMP_REAL(kmp_int32 (*f)(void *, kmp_int32, void *, kmp_int32, void *, kmp_int32,
 				 void *), "__kmpc_omp_task_with_deps");
-	stash_of(task)->depend = true;
-	db_hb_release(stash_of(task)->made);
+	task_queued(task, true);
 	return f(loc, gtid, task, ndeps, deps, nnoalias, noalias);
 }
 
@@ -676,7 +715,7 @@ DB_EXPORT void __kmpc_taskloop(void *loc, int gtid, void *task, int if_val, uint
 {
 	GOMP_REAL(void (*f)(void *, int, void *, int, uint64_t *, uint64_t *, int64_t, int, int,
 			    uint64_t, void *), "__kmpc_taskloop");
-	db_hb_release(stash_of(task)->made);
+	task_queued(task, false);
 	f(loc, gtid, task, if_val, lb, ub, st, nogroup, sched, grainsize, task_dup);
 	db_hb_acquired(&task_done_key, 0);
 }
@@ -687,7 +726,7 @@ DB_EXPORT void __kmpc_taskloop_5(void *loc, int gtid, void *task, int if_val, ui
 {
 	GOMP_REAL(void (*f)(void *, int, void *, int, uint64_t *, uint64_t *, int64_t, int, int,
 			    uint64_t, int, void *), "__kmpc_taskloop_5");
-	db_hb_release(stash_of(task)->made);
+	task_queued(task, false);
 	f(loc, gtid, task, if_val, lb, ub, st, nogroup, sched, grainsize, modifier, task_dup);
 	db_hb_acquired(&task_done_key, 0);
 }

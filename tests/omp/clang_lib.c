@@ -160,3 +160,21 @@ long omp_tasks_racy(int ms)
 	}
 	return t_racy == 0;
 }
+
+/* target tasks (`target nowait`, run on the host here by libomp's hidden
+ * helper threads): the maker's writes before, its reads after taskwait */
+long omp_target(int rounds)
+{
+	long x = 0, bad = 0;
+
+#pragma omp parallel num_threads(2)
+#pragma omp single
+	for (int r = 0; r < rounds; r++) {
+		long before = x;
+#pragma omp target nowait map(tofrom: x)
+		x += 1;
+#pragma omp taskwait
+		bad += x != before + 1;
+	}
+	return bad || x != rounds;
+}

@@ -55,6 +55,7 @@ static const char *const allowed[] = {
 	"__kmpc_end_barrier_master", "__kmpc_end_critical", "__kmpc_end_ordered", "__kmpc_end_reduce",
 	"__kmpc_end_reduce_nowait", "__kmpc_fork_call", "__kmpc_ordered", "__kmpc_reduce",
 	"__kmpc_end_taskgroup", "__kmpc_omp_task", "__kmpc_omp_task_alloc",
+	"__kmpc_omp_target_task_alloc",
 	"__kmpc_omp_task_with_deps", "__kmpc_omp_taskwait", "__kmpc_omp_wait_deps",
 	"__kmpc_reduce_nowait", "__kmpc_taskloop", "__kmpc_taskloop_5",
 	"omp_destroy_lock", "omp_destroy_nest_lock", "omp_init_lock", "omp_init_nest_lock",
