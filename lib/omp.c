@@ -240,16 +240,38 @@ struct task_head {
 #define TASK_MAKERS	64
 static char task_made[TASK_MAKERS];
 
+/* The calling thread's clock as a maker of tasks */
+static const void *task_maker(void)
+{
+	struct db_thread *t = db_self;
+
+	return &task_made[t > DB_THREAD_DEAD ? t->tid % TASK_MAKERS : 0];
+}
+
+/* A task starts: after its maker's past, and with dependences, after the
+ * tasks that ended before (all of them) */
+static void task_starts(const void *made, bool depend)
+{
+	db_hb_acquired(made, 0);
+	if (depend)
+		db_hb_acquired(&task_done_key, 0);
+}
+
+/* A task ends: before whoever waits for tasks, and before the next
+ * barrier (a thread runs tasks in a barrier too) */
+static void task_ends(void)
+{
+	db_hb_release(&task_done_key);
+	db_hb_release(&barrier_key);
+}
+
 static void task_body(void *arg)
 {
 	const struct task_head *h = arg;
 
-	db_hb_acquired(h->made, 0);
-	if (h->depend)		/* the tasks it depends on ended before */
-		db_hb_acquired(&task_done_key, 0);
+	task_starts(h->made, h->depend);
 	h->fn((char *)arg + h->off);
-	db_hb_release(&task_done_key);
-	db_hb_release(&barrier_key);	/* a thread runs tasks in a barrier too */
+	task_ends();
 }
 
 /* The program's copy function, run by libgomp into the task's data (the
@@ -282,8 +304,7 @@ DB_EXPORT void GOMP_task(void (*fn)(void *), void *data, void (*cpyfn)(void *, v
 {
 	GOMP_REAL(void (*f)(void (*)(void *), void *, void (*)(void *, void *), long, long, bool,
 			    unsigned, void **, int, void *), "GOMP_task");
-	struct db_thread *t = db_self;
-	const void *made = &task_made[t > DB_THREAD_DEAD ? t->tid % TASK_MAKERS : 0];
+	const void *made = task_maker();
 	long align = arg_align > (long)_Alignof(struct task_head) ? arg_align :
 		     (long)_Alignof(struct task_head);
 	size_t off = (sizeof(struct task_head) + (size_t)align - 1) & ~((size_t)align - 1);
@@ -607,13 +628,6 @@ struct kmp_stash {
 	char pad[15];		/* 32 bytes: the pointers after it stay aligned */
 };
 
-static const void *task_maker(void)
-{
-	struct db_thread *t = db_self;
-
-	return &task_made[t > DB_THREAD_DEAD ? t->tid % TASK_MAKERS : 0];
-}
-
 static kmp_int32 kmp_task_body(kmp_int32 gtid, void *task);
 
 /* The stash of a task __kmpc_omp_task_alloc made (its routine, the second
@@ -642,12 +656,9 @@ static kmp_int32 kmp_task_body(kmp_int32 gtid, void *task)
 {
 	const struct kmp_stash *st = stash_of(task);
 
-	db_hb_acquired(st->made, 0);
-	if (st->depend)		/* the tasks it depends on ended before */
-		db_hb_acquired(&task_done_key, 0);
+	task_starts(st->made, st->depend);
 	kmp_int32 r = st->entry(gtid, task);
-	db_hb_release(&task_done_key);
-	db_hb_release(&barrier_key);	/* a thread runs tasks in a barrier too */
+	task_ends();
 	return r;
 }
 

@@ -1460,14 +1460,18 @@ static void promote(const struct site *s)
 	atomic_store(&promoted[k % MAX_PROMOTED], (uint32_t)(s - sites));
 }
 
-/* Was a thread other than t caught at a's granule (a racy look)? */
-static bool touched_by_other(const struct db_thread *t, uintptr_t a)
+/* Was a thread other than t caught at a's granule (a racy look, no
+ * lock)?  If so, *flags is the entry's SH_*. */
+static bool touched_by_other(const struct db_thread *t, uintptr_t a, uint32_t *flags)
 {
 	uintptr_t g = a >> 3;
 	const struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
 
-	return __atomic_load_n(&sh->granule, __ATOMIC_RELAXED) == g &&
-	       (__atomic_load_n(&sh->tids, __ATOMIC_RELAXED) & ~(1u << (t->tid & 31)));
+	if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g ||
+	    !(__atomic_load_n(&sh->tids, __ATOMIC_RELAXED) & ~(1u << (t->tid & 31))))
+		return false;
+	*flags = __atomic_load_n(&sh->flags, __ATOMIC_RELAXED);
+	return true;
 }
 
 /* A caught access; returns whether the thread should pause at it. */
@@ -1494,7 +1498,8 @@ static bool prepare(struct db_thread *t, const struct site *s, const ucontext_t 
 	 * its guard publishes: the threads that use the static later test
 	 * the guard inline, calling nothing deadbolt could see. */
 	bool own = (a + STACK_SLACK >= sp && a < top) || (a >= t->stack_lo && a < t->stack_hi);
-	if ((own && !touched_by_other(t, a)) || t->static_init || is_benign(a, s->size)) {
+	uint32_t flags;
+	if ((own && !touched_by_other(t, a, &flags)) || t->static_init || is_benign(a, s->size)) {
 		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
 		return false;
 	}
@@ -1521,15 +1526,10 @@ static _Atomic uint64_t next_pause_ns;	/* no thread pauses before */
 
 static bool should_pause(const struct db_thread *t, const struct acc *cur)
 {
-	uintptr_t g = cur->addr >> 3;
-	struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+	uint32_t flags;
 
 	if (!db_opt.race_pause_us || t->nheld || t->race_paused_gen == atomic_load(&window_gen) ||
-	    __atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
-		return false;
-	uint32_t tids = __atomic_load_n(&sh->tids, __ATOMIC_RELAXED);
-	uint32_t flags = __atomic_load_n(&sh->flags, __ATOMIC_RELAXED);
-	if (!(tids & ~(1u << (t->tid & 31))) || (flags & (SH_ATOMIC | SH_BENIGN)))
+	    !touched_by_other(t, cur->addr, &flags) || (flags & (SH_ATOMIC | SH_BENIGN)))
 		return false;
 	/* the process pauses at most 1% of the time, whatever its threads */
 	uint64_t now = now_ns(), next = atomic_load_explicit(&next_pause_ns, memory_order_relaxed);
