@@ -6,12 +6,13 @@
  * copyprivate, and a region that captures 20 variables (more than the
  * runtime calls outlined functions with by itself); the master reads what
  * the team wrote after each region.  Nothing races.
- * omp_racy(ms): two threads of a team increment one global without a lock.
- * omp_tasks(ms), omp_tasks_racy(ms): tasks, for clang_tasks_*.c.
+ * team_race(ms), task_race(ms): racy.h's races, for clang_racy.c and
+ * clang_tasks_racy.c.
+ * omp_tasks(ms): tasks, for clang_tasks_clean.c; omp_target(rounds): target
+ * tasks, for clang_target_clean.c.
  */
 #include "phases.h"
-
-long counter;
+#include "racy.h"
 
 long omp_clean(int ms)
 {
@@ -67,25 +68,6 @@ long omp_clean(int ms)
 	       in_critical != in_named || in_lock != in_named || in_nest != in_named || vs != 130;
 }
 
-__attribute__((noinline)) static void bump(void)
-{
-	counter++;
-}
-
-long omp_racy(int ms)
-{
-#pragma omp parallel num_threads(2)
-	{
-#pragma omp barrier
-		long long end = now_ms() + ms;
-		while (now_ms() < end)
-			for (int i = 0; i < 1000; i++)
-				bump();
-#pragma omp barrier
-	}
-	return counter == 0;
-}
-
 /* tasks_clean.c's tasks (see there), then a taskloop and tasks with
  * dependences, under libomp */
 long t_input[16], t_output[16], t_total;
@@ -129,36 +111,6 @@ long omp_tasks(int ms)
 		rounds++;
 	}
 	return t_total > 0 ? 0 : 1;
-}
-
-/* tasks_racy.c's sibling tasks, under libomp */
-long t_racy;
-
-__attribute__((noinline)) static void t_add(long v)
-{
-	long long end = now_ms() + 1;
-
-	while (now_ms() <= end)
-		for (int k = 0; k < 1000; k++)
-			t_racy += v;
-}
-
-long omp_tasks_racy(int ms)
-{
-	long long end = now_ms() + ms;
-
-	while (now_ms() < end) {
-#pragma omp parallel num_threads(2)
-#pragma omp single
-		{
-			for (long i = 0; i < 8; i++) {
-#pragma omp task firstprivate(i)
-				t_add(i);
-			}
-#pragma omp taskwait
-		}
-	}
-	return t_racy == 0;
 }
 
 /* target tasks (`target nowait`, run on the host here by libomp's hidden

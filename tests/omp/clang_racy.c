@@ -9,9 +9,9 @@
  * EXPECT-JSON: len({a['thread'] for a in F('data-race')[0]['accesses']}) == 2
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
  */
-long omp_racy(int ms);
+long team_race(int ms);
 
 int main(void)
 {
-	return omp_racy(500) != 0;
+	return team_race(500) != 0;
 }

@@ -6,18 +6,11 @@
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
  * EXPECT-JSON: j['processes'][0]['race']['traps'] > 0
  */
-#include <pthread.h>
-
-#include "now_ms.h"
+#include "stack_shared.h"
 
 #define CLEAN_MS 400
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-__attribute__((noinline)) void add_to(volatile long *sum, long v)
-{
-	*sum += v;
-}
 
 static void *work(void *arg)
 {
@@ -30,17 +23,4 @@ static void *work(void *arg)
 			pthread_mutex_unlock(&lock);
 		}
 	return NULL;
-}
-
-int main(void)
-{
-	volatile long sum = 0;
-	pthread_t t;
-
-	if (pthread_create(&t, NULL, work, (void *)&sum) != 0)
-		return 1;
-	work((void *)&sum);
-	pthread_join(t, NULL);
-	add_to(&sum, 1);
-	return sum == 0;
 }

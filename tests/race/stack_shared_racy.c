@@ -9,16 +9,9 @@
  * EXPECT-JSON: F('data-race')[0]['location']['kind'] == 'stack' and F('data-race')[0]['location']['thread'] == 0
  * EXPECT-JSON: j['processes'][0]['exit'] == 0
  */
-#include <pthread.h>
-
-#include "now_ms.h"
+#include "stack_shared.h"
 
 #define RACY_MS 500
-
-__attribute__((noinline)) void add_to(volatile long *sum, long v)
-{
-	*sum += v;
-}
 
 static void *work(void *arg)
 {
@@ -28,16 +21,4 @@ static void *work(void *arg)
 		for (int i = 0; i < 1000; i++)
 			add_to(arg, i);
 	return NULL;
-}
-
-int main(void)
-{
-	volatile long sum = 0;
-	pthread_t t;
-
-	if (pthread_create(&t, NULL, work, (void *)&sum) != 0)
-		return 1;
-	work((void *)&sum);
-	pthread_join(t, NULL);
-	return sum == 0;
 }
