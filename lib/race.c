@@ -22,11 +22,11 @@
  * (the store of `x++` follows its load), a quarter (from race_sample 16)
  * a draw of the sites that caught an access in the last window, a quarter
  * the sites nearest where the threads were seen running (profile.c), an
- * eighth the compare-exchanges and exchanges in turn (the words of the program's
- * own locks are learnt early: the tool withholds an unordered race inside
- * an object holding one, and one made by code that has one: that lock,
- * not followed, may order it), the rest drawn at random.  A site is one-shot: the first thread to reach it
- * traps, the site is restored, and the thread runs on; a quarter window
+ * eighth the compare-exchanges and exchanges in turn (the words of the
+ * program's own locks are learnt early: the tool withholds an unordered
+ * race inside an object holding one, and one made by code that has one:
+ * that lock, not followed, may order it), the rest drawn at random.  A
+ * site is one-shot: the first thread to reach it traps, the site is restored, and the thread runs on; a quarter window
  * later the sites that caught an access are armed again, while the window
  * has caught fewer than race_sample accesses (and until a quarter catches
  * nothing: then the watcher sleeps on to the next window).  So a window
@@ -103,7 +103,7 @@
 #define SHADOW_LOCKS	4		/* locks kept per access (innermost) */
 #define MAX_ARMED	4096		/* race_sample's limit */
 #define MAX_PROMOTED	256
-#define MAX_SYNC_SITES	4096
+#define MAX_SYNC_SITES	MAX_SITES	/* as many as there can be sites */
 #define PROFILE_IPS	256	/* sampled IPs looked at per window */
 #define PROFILE_NEAR	64	/* bytes around one where a site is looked for */
 #define MAX_BENIGN	1024
@@ -190,9 +190,11 @@ static atomic_uint nsites;
 static _Atomic uint32_t *site_hash;	/* index + 1; 0: empty */
 static uint32_t armed[MAX_ARMED];
 static unsigned narmed;
-/* the compare-exchange and exchange sites, armed in turn (under arm_lock) */
+/* the compare-exchange and exchange sites, armed in turn; added under
+ * arm_lock, read by sync_near in the trap handler too */
 static uint32_t sync_sites[MAX_SYNC_SITES];
-static unsigned nsync_sites, sync_next;
+static atomic_uint nsync_sites;
+static unsigned sync_next;
 static _Atomic uint32_t promoted[MAX_PROMOTED];
 static atomic_uint npromoted;
 static uint32_t promo_next;
@@ -508,8 +510,11 @@ static void add_site(const struct site *n)
 	atomic_store(&s->state, SITE_IDLE);
 	site_insert(i);
 	atomic_store_explicit(&nsites, i + 1, memory_order_release);
-	if ((n->flags & SF_SYNC) && nsync_sites < MAX_SYNC_SITES)
-		sync_sites[nsync_sites++] = i;
+	unsigned ns = atomic_load_explicit(&nsync_sites, memory_order_relaxed);
+	if ((n->flags & SF_SYNC) && ns < MAX_SYNC_SITES) {
+		sync_sites[ns] = i;
+		atomic_store_explicit(&nsync_sites, ns + 1, memory_order_release);
+	}
 }
 
 /* One instruction: a site if it accesses memory the sampler cares about. */
@@ -1063,8 +1068,9 @@ static void rotate(void)
 		arm_near(ips[rand64() % nip]);
 	/* an eighth to compare-exchanges and exchanges, in turn: the words of
 	 * the program's own locks are learnt early (see DB_RACE_ATOMIC_SYNC) */
-	for (unsigned k = 0; k < (want >= 8 ? want / 8 : 1) && k < nsync_sites && narmed < want; k++)
-		arm(sync_sites[sync_next++ % nsync_sites]);
+	unsigned ns = atomic_load_explicit(&nsync_sites, memory_order_relaxed);
+	for (unsigned k = 0; k < (want >= 8 ? want / 8 : 1) && k < ns && narmed < want; k++)
+		arm(sync_sites[sync_next++ % ns]);
 	for (unsigned tries = 0; n && narmed < want && tries < 4 * want; tries++)
 		arm((uint32_t)(rand64() % n));
 	atomic_fetch_add(&nwindows, 1);
@@ -1373,25 +1379,17 @@ static void locate(struct db_rec_race *r, uintptr_t a)
  * a program builds of atomics (Rust's std Mutex, Qt's QMutex, spinlocks
  * of its own) take their word with one and give it back with one, most
  * often inlined where the data they guard is used; deadbolt sees neither.
- * Looked at once per race reported, over at most SYNC_SPAN bytes of code
- * each side. */
-#define SYNC_SPAN	16384
-
+ * Looked at once per race reported, in the list of such sites. */
 static bool sync_near(uintptr_t pc)
 {
 	uintptr_t lo, hi;
+	unsigned ns = atomic_load_explicit(&nsync_sites, memory_order_acquire);
 
 	if (!db_stack_function_of(pc, &lo, &hi))
 		return false;
-	if (pc - lo > SYNC_SPAN)
-		lo = pc - SYNC_SPAN;
-	if (hi - pc > SYNC_SPAN)
-		hi = pc + SYNC_SPAN;
-	for (uintptr_t a = lo; a < hi; a++) {
-		const struct site *x = site_at(a);
-		if (x && (x->flags & SF_SYNC))
+	for (unsigned k = 0; k < ns; k++)
+		if (sites[sync_sites[k]].pc >= lo && sites[sync_sites[k]].pc < hi)
 			return true;
-	}
 	return false;
 }
 
