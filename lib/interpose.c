@@ -23,7 +23,6 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/single_threaded.h>
 #include <threads.h>
 #include <unistd.h>
 
@@ -265,29 +264,10 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 	db_thread_leave(t);						\
 	return r
 
-/* A mutex acquisition's first try.  While the process has one thread,
- * glibc takes a free private mutex with a plain store, where a trylock
- * always pays a locked instruction (sqlite3, single-threaded: 280 ms
- * of trylock against 50 of lock per 2.5 million).  Then nothing can take
- * the lock between the look at it and the real lock, which so cannot
- * wait (a signal handler of this thread that kept it would deadlock the
- * program natively too); a process-shared mutex may be taken by another
- * process meanwhile. */
-#define PSHARED_BIT	128	/* glibc's __kind: PTHREAD_MUTEX_PSHARED_BIT */
-
-static inline int mutex_first_try(pthread_mutex_t *l)
-{
-	if (__libc_single_threaded &&
-	    __atomic_load_n(&l->__data.__lock, __ATOMIC_RELAXED) == 0 &&
-	    !(__atomic_load_n(&l->__data.__kind, __ATOMIC_RELAXED) & PSHARED_BIT))
-		return REAL(pthread_mutex_lock)(l);
-	return REAL(pthread_mutex_trylock)(l);
-}
-
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		mutex_first_try(l), mutex_attempt, NULL, AS_IS);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -991,7 +971,7 @@ DB_EXPORT int mtx_lock(mtx_t *m)
 	pthread_mutex_t *l = (pthread_mutex_t *)m;
 
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		mutex_first_try(l), mutex_attempt, NULL, thrd_status);
+		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL, thrd_status);
 }
 
 DB_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict ts)
