@@ -25,6 +25,9 @@
 #include <string.h>
 #include <threads.h>
 #include <unistd.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 
 #include "lockgraph.h"
 
@@ -125,6 +128,62 @@ bool db_interpose_resolve(void)
  * pthread ones as is, the C11 ones mapped, by thrd_status). */
 #define AS_IS(r)	(r)
 
+/* A default mutex (kind 0: not recursive, error-checking, robust,
+ * priority-aware, shared between processes or elided) is taken and
+ * released here as libc does it, saving a call into libc each time: the
+ * lock word (0 free, 1 taken, 2 taken with waiters, woken through its
+ * private futex), then the owner's kernel tid and the count of users that
+ * cond waits and destroy read.  Waiting for a busy mutex, and every other
+ * kind, is left to libc.  db_mutex_own_check compares with libc once at
+ * start: if libc keeps a mutex otherwise, every mutex goes to libc. */
+static int own_kind = INT_MIN;	/* the kind taken here; INT_MIN: none */
+
+void db_mutex_own_check(void)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	int tid = gettid();
+
+	if (m.__data.__kind != 0 || db_real.pthread_mutex_lock(&m) != 0)
+		return;
+	bool taken = m.__data.__lock == 1 && m.__data.__owner == tid && m.__data.__nusers == 1;
+	if (db_real.pthread_mutex_unlock(&m) == 0 && taken && m.__data.__lock == 0 &&
+	    m.__data.__owner == 0 && m.__data.__nusers == 0)
+		own_kind = 0;
+}
+
+static inline int mutex_trylock_own(pthread_mutex_t *l, const struct db_thread *t)
+{
+	int free_ = 0;
+
+	if (DB_UNLIKELY(l->__data.__kind != own_kind || !t))
+		return REAL(pthread_mutex_trylock)(l);
+	if (!__atomic_compare_exchange_n(&l->__data.__lock, &free_, 1, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return EBUSY;
+	l->__data.__owner = t->os_tid;
+	l->__data.__nusers++;
+	return 0;
+}
+
+static DB_NOINLINE void mutex_wake(pthread_mutex_t *l)
+{
+	int e = errno;
+
+	syscall(SYS_futex, &l->__data.__lock, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	errno = e;
+}
+
+static inline int mutex_unlock_own(pthread_mutex_t *l)
+{
+	if (DB_UNLIKELY(l->__data.__kind != own_kind))
+		return REAL(pthread_mutex_unlock)(l);
+	l->__data.__owner = 0;
+	l->__data.__nusers--;
+	if (DB_UNLIKELY(__atomic_exchange_n(&l->__data.__lock, 0, __ATOMIC_RELEASE) > 1))
+		mutex_wake(l);
+	return 0;
+}
+
 /* pthread_mutex_init and mtx_init, called from pc. */
 static int mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a, uintptr_t pc)
 {
@@ -157,10 +216,9 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 }
 
 /* The common body of every blocking acquisition: the held entry made and
- * the edges checked before; then a trylock, and only when the lock is
- * busy the wait path (waitfor.c: who waits for whom, deadlocks, stalls);
- * the entry pushed after.  The uncontended path costs one real trylock,
- * as a real lock would. */
+ * the edges checked before; then a trylock, and when it took the lock as
+ * prepared, the entry pushed: the uncontended path costs one trylock, as
+ * a real lock would.  All else (a busy lock's wait) in acquire_rest. */
 #define ACQUIRE(kind_, mode_, call, trycall, attempt_, user_end, ret_) \
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
@@ -168,15 +226,12 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
 				 DB_CALLER_SP, DB_PREP_VALIDATE);	\
 	int r = trycall;						\
-	if (DB_UNLIKELY(r == EBUSY))					\
-		r = db_wait_lock(t, mode_, attempt_, (void *)(uintptr_t)l, user_end); \
-	if (r == 0)							\
-		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
-			       DB_CALLER_SP, false);			\
-	else if (r == EINVAL && kind_ == DB_LOCK_MUTEX)			\
-		use_after_destroy(t, (uintptr_t)l);			\
-	db_thread_leave(t);						\
-	return ret_(r)
+	if (DB_LIKELY(r == 0) && db_lock_commit_fast(t, i_, (uintptr_t)l)) { \
+		db_thread_leave(t);					\
+		return ret_(0);						\
+	}								\
+	return ret_(acquire_rest(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
+				 DB_CALLER_SP, r, attempt_, user_end))
 
 /* One slice of waiting for each kind of lock (waitfor.c calls these). */
 static int mutex_attempt(void *l, uint32_t mode, const struct timespec *dl)
@@ -236,6 +291,23 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 		db_misuse(t, DB_MISUSE_USE_AFTER_DESTROY, l, DB_LOCK_MUTEX, UINT32_MAX, 0, 0);
 }
 
+/* An acquisition whose trylock answered r and did not simply take the
+ * lock as prepared: the wait for a busy lock (waitfor.c), an entry a
+ * signal handler used meanwhile, a destroyed mutex. */
+static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, unsigned kind,
+				    uint32_t mode, uintptr_t pc, uintptr_t sp, int r,
+				    db_attempt_fn attempt, const struct timespec *user_end)
+{
+	if (r == EBUSY)
+		r = db_wait_lock(t, mode, attempt, (void *)l, user_end);
+	if (r == 0)
+		db_lock_commit(t, i, l, kind, mode, pc, sp, false);
+	else if (r == EINVAL && kind == DB_LOCK_MUTEX)
+		use_after_destroy(t, l);
+	db_thread_leave(t);
+	return r;
+}
+
 /* A trylock can fail instead of waiting: no edge into it, held after.
  * The thread is entered before the real call: entering may start deadbolt
  * (the process's first call), whose set-up calls libc functions that
@@ -254,10 +326,16 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 		db_thread_leave(t);					\
 	return ret_(r)
 
+/* A release of the lock on top of the held stack is done before the real
+ * unlock, which then ends the shim; any other in two halves around it. */
 #define RELEASE(call)							\
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
 		return call;						\
+	if (DB_LIKELY(db_lock_release_top(t, (uintptr_t)l))) {		\
+		db_thread_leave(t);					\
+		return call;						\
+	}								\
 	int i_ = db_lock_release_begin(t, (void *)(uintptr_t)l);	\
 	int r = call;							\
 	db_lock_release_end(t, i_);					\
@@ -267,7 +345,7 @@ static DB_NOINLINE DB_COLD void use_after_destroy(struct db_thread *t, uintptr_t
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL, AS_IS);
+		mutex_trylock_own(l, t), mutex_attempt, NULL, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -278,7 +356,7 @@ DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec 
 	if (!e)
 		return REAL(pthread_mutex_timedlock)(l, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, e, AS_IS);
+		mutex_trylock_own(l, t), mutex_attempt, e, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const struct timespec *ts)
@@ -289,17 +367,17 @@ DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const str
 	if (!e)
 		return REAL(pthread_mutex_clocklock)(l, c, ts);
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_clocklock)(l, c, ts),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, e, AS_IS);
+		mutex_trylock_own(l, t), mutex_attempt, e, AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
 {
-	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_trylock)(l), AS_IS);
+	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, mutex_trylock_own(l, t), AS_IS);
 }
 
 DB_EXPORT int pthread_mutex_unlock(pthread_mutex_t *l)
 {
-	RELEASE(REAL(pthread_mutex_unlock)(l));
+	RELEASE(mutex_unlock_own(l));
 }
 
 /* ---- rwlocks ------------------------------------------------------------- */
@@ -971,7 +1049,7 @@ DB_EXPORT int mtx_lock(mtx_t *m)
 	pthread_mutex_t *l = (pthread_mutex_t *)m;
 
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, NULL, thrd_status);
+		mutex_trylock_own(l, t), mutex_attempt, NULL, thrd_status);
 }
 
 DB_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict ts)
@@ -983,14 +1061,14 @@ DB_EXPORT int mtx_timedlock(mtx_t *restrict m, const struct timespec *restrict t
 	if (!e)
 		return thrd_status(REAL(pthread_mutex_timedlock)(l, ts));
 	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_timedlock)(l, ts),
-		REAL(pthread_mutex_trylock)(l), mutex_attempt, e, thrd_status);
+		mutex_trylock_own(l, t), mutex_attempt, e, thrd_status);
 }
 
 DB_EXPORT int mtx_trylock(mtx_t *m)
 {
 	pthread_mutex_t *l = (pthread_mutex_t *)m;
 
-	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_trylock)(l), thrd_status);
+	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, mutex_trylock_own(l, t), thrd_status);
 }
 
 DB_EXPORT int mtx_unlock(mtx_t *m)

@@ -301,35 +301,46 @@ db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mod
 	return n;
 }
 
-/* After the lock was taken: push what db_lock_prepare (answer i) made. */
+/* After the lock was taken, the common case, inline: push what
+ * db_lock_prepare (answer i) made, when it is at the top as prepared.
+ * false, nothing done, otherwise. */
+static inline __attribute__((always_inline)) bool
+db_lock_commit_fast(struct db_thread *t, int i, uintptr_t addr)
+{
+	int n = t->nheld;
+
+	if (DB_UNLIKELY(i != n || t->held[n].addr != addr))
+		return false;
+	/* happens-before: what the last releaser did is before what we do
+	 * (kept while races are sampled: from the second thread on) */
+	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
+		db_clock_lock_acquired(t, t->held[n].lk, addr);
+	/* release: other threads read held[] up to nheld */
+	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* After the lock was taken: push what db_lock_prepare (answer i) made,
+ * whatever happened in between. */
 static inline __attribute__((always_inline)) void
 db_lock_commit(struct db_thread *t, int i, uintptr_t addr, unsigned kind, uint32_t mode,
 	       uintptr_t pc, uintptr_t sp, bool try)
 {
-	int n = t->nheld;
-
-	/* anything but the entry prepared at the top, as prepared */
-	if (DB_UNLIKELY(i != n || t->held[n].addr != addr)) {
-		/* a signal handler that took a lock in between used the entry */
-		if (i >= 0 && !(i & DB_PREP_REENTER))
-			i = db_lock_prepare_again(t, addr, kind, mode, pc, sp, try);
-		if (i < 0) {
-			if (i == DB_PREP_OVERFLOW && !t->overflow++)
-				db_lock_held_overflow();
-			return;
-		}
-		if (i & DB_PREP_REENTER) {
-			t->held[i & (DB_PREP_REENTER - 1)].rec++;
-			return;
-		}
+	if (DB_LIKELY(db_lock_commit_fast(t, i, addr)))
+		return;
+	/* a signal handler that took a lock in between used the entry */
+	if (i >= 0 && !(i & DB_PREP_REENTER))
+		i = db_lock_prepare_again(t, addr, kind, mode, pc, sp, try);
+	if (i < 0) {
+		if (i == DB_PREP_OVERFLOW && !t->overflow++)
+			db_lock_held_overflow();
+		return;
 	}
-	struct db_held *h = &t->held[n];
-	/* happens-before: what the last releaser did is before what we do
-	 * (kept while races are sampled: from the second thread on) */
-	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
-		db_clock_lock_acquired(t, h->lk, addr);
-	/* release: other threads read held[] up to nheld */
-	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
+	if (i & DB_PREP_REENTER) {
+		t->held[i & (DB_PREP_REENTER - 1)].rec++;
+		return;
+	}
+	db_lock_commit_fast(t, i, addr);
 }
 
 /* An acquisition kept in a struct db_acq (the annotations, a cond wait's
@@ -382,6 +393,16 @@ static inline void db_lock_unstack(struct db_thread *t, int i, int n)
 	}
 }
 
+/* What a release of held entry h tells other threads, before the real
+ * unlock.  A release matters to another thread; alone, the thread's next
+ * create passes its epoch on (clock.c). */
+static inline __attribute__((always_inline)) void db_lock_release_hb(struct db_thread *t, struct db_held *h)
+{
+	if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
+	    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1)
+		db_clock_lock_released(t, h);
+}
+
 /* A release, in two halves around the real unlock: _begin before it (what
  * the next holder must learn is published then), _end after it (off the
  * held stack: a contended lock is not kept longer for that).  _begin
@@ -398,11 +419,7 @@ static inline __attribute__((always_inline)) int db_lock_release_begin(struct db
 			h->rec--;
 			return -1;
 		}
-		/* a release matters to another thread; alone, the thread's next
-		 * create passes its epoch on (clock.c) */
-		if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
-		    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1)
-			db_clock_lock_released(t, h);
+		db_lock_release_hb(t, h);
 		return i;
 	}
 	if (t->overflow)
@@ -410,6 +427,25 @@ static inline __attribute__((always_inline)) int db_lock_release_begin(struct db
 	else if (db_opt.misuse)
 		db_unlock_unheld(t, (uintptr_t)addr);
 	return -1;
+}
+
+/* The release of the top entry (not a re-entry), the common case, whole
+ * and before the real unlock, which can then end the shim (a tail call).
+ * Another thread may find the lock free of holders a moment early: what it
+ * concludes from that, it confirms (waitfor.c).  false, nothing done,
+ * otherwise (db_lock_release_begin/_end). */
+static inline __attribute__((always_inline)) bool db_lock_release_top(struct db_thread *t, uintptr_t addr)
+{
+	int n = t->nheld;
+
+	if (DB_UNLIKELY(n <= 0))
+		return false;
+	struct db_held *h = &t->held[n - 1];
+	if (DB_UNLIKELY(h->addr != addr || h->rec))
+		return false;
+	db_lock_release_hb(t, h);
+	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
+	return true;
 }
 
 /* Until _end, another thread reading this stack may see the lock still

@@ -284,6 +284,7 @@ void db_init(void)
 		db_level--;
 		return;
 	}
+	db_mutex_own_check();
 	db_options_init();
 	if (db_options_skip_exe()) {
 		atomic_store(&db_ready, READY_DISABLED);
