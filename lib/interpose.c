@@ -165,23 +165,30 @@ static inline int mutex_trylock_own(pthread_mutex_t *l, const struct db_thread *
 	return 0;
 }
 
-static DB_NOINLINE void mutex_wake(pthread_mutex_t *l)
+static DB_NOINLINE int mutex_wake(pthread_mutex_t *l)
 {
 	int e = errno;
 
 	syscall(SYS_futex, &l->__data.__lock, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	errno = e;
+	return 0;
+}
+
+/* The release of a mutex of own_kind. */
+static inline int mutex_release_own(pthread_mutex_t *l)
+{
+	l->__data.__owner = 0;
+	l->__data.__nusers--;
+	if (DB_UNLIKELY(__atomic_exchange_n(&l->__data.__lock, 0, __ATOMIC_RELEASE) > 1))
+		return mutex_wake(l);
+	return 0;
 }
 
 static inline int mutex_unlock_own(pthread_mutex_t *l)
 {
 	if (DB_UNLIKELY(l->__data.__kind != own_kind))
 		return REAL(pthread_mutex_unlock)(l);
-	l->__data.__owner = 0;
-	l->__data.__nusers--;
-	if (DB_UNLIKELY(__atomic_exchange_n(&l->__data.__lock, 0, __ATOMIC_RELEASE) > 1))
-		mutex_wake(l);
-	return 0;
+	return mutex_release_own(l);
 }
 
 /* pthread_mutex_init and mtx_init, called from pc. */
@@ -215,23 +222,26 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	return REAL(pthread_mutex_destroy)(m);
 }
 
-/* The common body of every blocking acquisition: the held entry made and
- * the edges checked before; then a trylock, and when it took the lock as
- * prepared, the entry pushed: the uncontended path costs one trylock, as
- * a real lock would.  All else (a busy lock's wait) in acquire_rest. */
-#define ACQUIRE(kind_, mode_, call, trycall, attempt_, user_end, ret_) \
+/* The common body of every blocking acquisition by the program's call at
+ * (pc, sp): the held entry made and the edges checked before; then a
+ * trylock, and when it took the lock as prepared, the entry pushed: the
+ * uncontended path costs one trylock, as a real lock would.  All else (a
+ * busy lock's wait) in acquire_rest. */
+#define ACQUIRE_AT(pc_, sp_, kind_, mode_, call, trycall, attempt_, user_end, ret_) \
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
 		return ret_(call);					\
-	int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
-				 DB_CALLER_SP, DB_PREP_VALIDATE);	\
+	int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, pc_, sp_, \
+				 DB_PREP_VALIDATE);			\
 	int r = trycall;						\
 	if (DB_LIKELY(r == 0) && db_lock_commit_fast(t, i_, (uintptr_t)l)) { \
 		db_thread_leave(t);					\
 		return ret_(0);						\
 	}								\
-	return ret_(acquire_rest(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
-				 DB_CALLER_SP, r, attempt_, user_end))
+	return ret_(acquire_rest(t, i_, (uintptr_t)l, kind_, mode_, pc_, sp_, r, \
+				 attempt_, user_end))
+
+#define ACQUIRE(...)	ACQUIRE_AT(DB_CALLER_PC, DB_CALLER_SP, __VA_ARGS__)
 
 /* One slice of waiting for each kind of lock (waitfor.c calls these). */
 static int mutex_attempt(void *l, uint32_t mode, const struct timespec *dl)
@@ -342,10 +352,56 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
 	db_thread_leave(t);						\
 	return r
 
+/* pthread_mutex_lock, all but its common case (below). */
+static DB_NOINLINE int mutex_lock_slow(pthread_mutex_t *l, uintptr_t pc, uintptr_t sp)
+{
+	ACQUIRE_AT(pc, sp, DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
+		   mutex_trylock_own(l, t), mutex_attempt, NULL, AS_IS);
+}
+
+/* pthread_mutex_lock once held[i] is prepared and the trylock answered r
+ * (the guard is held). */
+static DB_NOINLINE int mutex_lock_rest(struct db_thread *t, int i, pthread_mutex_t *l, int r,
+				       uintptr_t pc, uintptr_t sp)
+{
+	return acquire_rest(t, i, (uintptr_t)l, DB_LOCK_MUTEX, DB_MODE_WRITE, pc, sp, r,
+			    mutex_attempt, NULL);
+}
+
+/* The common case, a default mutex taken at once (a lock and a chain of
+ * held locks seen before, nothing to learn from the last releaser), is
+ * made without a call: no registers to save.  Anything else goes on out
+ * of line, by tail calls. */
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
-	ACQUIRE(DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
-		mutex_trylock_own(l, t), mutex_attempt, NULL, AS_IS);
+	struct db_thread *t = db_self;
+	uintptr_t a = (uintptr_t)l;
+	struct db_lock *lk;
+	int free_ = 0;
+
+	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || l->__data.__kind != own_kind))
+		return mutex_lock_slow(l, DB_CALLER_PC, DB_CALLER_SP);
+	db_level = 1;
+	int n = t->nheld;
+	if (DB_UNLIKELY(!(lk = db_lock_find(a)) ||
+			db_lock_prepare_entry(t, n, a, lk, DB_LOCK_MUTEX, DB_MODE_WRITE,
+					      DB_CALLER_PC, DB_CALLER_SP, false) != n ||
+			(n > 0 && db_lock_chain_new(t, n)))) {
+		db_level = 0;
+		return mutex_lock_slow(l, DB_CALLER_PC, DB_CALLER_SP);
+	}
+	if (DB_UNLIKELY(!__atomic_compare_exchange_n(&l->__data.__lock, &free_, 1, false,
+						     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+		return mutex_lock_rest(t, n, l, EBUSY, DB_CALLER_PC, DB_CALLER_SP);
+	l->__data.__owner = t->os_tid;
+	l->__data.__nusers++;
+	if (DB_UNLIKELY(t->nheld != n || t->held[n].addr != a ||
+			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
+			 db_clock_join_needed(t, lk))))
+		return mutex_lock_rest(t, n, l, 0, DB_CALLER_PC, DB_CALLER_SP);
+	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
+	db_level = 0;
+	return 0;
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -375,9 +431,27 @@ DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
 	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, mutex_trylock_own(l, t), AS_IS);
 }
 
-DB_EXPORT int pthread_mutex_unlock(pthread_mutex_t *l)
+/* pthread_mutex_unlock, all but its common case (below). */
+static DB_NOINLINE int mutex_unlock_slow(pthread_mutex_t *l)
 {
 	RELEASE(mutex_unlock_own(l));
+}
+
+/* The common case, the release of the default mutex on top of the held
+ * stack with no release to store for other threads, without a call.  It
+ * needs no guard: a signal handler that takes locks meanwhile pushes and
+ * pops them above this entry. */
+DB_EXPORT int pthread_mutex_unlock(pthread_mutex_t *l)
+{
+	struct db_thread *t = db_self;
+	int n;
+
+	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || l->__data.__kind != own_kind ||
+			(n = t->nheld) <= 0 || t->held[n - 1].addr != (uintptr_t)l ||
+			t->held[n - 1].rec || !db_lock_release_hb_quick(t, &t->held[n - 1])))
+		return mutex_unlock_slow(l);
+	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
+	return mutex_release_own(l);
 }
 
 /* ---- rwlocks ------------------------------------------------------------- */

@@ -184,40 +184,50 @@ static inline bool db_clock_joined_rel(const struct db_thread *t, uint64_t rel, 
 /* The part of an acquisition that joins stored releases (clock.c). */
 void db_clock_lock_join(struct db_thread *t, struct db_lock *lk, uintptr_t addr) DB_NOINLINE;
 
-static inline __attribute__((always_inline)) void
-db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
+/* Has lk stored a release that t has not joined? */
+static inline __attribute__((always_inline)) bool
+db_clock_join_needed(const struct db_thread *t, struct db_lock *lk)
 {
 	/* no release stored yet (a thread alone stores none), or only this
 	 * thread's component ever released it: nothing to learn (the common
 	 * case of a lock one thread uses at a time: a compare or two) */
 	uint16_t sole = atomic_load_explicit(&lk->sole, memory_order_relaxed);
 	if (sole == t->vci || sole == DB_SOLE_NONE || !t->row)
-		return;
+		return false;
 	/* every release stored here joined when it was last looked at (a
 	 * thread's knowledge only grows: joined stays joined), unless
 	 * components are shared (then t's own counters tell nothing) */
 	uint64_t gen = atomic_load_explicit(&lk->relgen, memory_order_relaxed);
 	const struct db_rel_seen *seen = &t->rel_seen[((uintptr_t)lk >> 6) % DB_REL_SEEN];
-	if (seen->lk == lk && seen->gen == gen &&
-	    DB_LIKELY(!atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
-		return;
-	db_clock_lock_join(t, lk, addr);
+	return seen->lk != lk || seen->gen != gen ||
+	       DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed));
 }
 
-/* A release: when it stores what its slot already holds (a write release,
- * nothing new since this thread's last one), nothing; else clock.c. */
-static inline void db_clock_lock_released(struct db_thread *t, struct db_held *h)
+static inline __attribute__((always_inline)) void
+db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
+{
+	if (db_clock_join_needed(t, lk))
+		db_clock_lock_join(t, lk, addr);
+}
+
+/* A release stores nothing when its slot already holds what it would
+ * store (a write release, nothing new since this thread's last one):
+ * then it only notes that its epoch went out (true); false when clock.c
+ * must store it. */
+static inline __attribute__((always_inline)) bool
+db_clock_release_unchanged(struct db_thread *t, const struct db_held *h)
 {
 	const struct db_rel *s = &h->lk->rel[t->vci % DB_REL_SLOTS];
 
 	if (DB_UNLIKELY(!t->row))
-		return;
+		return true;
 	if (h->mode == DB_MODE_READ ||
 	    atomic_load_explicit(&s->rel, memory_order_relaxed) != (t->epoch << 8 | t->vci) ||
 	    atomic_load_explicit(&s->kv, memory_order_relaxed) != t->kv ||
 	    DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed)))
-		db_clock_lock_publish(t, h);
+		return false;
 	t->epoch_published = t->kv_published = true;
+	return true;
 }
 
 /* ---- the fast path -------------------------------------------------------- */
@@ -256,26 +266,18 @@ db_held_fill(struct db_held *h, uintptr_t addr, struct db_lock *lk, uint64_t uid
 	h->kind = (uint8_t)kind;
 }
 
-/* Before the real call: look the lock up and fill the entry it will have
- * on t's held stack, so that once the lock is taken (db_lock_commit) one
- * store pushes it.  The held stack is kept whatever the options
- * (waitfor.c and the misuse checks read it); only edges depend on
- * lock_order. */
+/* Fill the entry lock lk (at addr) will have on t's held stack, at its
+ * top n: answers n, or DB_PREP_REENTER | i, or DB_PREP_OVERFLOW.  Its
+ * edges are not checked (db_lock_chain_new says whether they must be). */
 static inline __attribute__((always_inline)) int
-db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mode,
-		uintptr_t pc, uintptr_t sp, unsigned flags)
+db_lock_prepare_entry(struct db_thread *t, int n, uintptr_t addr, struct db_lock *lk,
+		      unsigned kind, uint32_t mode, uintptr_t pc, uintptr_t sp, bool try)
 {
-	/* t->nheld in a local: stores elsewhere may alias */
-	int n = t->nheld;
-	struct db_lock *lk = db_lock_get(addr, kind, pc);
-
-	if (!lk)
-		return DB_PREP_NONE;
 	/* the first lock a thread takes, the most common case: no edges, no
 	 * re-entry, no chain key */
 	if (DB_LIKELY(n == 0)) {
 		db_held_fill(&t->held[0], addr, lk, atomic_load_explicit(&lk->uid, memory_order_relaxed),
-			     0, pc, sp, mode, kind, flags & DB_PREP_TRY);
+			     0, pc, sp, mode, kind, try);
 		return 0;
 	}
 	/* re-entry: no edges.  Only a recursive mutex (or a lock of another
@@ -289,16 +291,41 @@ db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mod
 	if (n >= DB_MAX_HELD)
 		return DB_PREP_OVERFLOW;
 	uint64_t uid = atomic_load_explicit(&lk->uid, memory_order_relaxed);
-	uint64_t key = db_chain_at(t, n, uid, mode);
-	db_held_fill(&t->held[n], addr, lk, uid, key, pc, sp, mode, kind, flags & DB_PREP_TRY);
-	if ((flags & DB_PREP_VALIDATE) && db_opt.lock_order && uid) {
-		uint64_t *c = &t->chains[key & (DB_CHAIN_CACHE - 1)];
-		if (DB_UNLIKELY(*c != key)) {
-			db_lock_validate(t, n);
-			*c = key;
-		}
-	}
+	db_held_fill(&t->held[n], addr, lk, uid, db_chain_at(t, n, uid, mode), pc, sp, mode, kind, try);
 	return n;
+}
+
+/* Must the chain held[0..n] (held[n] prepared, n > 0) be validated: lock
+ * order checked, and not seen by this thread before? */
+static inline __attribute__((always_inline)) bool db_lock_chain_new(const struct db_thread *t, int n)
+{
+	uint64_t key = t->held[n].chain;
+
+	return db_opt.lock_order && t->held[n].uid && t->chains[key & (DB_CHAIN_CACHE - 1)] != key;
+}
+
+/* Before the real call: look the lock up and fill the entry it will have
+ * on t's held stack, so that once the lock is taken (db_lock_commit) one
+ * store pushes it; with DB_PREP_VALIDATE, check the edges of a chain of
+ * held locks this thread has not validated before.  The held stack is
+ * kept whatever the options (waitfor.c and the misuse checks read it);
+ * only edges depend on lock_order. */
+static inline __attribute__((always_inline)) int
+db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mode,
+		uintptr_t pc, uintptr_t sp, unsigned flags)
+{
+	/* t->nheld in a local: stores elsewhere may alias */
+	int n = t->nheld;
+	struct db_lock *lk = db_lock_get(addr, kind, pc);
+
+	if (!lk)
+		return DB_PREP_NONE;
+	int i = db_lock_prepare_entry(t, n, addr, lk, kind, mode, pc, sp, flags & DB_PREP_TRY);
+	if ((flags & DB_PREP_VALIDATE) && i == n && n > 0 && DB_UNLIKELY(db_lock_chain_new(t, n))) {
+		db_lock_validate(t, n);
+		t->chains[t->held[n].chain & (DB_CHAIN_CACHE - 1)] = t->held[n].chain;
+	}
+	return i;
 }
 
 /* After the lock was taken, the common case, inline: push what
@@ -395,12 +422,22 @@ static inline void db_lock_unstack(struct db_thread *t, int i, int n)
 
 /* What a release of held entry h tells other threads, before the real
  * unlock.  A release matters to another thread; alone, the thread's next
- * create passes its epoch on (clock.c). */
+ * create passes its epoch on (clock.c).  _quick: true when done without
+ * storing anything (the common case), false when db_lock_release_hb must
+ * store the release. */
+static inline __attribute__((always_inline)) bool db_lock_release_hb_quick(struct db_thread *t, struct db_held *h)
+{
+	return !atomic_load_explicit(&db_race_active, memory_order_relaxed) ||
+	       atomic_load_explicit(&db_nthreads, memory_order_relaxed) <= 1 ||
+	       db_clock_release_unchanged(t, h);
+}
+
 static inline __attribute__((always_inline)) void db_lock_release_hb(struct db_thread *t, struct db_held *h)
 {
-	if (atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
-	    atomic_load_explicit(&db_nthreads, memory_order_relaxed) > 1)
-		db_clock_lock_released(t, h);
+	if (!db_lock_release_hb_quick(t, h)) {
+		db_clock_lock_publish(t, h);
+		t->epoch_published = t->kv_published = true;
+	}
 }
 
 /* A release, in two halves around the real unlock: _begin before it (what
