@@ -220,7 +220,8 @@ void db_hb_release(const void *obj);
 int db_hb_acquired(const void *obj, int r);
 /* Resolve every db_real entry (idempotent); true when all needed were found. */
 bool db_interpose_resolve(void);
-/* Take default mutexes in deadbolt when libc keeps them as expected. */
+/* Take default mutexes and spinlocks in deadbolt when libc keeps them as
+ * expected. */
 void db_mutex_own_check(void);
 
 #define DB_MAX_FRAMES	64	/* deepest stack kept (option stack_depth <= this) */

@@ -128,67 +128,114 @@ bool db_interpose_resolve(void)
  * pthread ones as is, the C11 ones mapped, by thrd_status). */
 #define AS_IS(r)	(r)
 
+/* ---- locks taken in deadbolt ---------------------------------------------- */
 /* A default mutex (kind 0: not recursive, error-checking, robust,
- * priority-aware, shared between processes or elided) is taken and
- * released here as libc does it, saving a call into libc each time: the
- * lock word (0 free, 1 taken, 2 taken with waiters, woken through its
- * private futex), then the owner's kernel tid and the count of users that
- * cond waits and destroy read.  Waiting for a busy mutex, and every other
- * kind, is left to libc.  db_mutex_own_check compares with libc once at
- * start: if libc keeps a mutex otherwise, every mutex goes to libc. */
-static int own_kind = INT_MIN;	/* the kind taken here; INT_MIN: none */
+ * priority-aware, shared between processes or elided) and a spinlock are
+ * taken and released here as libc does it, saving a call into libc each
+ * time.  A mutex: the lock word (0 free, 1 taken, 2 taken with waiters,
+ * woken through its private futex), then the owner's kernel tid and the
+ * count of users that cond waits and destroy read.  A spinlock: its word,
+ * from its free value to its taken one (x86-64 glibc: 1 and 0; elsewhere 0
+ * and 1) and back.  Waiting for a busy lock, and every other kind of
+ * mutex, is left to libc.  db_mutex_own_check learns and checks those
+ * values against libc once at start; where libc keeps a lock otherwise,
+ * every lock of that type goes to libc. */
+enum own { OWN_MUTEX, OWN_SPIN };
+
+static int own_kind = INT_MIN;	/* the mutex kind taken here; INT_MIN: none */
+static bool own_spin;		/* spinlocks taken here */
+static int spin_free, spin_taken;
 
 void db_mutex_own_check(void)
 {
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	pthread_spinlock_t sl;
 	int tid = gettid();
 
-	if (m.__data.__kind != 0 || db_real.pthread_mutex_lock(&m) != 0)
+	if (m.__data.__kind == 0 && db_real.pthread_mutex_lock(&m) == 0) {
+		bool taken = m.__data.__lock == 1 && m.__data.__owner == tid &&
+			     m.__data.__nusers == 1;
+		if (db_real.pthread_mutex_unlock(&m) == 0 && taken && m.__data.__lock == 0 &&
+		    m.__data.__owner == 0 && m.__data.__nusers == 0)
+			own_kind = 0;
+	}
+	if (!db_real.pthread_spin_init || !db_real.pthread_spin_lock ||
+	    !db_real.pthread_spin_trylock || !db_real.pthread_spin_unlock ||
+	    !db_real.pthread_spin_destroy ||
+	    db_real.pthread_spin_init(&sl, PTHREAD_PROCESS_PRIVATE) != 0)
 		return;
-	bool taken = m.__data.__lock == 1 && m.__data.__owner == tid && m.__data.__nusers == 1;
-	if (db_real.pthread_mutex_unlock(&m) == 0 && taken && m.__data.__lock == 0 &&
-	    m.__data.__owner == 0 && m.__data.__nusers == 0)
-		own_kind = 0;
+	spin_free = sl;
+	if (db_real.pthread_spin_lock(&sl) == 0) {
+		spin_taken = sl;
+		if (db_real.pthread_spin_trylock(&sl) == EBUSY && sl == spin_taken &&
+		    db_real.pthread_spin_unlock(&sl) == 0 && sl == spin_free &&
+		    db_real.pthread_spin_trylock(&sl) == 0 && sl == spin_taken &&
+		    db_real.pthread_spin_unlock(&sl) == 0 && spin_free != spin_taken)
+			own_spin = true;
+	}
+	db_real.pthread_spin_destroy(&sl);
 }
 
-static inline int mutex_trylock_own(pthread_mutex_t *l, const struct db_thread *t)
+static inline bool own_takes(const void *l, enum own w)
 {
-	int free_ = 0;
-
-	if (DB_UNLIKELY(l->__data.__kind != own_kind || !t))
-		return REAL(pthread_mutex_trylock)(l);
-	if (!__atomic_compare_exchange_n(&l->__data.__lock, &free_, 1, false, __ATOMIC_ACQUIRE,
-					 __ATOMIC_RELAXED))
-		return EBUSY;
-	l->__data.__owner = t->os_tid;
-	l->__data.__nusers++;
-	return 0;
+	return w == OWN_SPIN ? own_spin : ((const pthread_mutex_t *)l)->__data.__kind == own_kind;
 }
 
-static DB_NOINLINE int mutex_wake(pthread_mutex_t *l)
+/* Take l if it is free (own_takes(l) true). */
+static inline bool own_take(void *l, const struct db_thread *t, enum own w)
+{
+	pthread_mutex_t *m = l;
+	int free_ = w == OWN_SPIN ? spin_free : 0;
+
+	if (!__atomic_compare_exchange_n(w == OWN_SPIN ? (int *)l : &m->__data.__lock, &free_,
+					 w == OWN_SPIN ? spin_taken : 1, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return false;
+	if (w == OWN_MUTEX) {
+		m->__data.__owner = t->os_tid;
+		m->__data.__nusers++;
+	}
+	return true;
+}
+
+static DB_NOINLINE int mutex_wake(pthread_mutex_t *m)
 {
 	int e = errno;
 
-	syscall(SYS_futex, &l->__data.__lock, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	syscall(SYS_futex, &m->__data.__lock, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	errno = e;
 	return 0;
 }
 
-/* The release of a mutex of own_kind. */
-static inline int mutex_release_own(pthread_mutex_t *l)
+/* Release l (own_takes(l) true). */
+static inline int own_release(void *l, enum own w)
 {
-	l->__data.__owner = 0;
-	l->__data.__nusers--;
-	if (DB_UNLIKELY(__atomic_exchange_n(&l->__data.__lock, 0, __ATOMIC_RELEASE) > 1))
-		return mutex_wake(l);
+	pthread_mutex_t *m = l;
+
+	if (w == OWN_SPIN) {
+		__atomic_store_n((int *)l, spin_free, __ATOMIC_RELEASE);
+		return 0;
+	}
+	m->__data.__owner = 0;
+	m->__data.__nusers--;
+	if (DB_UNLIKELY(__atomic_exchange_n(&m->__data.__lock, 0, __ATOMIC_RELEASE) > 1))
+		return mutex_wake(m);
 	return 0;
+}
+
+/* The trylock and unlock of a mutex, by deadbolt or by libc. */
+static inline int mutex_trylock_own(pthread_mutex_t *l, const struct db_thread *t)
+{
+	if (DB_UNLIKELY(!own_takes(l, OWN_MUTEX) || !t))
+		return REAL(pthread_mutex_trylock)(l);
+	return own_take(l, t, OWN_MUTEX) ? 0 : EBUSY;
 }
 
 static inline int mutex_unlock_own(pthread_mutex_t *l)
 {
-	if (DB_UNLIKELY(l->__data.__kind != own_kind))
+	if (DB_UNLIKELY(!own_takes(l, OWN_MUTEX)))
 		return REAL(pthread_mutex_unlock)(l);
-	return mutex_release_own(l);
+	return own_release(l, OWN_MUTEX);
 }
 
 /* pthread_mutex_init and mtx_init, called from pc. */
@@ -323,18 +370,19 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
  * (the process's first call), whose set-up calls libc functions that
  * allocate, and a program with a malloc of its own (jemalloc) try-locks
  * that malloc's init lock on its first allocation. */
-#define TRY(kind_, mode_, call, ret_)					\
+#define TRY_AT(pc_, sp_, kind_, mode_, call, ret_)			\
 	struct db_thread *t = db_thread_enter();			\
 	int r = call;							\
 	if (r == 0 && t) {						\
-		int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
-					 DB_CALLER_SP, DB_PREP_TRY);	\
-		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, DB_CALLER_PC, \
-			       DB_CALLER_SP, true);			\
+		int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, pc_, sp_, \
+					 DB_PREP_TRY);			\
+		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, pc_, sp_, true); \
 	}								\
 	if (t)								\
 		db_thread_leave(t);					\
 	return ret_(r)
+
+#define TRY(...)	TRY_AT(DB_CALLER_PC, DB_CALLER_SP, __VA_ARGS__)
 
 /* A release of the lock on top of the held stack is done before the real
  * unlock, which then ends the shim; any other in two halves around it. */
@@ -352,56 +400,118 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
 	db_thread_leave(t);						\
 	return r
 
-/* pthread_mutex_lock, all but its common case (below). */
-static DB_NOINLINE int mutex_lock_slow(pthread_mutex_t *l, uintptr_t pc, uintptr_t sp)
+/* The common cases of a lock taken in deadbolt (own_takes), made without
+ * a call, so that the shims save no registers; anything else goes on out
+ * of line, by tail calls:
+ *   slow(l, pc, sp)            the whole shim, from the start;
+ *   rest(t, i, l, r, pc, sp)   a lock whose entry held[i] is prepared and
+ *                              whose trylock answered r (the guard held). */
+typedef int (*lock_slow_fn)(void *l, uintptr_t pc, uintptr_t sp);
+typedef int (*lock_rest_fn)(struct db_thread *t, int i, void *l, int r, uintptr_t pc,
+			    uintptr_t sp);
+
+/* A blocking acquisition taken at once, of a lock and a chain of held
+ * locks seen before, with nothing to learn from the last releaser. */
+static inline __attribute__((always_inline)) int
+lock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_slow_fn slow,
+	  lock_rest_fn rest)
 {
+	struct db_thread *t = db_self;
+	uintptr_t a = (uintptr_t)l;
+	struct db_lock *lk;
+
+	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || !own_takes(l, w)))
+		return slow(l, pc, sp);
+	db_level = 1;
+	int n = t->nheld;
+	if (DB_UNLIKELY(!(lk = db_lock_find(a)) ||
+			db_lock_prepare_entry(t, n, a, lk, kind, DB_MODE_WRITE, pc, sp, false) != n ||
+			(n > 0 && db_lock_chain_new(t, n)))) {
+		db_level = 0;
+		return slow(l, pc, sp);
+	}
+	if (DB_UNLIKELY(!own_take(l, t, w)))
+		return rest(t, n, l, EBUSY, pc, sp);
+	if (DB_UNLIKELY(t->nheld != n || t->held[n].addr != a ||
+			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
+			 db_clock_join_needed(t, lk))))
+		return rest(t, n, l, 0, pc, sp);
+	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
+	db_level = 0;
+	return 0;
+}
+
+/* A trylock's entry once it took l (the guard held). */
+static DB_NOINLINE int trylock_rest(struct db_thread *t, void *l, unsigned kind, uintptr_t pc,
+				    uintptr_t sp)
+{
+	int i = db_lock_prepare(t, (uintptr_t)l, kind, DB_MODE_WRITE, pc, sp, DB_PREP_TRY);
+
+	db_lock_commit(t, i, (uintptr_t)l, kind, DB_MODE_WRITE, pc, sp, true);
+	db_thread_leave(t);
+	return 0;
+}
+
+/* A trylock: no edge into it, held after. */
+static inline __attribute__((always_inline)) int
+trylock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_slow_fn slow)
+{
+	struct db_thread *t = db_self;
+	uintptr_t a = (uintptr_t)l;
+	struct db_lock *lk;
+
+	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || !own_takes(l, w)))
+		return slow(l, pc, sp);
+	if (!own_take(l, t, w))
+		return EBUSY;
+	db_level = 1;
+	int n = t->nheld;
+	if (DB_UNLIKELY(!(lk = db_lock_find(a)) ||
+			db_lock_prepare_entry(t, n, a, lk, kind, DB_MODE_WRITE, pc, sp, true) != n ||
+			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
+			 db_clock_join_needed(t, lk))))
+		return trylock_rest(t, l, kind, pc, sp);
+	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
+	db_level = 0;
+	return 0;
+}
+
+/* The release of the lock on top of the held stack with no release to
+ * store for other threads.  It needs no guard: a signal handler that takes
+ * locks meanwhile pushes and pops them above this entry. */
+static inline __attribute__((always_inline)) int
+unlock_fast(void *l, enum own w, int (*slow)(void *l))
+{
+	struct db_thread *t = db_self;
+	int n;
+
+	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || !own_takes(l, w) ||
+			(n = t->nheld) <= 0 || t->held[n - 1].addr != (uintptr_t)l ||
+			t->held[n - 1].rec || !db_lock_release_hb_quick(t, &t->held[n - 1])))
+		return slow(l);
+	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
+	return own_release(l, w);
+}
+
+static DB_NOINLINE int mutex_lock_slow(void *m, uintptr_t pc, uintptr_t sp)
+{
+	pthread_mutex_t *l = m;
+
 	ACQUIRE_AT(pc, sp, DB_LOCK_MUTEX, DB_MODE_WRITE, REAL(pthread_mutex_lock)(l),
 		   mutex_trylock_own(l, t), mutex_attempt, NULL, AS_IS);
 }
 
-/* pthread_mutex_lock once held[i] is prepared and the trylock answered r
- * (the guard is held). */
-static DB_NOINLINE int mutex_lock_rest(struct db_thread *t, int i, pthread_mutex_t *l, int r,
-				       uintptr_t pc, uintptr_t sp)
+static DB_NOINLINE int mutex_lock_rest(struct db_thread *t, int i, void *l, int r, uintptr_t pc,
+				       uintptr_t sp)
 {
 	return acquire_rest(t, i, (uintptr_t)l, DB_LOCK_MUTEX, DB_MODE_WRITE, pc, sp, r,
 			    mutex_attempt, NULL);
 }
 
-/* The common case, a default mutex taken at once (a lock and a chain of
- * held locks seen before, nothing to learn from the last releaser), is
- * made without a call: no registers to save.  Anything else goes on out
- * of line, by tail calls. */
 DB_EXPORT int pthread_mutex_lock(pthread_mutex_t *l)
 {
-	struct db_thread *t = db_self;
-	uintptr_t a = (uintptr_t)l;
-	struct db_lock *lk;
-	int free_ = 0;
-
-	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || l->__data.__kind != own_kind))
-		return mutex_lock_slow(l, DB_CALLER_PC, DB_CALLER_SP);
-	db_level = 1;
-	int n = t->nheld;
-	if (DB_UNLIKELY(!(lk = db_lock_find(a)) ||
-			db_lock_prepare_entry(t, n, a, lk, DB_LOCK_MUTEX, DB_MODE_WRITE,
-					      DB_CALLER_PC, DB_CALLER_SP, false) != n ||
-			(n > 0 && db_lock_chain_new(t, n)))) {
-		db_level = 0;
-		return mutex_lock_slow(l, DB_CALLER_PC, DB_CALLER_SP);
-	}
-	if (DB_UNLIKELY(!__atomic_compare_exchange_n(&l->__data.__lock, &free_, 1, false,
-						     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
-		return mutex_lock_rest(t, n, l, EBUSY, DB_CALLER_PC, DB_CALLER_SP);
-	l->__data.__owner = t->os_tid;
-	l->__data.__nusers++;
-	if (DB_UNLIKELY(t->nheld != n || t->held[n].addr != a ||
-			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
-			 db_clock_join_needed(t, lk))))
-		return mutex_lock_rest(t, n, l, 0, DB_CALLER_PC, DB_CALLER_SP);
-	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
-	db_level = 0;
-	return 0;
+	return lock_fast(l, OWN_MUTEX, DB_LOCK_MUTEX, DB_CALLER_PC, DB_CALLER_SP, mutex_lock_slow,
+			 mutex_lock_rest);
 }
 
 DB_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *l, const struct timespec *ts)
@@ -426,32 +536,29 @@ DB_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *l, clockid_t c, const str
 		mutex_trylock_own(l, t), mutex_attempt, e, AS_IS);
 }
 
-DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
+static DB_NOINLINE int mutex_trylock_slow(void *m, uintptr_t pc, uintptr_t sp)
 {
-	TRY(DB_LOCK_MUTEX, DB_MODE_WRITE, mutex_trylock_own(l, t), AS_IS);
+	pthread_mutex_t *l = m;
+
+	TRY_AT(pc, sp, DB_LOCK_MUTEX, DB_MODE_WRITE, mutex_trylock_own(l, t), AS_IS);
 }
 
-/* pthread_mutex_unlock, all but its common case (below). */
-static DB_NOINLINE int mutex_unlock_slow(pthread_mutex_t *l)
+DB_EXPORT int pthread_mutex_trylock(pthread_mutex_t *l)
 {
+	return trylock_fast(l, OWN_MUTEX, DB_LOCK_MUTEX, DB_CALLER_PC, DB_CALLER_SP,
+			    mutex_trylock_slow);
+}
+
+static DB_NOINLINE int mutex_unlock_slow(void *m)
+{
+	pthread_mutex_t *l = m;
+
 	RELEASE(mutex_unlock_own(l));
 }
 
-/* The common case, the release of the default mutex on top of the held
- * stack with no release to store for other threads, without a call.  It
- * needs no guard: a signal handler that takes locks meanwhile pushes and
- * pops them above this entry. */
 DB_EXPORT int pthread_mutex_unlock(pthread_mutex_t *l)
 {
-	struct db_thread *t = db_self;
-	int n;
-
-	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || l->__data.__kind != own_kind ||
-			(n = t->nheld) <= 0 || t->held[n - 1].addr != (uintptr_t)l ||
-			t->held[n - 1].rec || !db_lock_release_hb_quick(t, &t->held[n - 1])))
-		return mutex_unlock_slow(l);
-	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
-	return mutex_release_own(l);
+	return unlock_fast(l, OWN_MUTEX, mutex_unlock_slow);
 }
 
 /* ---- rwlocks ------------------------------------------------------------- */
@@ -567,20 +674,50 @@ DB_EXPORT int pthread_spin_destroy(pthread_spinlock_t *l)
 	return REAL(pthread_spin_destroy)(l);
 }
 
+static DB_NOINLINE int spin_lock_slow(void *s, uintptr_t pc, uintptr_t sp)
+{
+	pthread_spinlock_t *l = s;
+
+	ACQUIRE_AT(pc, sp, DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_lock)(l),
+		   REAL(pthread_spin_trylock)(l), spin_attempt, NULL, AS_IS);
+}
+
+static DB_NOINLINE int spin_lock_rest(struct db_thread *t, int i, void *l, int r, uintptr_t pc,
+				      uintptr_t sp)
+{
+	return acquire_rest(t, i, (uintptr_t)l, DB_LOCK_SPIN, DB_MODE_WRITE, pc, sp, r,
+			    spin_attempt, NULL);
+}
+
 DB_EXPORT int pthread_spin_lock(pthread_spinlock_t *l)
 {
-	ACQUIRE(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_lock)(l),
-		REAL(pthread_spin_trylock)(l), spin_attempt, NULL, AS_IS);
+	return lock_fast((void *)l, OWN_SPIN, DB_LOCK_SPIN, DB_CALLER_PC, DB_CALLER_SP,
+			 spin_lock_slow, spin_lock_rest);
+}
+
+static DB_NOINLINE int spin_trylock_slow(void *s, uintptr_t pc, uintptr_t sp)
+{
+	pthread_spinlock_t *l = s;
+
+	TRY_AT(pc, sp, DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_trylock)(l), AS_IS);
 }
 
 DB_EXPORT int pthread_spin_trylock(pthread_spinlock_t *l)
 {
-	TRY(DB_LOCK_SPIN, DB_MODE_WRITE, REAL(pthread_spin_trylock)(l), AS_IS);
+	return trylock_fast((void *)l, OWN_SPIN, DB_LOCK_SPIN, DB_CALLER_PC, DB_CALLER_SP,
+			    spin_trylock_slow);
+}
+
+static DB_NOINLINE int spin_unlock_slow(void *s)
+{
+	pthread_spinlock_t *l = s;
+
+	RELEASE(REAL(pthread_spin_unlock)(l));
 }
 
 DB_EXPORT int pthread_spin_unlock(pthread_spinlock_t *l)
 {
-	RELEASE(REAL(pthread_spin_unlock)(l));
+	return unlock_fast((void *)l, OWN_SPIN, spin_unlock_slow);
 }
 
 /* ---- condition variables ------------------------------------------------- */

@@ -1,8 +1,8 @@
-/* deadbolt takes and releases default mutexes itself, the way libc does:
- * what libc, debuggers and the program read in a mutex must be as libc
- * would leave it, and libc's own entry points (not interposed) must work
- * on the same mutex at the same time.  The program checks and exits 1 on
- * any difference:
+/* deadbolt takes and releases default mutexes and spinlocks itself, the
+ * way libc does: what libc, debuggers and the program read in a lock must
+ * be as libc would leave it, and libc's own entry points (not interposed)
+ * must work on the same lock at the same time.  The program checks and
+ * exits 1 on any difference:
  *   - while held, the owner is the holder's kernel tid and the user count
  *     1; once released, both 0;
  *   - threads taking one mutex by the interposed calls and one thread by
@@ -12,7 +12,10 @@
  *   - a cond wait gives the mutex back held, as libc keeps it;
  *   - a timed lock of a held mutex times out, a trylock answers EBUSY;
  *   - a recursive mutex (left to libc) counts its re-entries;
- *   - in a forked child the owner is the child's tid.
+ *   - in a forked child the owner is the child's tid;
+ *   - a spinlock taken by the interposed calls by some threads and by
+ *     libc's own by another excludes them all, and is left as libc's own
+ *     init leaves it.
  * EXPECT: clean
  * EXPECT-JSON: len(j['processes']) == 2 and all(p['exit'] == 0 for p in j['processes'])
  */
@@ -29,6 +32,8 @@
  * calls */
 static int (*libc_lock)(pthread_mutex_t *m);
 static int (*libc_unlock)(pthread_mutex_t *m);
+static int (*libc_spin_lock)(pthread_spinlock_t *s);
+static int (*libc_spin_unlock)(pthread_spinlock_t *s);
 
 #define SHIM_THREADS	3
 #define ROUNDS		60000
@@ -36,6 +41,8 @@ static int (*libc_unlock)(pthread_mutex_t *m);
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static long counter;		/* under m */
+static pthread_spinlock_t spin;
+static long spin_counter;	/* under spin */
 static int ready;		/* under m */
 static atomic_int failures;
 
@@ -92,6 +99,29 @@ static void *libc_worker(void *arg)
 	return NULL;
 }
 
+static void *spin_shim_worker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ROUNDS; i++) {
+		pthread_spin_lock(&spin);
+		spin_counter++;
+		pthread_spin_unlock(&spin);
+	}
+	return NULL;
+}
+
+static void *spin_libc_worker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ROUNDS; i++) {
+		libc_spin_lock(&spin);
+		if ((i & 4095) == 0)
+			nap(100);
+		libc_spin_unlock(&spin);
+	}
+	return NULL;
+}
+
 static void *cond_waiter(void *arg)
 {
 	(void)arg;
@@ -125,7 +155,12 @@ int main(void)
 
 	*(void **)&libc_lock = dlvsym(RTLD_DEFAULT, "__pthread_mutex_lock", "GLIBC_2.2.5");
 	*(void **)&libc_unlock = dlvsym(RTLD_DEFAULT, "__pthread_mutex_unlock", "GLIBC_2.2.5");
-	if (!libc_lock || !libc_unlock) {
+	*(void **)&libc_spin_lock = dlvsym(RTLD_DEFAULT, "pthread_spin_lock", "GLIBC_2.2.5");
+	*(void **)&libc_spin_unlock = dlvsym(RTLD_DEFAULT, "pthread_spin_unlock", "GLIBC_2.2.5");
+	/* under deadbolt, the default lookup finds its shims instead */
+	if (!libc_lock || !libc_unlock || !libc_spin_lock || !libc_spin_unlock ||
+	    (void *)libc_lock == dlsym(RTLD_DEFAULT, "pthread_mutex_lock") ||
+	    (void *)libc_spin_lock == dlsym(RTLD_DEFAULT, "pthread_spin_lock")) {
 		fprintf(stderr, "FAIL: libc's own mutex entry points not found\n");
 		return 1;
 	}
@@ -170,6 +205,21 @@ int main(void)
 	check(r.__data.__count == 0 && r.__data.__owner == 0, "recursive release");
 	pthread_mutex_destroy(&r);
 	pthread_mutexattr_destroy(&a);
+
+	pthread_spinlock_t fresh;
+	pthread_spin_init(&fresh, PTHREAD_PROCESS_PRIVATE);
+	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
+	for (int i = 0; i < SHIM_THREADS; i++)
+		pthread_create(&t[i], NULL, spin_shim_worker, NULL);
+	pthread_create(&t[SHIM_THREADS], NULL, spin_libc_worker, NULL);
+	for (int i = 0; i <= SHIM_THREADS; i++)
+		pthread_join(t[i], NULL);
+	check(spin_counter == (long)SHIM_THREADS * ROUNDS, "no update lost under a spinlock");
+	check(spin == fresh, "a released spinlock as libc's init leaves it");
+	check(pthread_spin_trylock(&spin) == 0 && spin != fresh, "a spinlock taken");
+	check(pthread_spin_trylock(&spin) == EBUSY, "trylock of a held spinlock");
+	pthread_spin_unlock(&spin);
+	check(spin == fresh, "a spinlock released");
 
 	pid_t pid = fork();
 	if (pid == 0) {
