@@ -198,6 +198,19 @@ static inline bool own_take(void *l, const struct db_thread *t, enum own w)
 	return true;
 }
 
+/* A busy mutex: mark it as waited for and take it if that found it
+ * free, as libc's wait does first. */
+static inline bool own_take_contended(void *l, const struct db_thread *t, enum own w)
+{
+	pthread_mutex_t *m = l;
+
+	if (w != OWN_MUTEX || __atomic_exchange_n(&m->__data.__lock, 2, __ATOMIC_ACQUIRE) != 0)
+		return false;
+	m->__data.__owner = t->os_tid;
+	m->__data.__nusers++;
+	return true;
+}
+
 static DB_NOINLINE int mutex_wake(pthread_mutex_t *m)
 {
 	int e = errno;
@@ -430,7 +443,7 @@ lock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_s
 		db_level = 0;
 		return slow(l, pc, sp);
 	}
-	if (DB_UNLIKELY(!own_take(l, t, w)))
+	if (DB_UNLIKELY(!own_take(l, t, w)) && !own_take_contended(l, t, w))
 		return rest(t, n, l, EBUSY, pc, sp);
 	if (DB_UNLIKELY(t->nheld != n || t->held[n].addr != a ||
 			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
