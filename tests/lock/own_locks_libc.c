@@ -122,6 +122,18 @@ static void *spin_libc_worker(void *arg)
 	return NULL;
 }
 
+/* SHIM_THREADS threads running shim, one running libc, all joined. */
+static void contend(void *(*shim)(void *), void *(*libc)(void *))
+{
+	pthread_t t[SHIM_THREADS + 1];
+
+	for (int i = 0; i < SHIM_THREADS; i++)
+		pthread_create(&t[i], NULL, shim, NULL);
+	pthread_create(&t[SHIM_THREADS], NULL, libc, NULL);
+	for (int i = 0; i <= SHIM_THREADS; i++)
+		pthread_join(t[i], NULL);
+}
+
 static void *cond_waiter(void *arg)
 {
 	(void)arg;
@@ -151,7 +163,7 @@ static void *timed_and_try(void *arg)
 
 int main(void)
 {
-	pthread_t t[SHIM_THREADS + 1];
+	pthread_t t;
 
 	*(void **)&libc_lock = dlvsym(RTLD_DEFAULT, "__pthread_mutex_lock", "GLIBC_2.2.5");
 	*(void **)&libc_unlock = dlvsym(RTLD_DEFAULT, "__pthread_mutex_unlock", "GLIBC_2.2.5");
@@ -170,25 +182,21 @@ int main(void)
 	pthread_mutex_unlock(&m);
 	check(released(&m), "owner and users once released");
 
-	for (int i = 0; i < SHIM_THREADS; i++)
-		pthread_create(&t[i], NULL, shim_worker, NULL);
-	pthread_create(&t[SHIM_THREADS], NULL, libc_worker, NULL);
-	for (int i = 0; i <= SHIM_THREADS; i++)
-		pthread_join(t[i], NULL);
+	contend(shim_worker, libc_worker);
 	check(counter == (long)SHIM_THREADS * ROUNDS, "no update lost");
 	check(released(&m), "released after the contended phase");
 
-	pthread_create(&t[0], NULL, cond_waiter, NULL);
+	pthread_create(&t, NULL, cond_waiter, NULL);
 	nap(20000);
 	pthread_mutex_lock(&m);
 	ready = 1;
 	pthread_cond_signal(&cv);
 	pthread_mutex_unlock(&m);
-	pthread_join(t[0], NULL);
+	pthread_join(t, NULL);
 
 	pthread_mutex_lock(&m);
-	pthread_create(&t[0], NULL, timed_and_try, NULL);
-	pthread_join(t[0], NULL);
+	pthread_create(&t, NULL, timed_and_try, NULL);
+	pthread_join(t, NULL);
 	pthread_mutex_unlock(&m);
 	check(released(&m), "released after the timed lock");
 
@@ -209,11 +217,7 @@ int main(void)
 	pthread_spinlock_t fresh;
 	pthread_spin_init(&fresh, PTHREAD_PROCESS_PRIVATE);
 	pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
-	for (int i = 0; i < SHIM_THREADS; i++)
-		pthread_create(&t[i], NULL, spin_shim_worker, NULL);
-	pthread_create(&t[SHIM_THREADS], NULL, spin_libc_worker, NULL);
-	for (int i = 0; i <= SHIM_THREADS; i++)
-		pthread_join(t[i], NULL);
+	contend(spin_shim_worker, spin_libc_worker);
 	check(spin_counter == (long)SHIM_THREADS * ROUNDS, "no update lost under a spinlock");
 	check(spin == fresh, "a released spinlock as libc's init leaves it");
 	check(pthread_spin_trylock(&spin) == 0 && spin != fresh, "a spinlock taken");
