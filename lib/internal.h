@@ -612,6 +612,8 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated);
  * most depth frames: unwound, or found in t's cache of stacks seen before
  * (0: none, the depot is full). */
 uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t pc, uintptr_t sp, int depth);
+/* The stack of an access a trap caught at ip, sp (from its handler). */
+uint64_t db_stack_trap_id(struct db_thread *t, uintptr_t ip, uintptr_t sp, int depth);
 /* t ends: its cache goes. */
 void db_stack_thread_gone(struct db_thread *t);
 /* The caller of the function starting at fn on this thread's stack: its

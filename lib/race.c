@@ -1432,27 +1432,6 @@ static void log_atomic(const struct acc *a, bool sync)
 	db_log_write(&r);
 }
 
-static uint64_t access_stack(uintptr_t ip)
-{
-	uintptr_t pc[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
-	int depth = (int)db_opt.stack_depth + 8;
-	bool trunc;
-	int n = db_stack_capture_fast(pc, depth, &trunc), k = 0;
-
-	/* skip the handler and the signal frame; the interrupted frame shows
-	 * the instruction itself (the handler moved the pc back onto it) */
-	while (k < n && pc[k] != ip && pc[k] != ip - 1)
-		k++;
-	if (k == n)
-		k = 0, n = 1;
-	pc[k] = ip;
-	if (n - k > db_opt.stack_depth) {
-		n = k + (int)db_opt.stack_depth;
-		trunc = true;
-	}
-	return db_stack_put_quiet(pc + k, n - k, trunc ? DB_STACKF_TRUNCATED : 0);
-}
-
 static void promote(const struct site *s)
 {
 	uint32_t k = atomic_fetch_add(&npromoted, 1);
@@ -1540,7 +1519,7 @@ static bool should_pause(const struct db_thread *t, const struct acc *cur)
 }
 
 /* Check a prepared access against the location's shadow and record it. */
-static void record(struct db_thread *t, struct site *s, struct acc *cur)
+static void record(struct db_thread *t, struct site *s, struct acc *cur, uintptr_t sp)
 {
 	uintptr_t a = cur->addr;
 	struct shadow *sh = shadow_get(a);
@@ -1569,7 +1548,7 @@ static void record(struct db_thread *t, struct site *s, struct acc *cur)
 		log_atomic(cur, sync_now);
 	if (!need_stack && atomic_load(&nraces) < 64)
 		need_stack = true;	/* the first accesses: stacks for what may come */
-	cur->stack = need_stack ? access_stack(cur->pc) : 0;
+	cur->stack = need_stack ? db_stack_trap_id(t, cur->pc, sp, (int)db_opt.stack_depth) : 0;
 	if (shared)
 		promote(s);
 
@@ -1709,7 +1688,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 			db_level = 1;
 			atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
 			if (prepare(t, s, uc, &cur))
-				record(t, s, &cur);
+				record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
 			db_level = 0;
 		}
 		wait_idle(s);
@@ -1742,7 +1721,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	poke(s->pc, s->orig);
 	atomic_store(&s->state, SITE_IDLE);
 	if (ok) {
-		record(t, s, &cur);
+		record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
 		if (pz)
 			pause_done(pz, &cur);
 	}
