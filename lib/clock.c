@@ -358,6 +358,7 @@ void db_clock_lock_publish(struct db_thread *t, struct db_held *h)
 	}
 	/* after the stores, before the unlock that publishes them */
 	atomic_fetch_add_explicit(&h->lk->relgen, 1, memory_order_relaxed);
+	t->epoch_published = t->kv_published = true;
 }
 
 /* lockgraph.h's acquisition, past its inline checks: join every release

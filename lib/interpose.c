@@ -181,6 +181,13 @@ static inline bool own_takes(const void *l, enum own w)
 	return w == OWN_SPIN ? own_spin : ((const pthread_mutex_t *)l)->__data.__kind == own_kind;
 }
 
+/* A mutex's word just taken by t: what libc keeps besides. */
+static inline void mutex_owned(pthread_mutex_t *m, const struct db_thread *t)
+{
+	m->__data.__owner = t->os_tid;
+	m->__data.__nusers++;
+}
+
 /* Take l if it is free (own_takes(l) true). */
 static inline bool own_take(void *l, const struct db_thread *t, enum own w)
 {
@@ -191,10 +198,8 @@ static inline bool own_take(void *l, const struct db_thread *t, enum own w)
 					 w == OWN_SPIN ? spin_taken : 1, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED))
 		return false;
-	if (w == OWN_MUTEX) {
-		m->__data.__owner = t->os_tid;
-		m->__data.__nusers++;
-	}
+	if (w == OWN_MUTEX)
+		mutex_owned(m, t);
 	return true;
 }
 
@@ -206,8 +211,7 @@ static inline bool own_take_contended(void *l, const struct db_thread *t, enum o
 
 	if (w != OWN_MUTEX || __atomic_exchange_n(&m->__data.__lock, 2, __ATOMIC_ACQUIRE) != 0)
 		return false;
-	m->__data.__owner = t->os_tid;
-	m->__data.__nusers++;
+	mutex_owned(m, t);
 	return true;
 }
 
@@ -294,7 +298,7 @@ DB_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 	int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, pc_, sp_, \
 				 DB_PREP_VALIDATE);			\
 	int r = trycall;						\
-	if (DB_LIKELY(r == 0) && db_lock_commit_fast(t, i_, (uintptr_t)l)) { \
+	if (DB_LIKELY(r == 0) && db_lock_commit_quick(t, i_, (uintptr_t)l)) { \
 		db_thread_leave(t);					\
 		return ret_(0);						\
 	}								\
@@ -378,6 +382,14 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
 	return r;
 }
 
+/* A lock a trylock took: held, no edge into it. */
+static inline void trylock_taken(struct db_thread *t, uintptr_t l, unsigned kind, uint32_t mode,
+				 uintptr_t pc, uintptr_t sp)
+{
+	db_lock_commit(t, db_lock_prepare(t, l, kind, mode, pc, sp, DB_PREP_TRY), l, kind, mode,
+		       pc, sp, true);
+}
+
 /* A trylock can fail instead of waiting: no edge into it, held after.
  * The thread is entered before the real call: entering may start deadbolt
  * (the process's first call), whose set-up calls libc functions that
@@ -386,11 +398,8 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
 #define TRY_AT(pc_, sp_, kind_, mode_, call, ret_)			\
 	struct db_thread *t = db_thread_enter();			\
 	int r = call;							\
-	if (r == 0 && t) {						\
-		int i_ = db_lock_prepare(t, (uintptr_t)l, kind_, mode_, pc_, sp_, \
-					 DB_PREP_TRY);			\
-		db_lock_commit(t, i_, (uintptr_t)l, kind_, mode_, pc_, sp_, true); \
-	}								\
+	if (r == 0 && t)						\
+		trylock_taken(t, (uintptr_t)l, kind_, mode_, pc_, sp_);	\
 	if (t)								\
 		db_thread_leave(t);					\
 	return ret_(r)
@@ -403,7 +412,10 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
 	struct db_thread *t = db_thread_enter();			\
 	if (!t)								\
 		return call;						\
-	if (DB_LIKELY(db_lock_release_top(t, (uintptr_t)l))) {		\
+	struct db_held *h_ = db_lock_top(t, (uintptr_t)l);		\
+	if (DB_LIKELY(h_)) {						\
+		db_lock_release_hb(t, h_);				\
+		db_lock_pop(t, h_);					\
 		db_thread_leave(t);					\
 		return call;						\
 	}								\
@@ -420,6 +432,17 @@ static DB_NOINLINE int acquire_rest(struct db_thread *t, int i, uintptr_t l, uns
  *   rest(t, i, l, r, pc, sp)   a lock whose entry held[i] is prepared and
  *                              whose trylock answered r (the guard held). */
 typedef int (*lock_slow_fn)(void *l, uintptr_t pc, uintptr_t sp);
+
+/* The thread, when a fast path may run: deadbolt ready on it and not
+ * working on it, l a lock taken here; NULL otherwise. */
+static inline __attribute__((always_inline)) struct db_thread *fast_thread(const void *l,
+									    enum own w)
+{
+	struct db_thread *t = db_self;
+
+	return DB_LIKELY(!db_level && t > DB_THREAD_DEAD && own_takes(l, w)) ? t : NULL;
+}
+
 typedef int (*lock_rest_fn)(struct db_thread *t, int i, void *l, int r, uintptr_t pc,
 			    uintptr_t sp);
 
@@ -429,11 +452,11 @@ static inline __attribute__((always_inline)) int
 lock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_slow_fn slow,
 	  lock_rest_fn rest)
 {
-	struct db_thread *t = db_self;
+	struct db_thread *t = fast_thread(l, w);
 	uintptr_t a = (uintptr_t)l;
 	struct db_lock *lk;
 
-	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || !own_takes(l, w)))
+	if (DB_UNLIKELY(!t))
 		return slow(l, pc, sp);
 	db_level = 1;
 	int n = t->nheld;
@@ -445,11 +468,8 @@ lock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_s
 	}
 	if (DB_UNLIKELY(!own_take(l, t, w)) && !own_take_contended(l, t, w))
 		return rest(t, n, l, EBUSY, pc, sp);
-	if (DB_UNLIKELY(t->nheld != n || t->held[n].addr != a ||
-			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
-			 db_clock_join_needed(t, lk))))
+	if (DB_UNLIKELY(!db_lock_commit_quick(t, n, a)))
 		return rest(t, n, l, 0, pc, sp);
-	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
 	db_level = 0;
 	return 0;
 }
@@ -458,9 +478,7 @@ lock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_s
 static DB_NOINLINE int trylock_rest(struct db_thread *t, void *l, unsigned kind, uintptr_t pc,
 				    uintptr_t sp)
 {
-	int i = db_lock_prepare(t, (uintptr_t)l, kind, DB_MODE_WRITE, pc, sp, DB_PREP_TRY);
-
-	db_lock_commit(t, i, (uintptr_t)l, kind, DB_MODE_WRITE, pc, sp, true);
+	trylock_taken(t, (uintptr_t)l, kind, DB_MODE_WRITE, pc, sp);
 	db_thread_leave(t);
 	return 0;
 }
@@ -469,11 +487,11 @@ static DB_NOINLINE int trylock_rest(struct db_thread *t, void *l, unsigned kind,
 static inline __attribute__((always_inline)) int
 trylock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, lock_slow_fn slow)
 {
-	struct db_thread *t = db_self;
+	struct db_thread *t = fast_thread(l, w);
 	uintptr_t a = (uintptr_t)l;
 	struct db_lock *lk;
 
-	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || !own_takes(l, w)))
+	if (DB_UNLIKELY(!t))
 		return slow(l, pc, sp);
 	if (!own_take(l, t, w))
 		return EBUSY;
@@ -481,10 +499,8 @@ trylock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, loc
 	int n = t->nheld;
 	if (DB_UNLIKELY(!(lk = db_lock_find(a)) ||
 			db_lock_prepare_entry(t, n, a, lk, kind, DB_MODE_WRITE, pc, sp, true) != n ||
-			(atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
-			 db_clock_join_needed(t, lk))))
+			!db_lock_commit_quick(t, n, a)))
 		return trylock_rest(t, l, kind, pc, sp);
-	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
 	db_level = 0;
 	return 0;
 }
@@ -495,14 +511,13 @@ trylock_fast(void *l, enum own w, unsigned kind, uintptr_t pc, uintptr_t sp, loc
 static inline __attribute__((always_inline)) int
 unlock_fast(void *l, enum own w, int (*slow)(void *l))
 {
-	struct db_thread *t = db_self;
-	int n;
+	struct db_thread *t = fast_thread(l, w);
+	struct db_held *h;
 
-	if (DB_UNLIKELY(db_level || t <= DB_THREAD_DEAD || !own_takes(l, w) ||
-			(n = t->nheld) <= 0 || t->held[n - 1].addr != (uintptr_t)l ||
-			t->held[n - 1].rec || !db_lock_release_hb_quick(t, &t->held[n - 1])))
+	if (DB_UNLIKELY(!t || !(h = db_lock_top(t, (uintptr_t)l)) ||
+			!db_lock_release_hb_quick(t, h)))
 		return slow(l);
-	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
+	db_lock_pop(t, h);
 	return own_release(l, w);
 }
 

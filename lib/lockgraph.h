@@ -203,17 +203,19 @@ db_clock_join_needed(const struct db_thread *t, struct db_lock *lk)
 	       DB_UNLIKELY(atomic_load_explicit(&db_vc_crowded, memory_order_relaxed));
 }
 
-static inline __attribute__((always_inline)) void
-db_clock_lock_acquired(struct db_thread *t, struct db_lock *lk, uintptr_t addr)
+/* Has an acquisition of lk something to learn from its last releaser
+ * (kept while races are sampled: from the second thread on)? */
+static inline __attribute__((always_inline)) bool
+db_clock_lock_learns(const struct db_thread *t, struct db_lock *lk)
 {
-	if (db_clock_join_needed(t, lk))
-		db_clock_lock_join(t, lk, addr);
+	return atomic_load_explicit(&db_race_active, memory_order_relaxed) &&
+	       db_clock_join_needed(t, lk);
 }
 
 /* A release stores nothing when its slot already holds what it would
  * store (a write release, nothing new since this thread's last one):
  * then it only notes that its epoch went out (true); false when clock.c
- * must store it. */
+ * must store it (db_clock_lock_publish, which notes it too). */
 static inline __attribute__((always_inline)) bool
 db_clock_release_unchanged(struct db_thread *t, const struct db_held *h)
 {
@@ -328,20 +330,17 @@ db_lock_prepare(struct db_thread *t, uintptr_t addr, unsigned kind, uint32_t mod
 	return i;
 }
 
-/* After the lock was taken, the common case, inline: push what
- * db_lock_prepare (answer i) made, when it is at the top as prepared.
- * false, nothing done, otherwise. */
+/* After the lock was taken, the common case, inline and without a call:
+ * push what db_lock_prepare (answer i) made, when it is at the top as
+ * prepared and the last releaser has nothing to teach.  false, nothing
+ * done, otherwise. */
 static inline __attribute__((always_inline)) bool
-db_lock_commit_fast(struct db_thread *t, int i, uintptr_t addr)
+db_lock_commit_quick(struct db_thread *t, int i, uintptr_t addr)
 {
 	int n = t->nheld;
 
-	if (DB_UNLIKELY(i != n || t->held[n].addr != addr))
+	if (DB_UNLIKELY(i != n || t->held[n].addr != addr || db_clock_lock_learns(t, t->held[n].lk)))
 		return false;
-	/* happens-before: what the last releaser did is before what we do
-	 * (kept while races are sampled: from the second thread on) */
-	if (atomic_load_explicit(&db_race_active, memory_order_relaxed))
-		db_clock_lock_acquired(t, t->held[n].lk, addr);
 	/* release: other threads read held[] up to nheld */
 	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
 	return true;
@@ -353,21 +352,27 @@ static inline __attribute__((always_inline)) void
 db_lock_commit(struct db_thread *t, int i, uintptr_t addr, unsigned kind, uint32_t mode,
 	       uintptr_t pc, uintptr_t sp, bool try)
 {
-	if (DB_LIKELY(db_lock_commit_fast(t, i, addr)))
+	if (DB_LIKELY(db_lock_commit_quick(t, i, addr)))
 		return;
-	/* a signal handler that took a lock in between used the entry */
-	if (i >= 0 && !(i & DB_PREP_REENTER))
-		i = db_lock_prepare_again(t, addr, kind, mode, pc, sp, try);
-	if (i < 0) {
-		if (i == DB_PREP_OVERFLOW && !t->overflow++)
-			db_lock_held_overflow();
-		return;
+	int n = t->nheld;
+	if (i != n || t->held[n].addr != addr) {
+		/* a signal handler that took a lock in between used the entry */
+		if (i >= 0 && !(i & DB_PREP_REENTER))
+			i = db_lock_prepare_again(t, addr, kind, mode, pc, sp, try);
+		if (i < 0) {
+			if (i == DB_PREP_OVERFLOW && !t->overflow++)
+				db_lock_held_overflow();
+			return;
+		}
+		if (i & DB_PREP_REENTER) {
+			t->held[i & (DB_PREP_REENTER - 1)].rec++;
+			return;
+		}
 	}
-	if (i & DB_PREP_REENTER) {
-		t->held[i & (DB_PREP_REENTER - 1)].rec++;
-		return;
-	}
-	db_lock_commit_fast(t, i, addr);
+	/* happens-before: what the last releaser did is before what we do */
+	if (db_clock_lock_learns(t, t->held[n].lk))
+		db_clock_lock_join(t, t->held[n].lk, addr);
+	__atomic_store_n(&t->nheld, n + 1, __ATOMIC_RELEASE);
 }
 
 /* An acquisition kept in a struct db_acq (the annotations, a cond wait's
@@ -434,10 +439,8 @@ static inline __attribute__((always_inline)) bool db_lock_release_hb_quick(struc
 
 static inline __attribute__((always_inline)) void db_lock_release_hb(struct db_thread *t, struct db_held *h)
 {
-	if (!db_lock_release_hb_quick(t, h)) {
+	if (!db_lock_release_hb_quick(t, h))
 		db_clock_lock_publish(t, h);
-		t->epoch_published = t->kv_published = true;
-	}
 }
 
 /* A release, in two halves around the real unlock: _begin before it (what
@@ -466,23 +469,27 @@ static inline __attribute__((always_inline)) int db_lock_release_begin(struct db
 	return -1;
 }
 
-/* The release of the top entry (not a re-entry), the common case, whole
- * and before the real unlock, which can then end the shim (a tail call).
- * Another thread may find the lock free of holders a moment early: what it
- * concludes from that, it confirms (waitfor.c).  false, nothing done,
- * otherwise (db_lock_release_begin/_end). */
-static inline __attribute__((always_inline)) bool db_lock_release_top(struct db_thread *t, uintptr_t addr)
+/* The entry of addr when it is on top of t's held stack and not
+ * re-entered (its release is then the common case); NULL otherwise. */
+static inline __attribute__((always_inline)) struct db_held *db_lock_top(struct db_thread *t,
+									  uintptr_t addr)
 {
 	int n = t->nheld;
 
 	if (DB_UNLIKELY(n <= 0))
-		return false;
+		return NULL;
 	struct db_held *h = &t->held[n - 1];
-	if (DB_UNLIKELY(h->addr != addr || h->rec))
-		return false;
-	db_lock_release_hb(t, h);
-	__atomic_store_n(&t->nheld, n - 1, __ATOMIC_RELEASE);
-	return true;
+	return DB_LIKELY(h->addr == addr && !h->rec) ? h : NULL;
+}
+
+/* Off the held stack goes its top entry h (db_lock_top), once its release
+ * told other threads what it must (db_lock_release_hb): before the real
+ * unlock, which can then end the shim (a tail call).  Another thread may
+ * find the lock free of holders a moment early: what it concludes from
+ * that, it confirms (waitfor.c). */
+static inline __attribute__((always_inline)) void db_lock_pop(struct db_thread *t, struct db_held *h)
+{
+	__atomic_store_n(&t->nheld, (int)(h - t->held), __ATOMIC_RELEASE);
 }
 
 /* Until _end, another thread reading this stack may see the lock still
