@@ -416,6 +416,16 @@ static void sc_keep(struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int n, boo
 	e->id = id;
 }
 
+/* e, the entry for (cpc, csp), takes the stack id of the n frames pc
+ * (pc[0] == cpc) when where their return addresses lie is certain. */
+static void sc_fill(struct db_thread *t, struct sc_entry *e, const uintptr_t *pc, int n,
+		    uintptr_t cpc, uintptr_t csp, bool trunc, uint64_t id)
+{
+	e->id = 0;
+	if (id && n > 0 && n <= SC_FRAMES && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi))
+		sc_keep(e, cpc, csp, n, trunc, id);
+}
+
 /* A stack not in t's cache: unwind it, and keep it in entry e (NULL: no
  * cache) unless the cache is being skipped.  Out of line: its buffer is
  * sized by depth. */
@@ -434,11 +444,8 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 		sc->skip--;
 		return id;
 	}
-	e->id = 0;
-	if (id && n > 0 && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi)) {
-		/* n == depth may be truncated: only a request as deep uses it */
-		sc_keep(e, cpc, csp, n, n == depth, id);
-	}
+	/* n == depth may be truncated: only a request as deep uses it */
+	sc_fill(t, e, pc, n, cpc, csp, n == depth, id);
 	return id;
 }
 
@@ -528,11 +535,8 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 		trunc = true;
 	}
 	uint64_t id = db_stack_put_quiet(pc + k, n - k, trunc ? DB_STACKF_TRUNCATED : 0);
-	if (e) {
-		e->id = 0;
-		if (id && n - k <= SC_FRAMES && locate(e, pc + k, n - k, sp, t->stack_hi))
-			sc_keep(e, ip, sp, n - k, trunc, id);
-	}
+	if (e)
+		sc_fill(t, e, pc + k, n - k, ip, sp, trunc, id);
 	return id;
 }
 
