@@ -44,6 +44,19 @@ void *db_mem_map(size_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
+
+void db_mem_populate(void *p, size_t n)
+{
+	uintptr_t lo = (uintptr_t)p & ~(uintptr_t)4095;
+	uintptr_t hi = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
+
+	if (p && n)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+}
+
 static int size_class(size_t n)
 {
 	int c = 0;

@@ -4,20 +4,26 @@
  * given run (a Rust binary carries its whole standard library: 17,000 of
  * them for a page of code), and drawing them at random finds a hot loop
  * late or never.  So the sampler also arms the instructions around where
- * the threads are seen running: a task-clock event per CPU, counting the
- * thread that opens it and every thread created after it (inherit,
- * inherit_thread: not forked children; remove_on_exec), with a sample
- * (its IP) every millisecond of a thread's CPU time into a ring buffer per
- * CPU, which the watcher reads once a window.  An inherited event cannot
- * be mapped per task, hence one per CPU (the first PROFILE_CPUS).
+ * the threads are seen running: a task-clock event on a program thread,
+ * with a sample (its IP) every millisecond of the thread's CPU time into a
+ * ring buffer of its own, which the watcher reads into a history of the
+ * last PROFILE_HISTORY IPs.
  *
- * perf_event_open may be denied (seccomp, perf_event_paranoid 3, a kernel
- * before 5.13 without inherit_thread): then there is no profile and the
- * draw stays random.  The buffers' descriptors are closed once mapped (the
- * mapping keeps the event).  A forked child forgets its parent's buffers
- * (their events stay the parent's) and opens its own when it starts
- * sampling.
+ * In bursts: a perf event on a thread costs the thread while the event
+ * exists, even one that only counts (measured in a 2-vCPU VM: zstd -T2
+ * 1.10x under `perf stat -e task-clock`; 1.22x with deadbolt's profile on
+ * every thread, 1.06x with none).  So the watcher opens the events for one
+ * window in PROFILE_EVERY (the first window too, as a hot loop of a short
+ * run should be armed soon), on up to PROFILE_THREADS live threads taken
+ * in turn, and closes them at the window's end; between bursts the draw
+ * reads the history.
+ *
+ * perf_event_open may be denied (seccomp, perf_event_paranoid 3): then
+ * there is no profile and the draw stays random.  Only the watcher calls
+ * these.  A forked child forgets its parent's events (they count the
+ * parent's threads) and keeps the history (the same code).
  */
+#include <errno.h>
 #include <linux/perf_event.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,28 +32,60 @@
 
 #include "internal.h"
 
-/* Each thread created carries a copy of every event: a few microseconds
- * each.  So the first CPUs only: threads that run elsewhere are not
- * sampled there, which a profile that only points at hot code can bear. */
-#define PROFILE_CPUS	8
-#define PROFILE_PAGES	4		/* data pages per CPU (a power of two) */
+#define PROFILE_THREADS	16		/* threads sampled in one burst */
+#define PROFILE_PAGES	1		/* data pages per event (a power of two) */
 #define PROFILE_PERIOD	997000		/* ns of a thread's CPU time per sample */
+#define PROFILE_HISTORY	256		/* IPs kept for the draw */
 
-static struct perf_event_mmap_page *ring[PROFILE_CPUS];
-static unsigned nring;
+static struct {
+	int fd;
+	struct perf_event_mmap_page *ring;
+} ev[PROFILE_THREADS];
+static unsigned nev;
+static bool denied;
+static uint32_t last_tid;	/* the burst before ended at this thread */
 static size_t page;
 
-/* Open the events on the calling thread (before the threads they should
- * follow exist).  False: no profile. */
-bool db_profile_open(void)
-{
-	struct perf_event_attr a;
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+static uintptr_t history[PROFILE_HISTORY];
+static unsigned nhistory, history_next;
 
-	if (nring || ncpu < 1)
-		return nring > 0;
-	if (ncpu > PROFILE_CPUS)
-		ncpu = PROFILE_CPUS;
+static void close_all(void)
+{
+	for (unsigned k = 0; k < nev; k++) {
+		munmap(ev[k].ring, (1 + PROFILE_PAGES) * page);
+		close(ev[k].fd);
+	}
+	nev = 0;
+}
+
+/* The live threads to sample next: up to PROFILE_THREADS, those after the
+ * last burst's last one first. */
+static unsigned next_threads(pid_t *tids)
+{
+	unsigned n = 0;
+	uint32_t last = 0;
+
+	db_threads_lock();
+	for (int pass = 0; pass < 2 && n < PROFILE_THREADS; pass++)
+		for (struct db_thread *t = db_threads_first(); t && n < PROFILE_THREADS; t = t->next) {
+			if (t->os_tid <= 0 || (pass == 0) != (t->tid > last_tid))
+				continue;
+			tids[n++] = t->os_tid;
+			last = t->tid;
+		}
+	db_threads_unlock();
+	last_tid = last;
+	return n;
+}
+
+/* Open the events of a burst.  False: none (denied, or no thread). */
+bool db_profile_begin(void)
+{
+	pid_t tids[PROFILE_THREADS];
+	struct perf_event_attr a;
+
+	if (denied || nev)
+		return nev > 0;
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
@@ -57,20 +95,25 @@ bool db_profile_open(void)
 	a.sample_type = PERF_SAMPLE_IP;
 	a.exclude_kernel = 1;
 	a.exclude_hv = 1;
-	a.inherit = 1;
-	a.inherit_thread = 1;
-	a.remove_on_exec = 1;
-	for (long c = 0; c < ncpu; c++) {
-		int fd = (int)syscall(SYS_perf_event_open, &a, 0, (int)c, -1, PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0)
-			continue;	/* an offline CPU; or denied: none will open */
+	unsigned n = next_threads(tids);
+	for (unsigned k = 0; k < n; k++) {
+		int fd = (int)syscall(SYS_perf_event_open, &a, tids[k], -1, -1, PERF_FLAG_FD_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ESRCH)	/* gone since */
+				continue;
+			denied = true;		/* denied, or no such event */
+			break;
+		}
 		void *m = mmap(NULL, (1 + PROFILE_PAGES) * page, PROT_READ | PROT_WRITE,
 			       MAP_SHARED, fd, 0);
-		close(fd);
-		if (m != MAP_FAILED)
-			ring[nring++] = m;
+		if (m == MAP_FAILED) {
+			close(fd);
+			continue;
+		}
+		ev[nev].fd = fd;
+		ev[nev++].ring = m;
 	}
-	return nring > 0;
+	return nev > 0;
 }
 
 /* Copy n bytes at offset off of a ring's data (wrapping) to out. */
@@ -84,39 +127,49 @@ static void ring_copy(const struct perf_event_mmap_page *r, uint64_t off, void *
 	memcpy((unsigned char *)out + first, d, n - first);
 }
 
-/* The IPs sampled since the last call, up to max (the rest are dropped).
- * Only the watcher calls it. */
+static void ring_read(const struct perf_event_mmap_page *r)
+{
+	uint64_t head = __atomic_load_n(&r->data_head, __ATOMIC_ACQUIRE);
+	uint64_t tail = r->data_tail;
+
+	if (head - tail > PROFILE_PAGES * page)	/* cannot be: the kernel waits */
+		tail = head - PROFILE_PAGES * page;
+	while (tail + sizeof(struct perf_event_header) <= head) {
+		struct perf_event_header h;
+		ring_copy(r, tail, &h, sizeof(h));
+		if (h.size < sizeof(h) || tail + h.size > head)
+			break;
+		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + 8) {
+			uint64_t ip;
+			ring_copy(r, tail + sizeof(h), &ip, sizeof(ip));
+			history[history_next++ % PROFILE_HISTORY] = (uintptr_t)ip;
+			if (nhistory < PROFILE_HISTORY)
+				nhistory++;
+		}
+		tail += h.size;
+	}
+}
+
+/* End a burst: its samples go to the history, its events are closed. */
+void db_profile_end(void)
+{
+	for (unsigned k = 0; k < nev; k++)
+		ring_read(ev[k].ring);
+	close_all();
+}
+
+/* The history: up to max IPs, the newest first. */
 unsigned db_profile_read(uintptr_t *ips, unsigned max)
 {
 	unsigned n = 0;
 
-	for (unsigned k = 0; k < nring; k++) {
-		struct perf_event_mmap_page *r = ring[k];
-		uint64_t head = __atomic_load_n(&r->data_head, __ATOMIC_ACQUIRE);
-		uint64_t tail = r->data_tail;
-		if (head - tail > PROFILE_PAGES * page)	/* cannot be: the kernel waits */
-			tail = head;
-		while (tail + sizeof(struct perf_event_header) <= head) {
-			struct perf_event_header h;
-			ring_copy(r, tail, &h, sizeof(h));
-			if (h.size < sizeof(h) || tail + h.size > head)
-				break;
-			if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + 8 && n < max) {
-				uint64_t ip;
-				ring_copy(r, tail + sizeof(h), &ip, sizeof(ip));
-				ips[n++] = (uintptr_t)ip;
-			}
-			tail += h.size;
-		}
-		__atomic_store_n(&r->data_tail, head, __ATOMIC_RELEASE);
-	}
+	for (unsigned k = 1; k <= nhistory && n < max; k++)
+		ips[n++] = history[(history_next - k) % PROFILE_HISTORY];
 	return n;
 }
 
-/* In a forked child: the buffers are the parent's events'. */
+/* In a forked child: the events are the parent's threads'. */
 void db_profile_atfork_child(void)
 {
-	for (unsigned k = 0; k < nring; k++)
-		munmap(ring[k], (1 + PROFILE_PAGES) * page);
-	nring = 0;
+	close_all();
 }

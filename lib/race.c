@@ -155,7 +155,6 @@ struct acc {			/* one caught access */
 
 struct shadow {
 	db_spin_t lock;
-	uintptr_t granule;	/* address >> 3; 0: free */
 	uint32_t flags;		/* SH_* */
 	uint32_t tids;		/* bit (tid % 32) of threads caught here */
 	struct acc w;		/* last write (tid UINT32_MAX: none) */
@@ -204,6 +203,10 @@ static uint32_t promo_next;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static struct shadow *shadows;
+/* shadows[i]'s granule (address >> 3; 0: free), written under its lock:
+ * apart, so that a free, a fork and a look from a trap read 32 KiB, not
+ * the 1.6 MiB of entries (whose untouched pages each cost a fault) */
+static uintptr_t *shadow_granule;
 static _Atomic uint8_t *shadow_lines;	/* SHADOW_LINES, then SHADOW_PAGES */
 _Atomic(_Atomic uint8_t *) db_race_pages;	/* shadow_lines + SHADOW_LINES */
 static struct pauser pausers[MAX_PAUSERS];
@@ -766,7 +769,7 @@ static bool cache_load(unsigned k)
 		return false;
 	const uint8_t *m = MAP_FAILED;
 	if (fstat(fd, &cs) == 0 && (size_t)cs.st_size >= sizeof(struct cache_head))
-		m = mmap(NULL, (size_t)cs.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		m = mmap(NULL, (size_t)cs.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
 		return false;
@@ -781,6 +784,8 @@ static bool cache_load(unsigned k)
 		  h->nsites <= MAX_SITES - first;
 	for (uint32_t i = 0; ok && i < h->nsites; i++)
 		ok = cache_rec_ok(k, &r[i]);
+	if (ok)
+		db_mem_populate(&sites[first], sizeof(*sites) * h->nsites);
 	for (uint32_t i = 0; ok && i < h->nsites; i++) {
 		struct site s = {
 			.pc = modules[k].bias + r[i].off, .disp = r[i].disp, .len = r[i].len,
@@ -1092,12 +1097,14 @@ static void *watcher_main(void *arg)
 	(void)arg;
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
+	db_mem_populate(shadows, sizeof(*shadows) * SHADOW_SLOTS);
 	bool all_done = false;
 	struct cache_job jobs[CACHE_JOBS];
 	unsigned njobs = 0;
 	/* quarters to sleep before the next step; traps counted at the last */
 	unsigned quarters = 1;
 	uint64_t traps_seen = atomic_load(&ntraps);
+	bool burst = db_profile_begin();	/* the first window is profiled */
 	for (unsigned step = quarters; !atomic_load(&stopping); step += quarters) {
 		uint64_t us = atomic_load(&window_us) / 4 * quarters;
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
@@ -1122,6 +1129,10 @@ static void *watcher_main(void *arg)
 		bool quiet = traps == traps_seen;
 		traps_seen = traps;
 		quarters = step % 4 && quiet ? 4 - step % 4 : 1;
+		if (step % 4 == 0 && burst) {	/* its IPs, for this rotation */
+			db_profile_end();
+			burst = false;
+		}
 		pthread_mutex_lock(&arm_lock);
 		if (!atomic_load(&stopping) && atomic_load(&state) == ST_ON &&
 		    !atomic_load(&paused)) {
@@ -1137,6 +1148,8 @@ static void *watcher_main(void *arg)
 			}
 		}
 		pthread_mutex_unlock(&arm_lock);
+		if (step % 4 == 0 && step / 4 % DB_PROFILE_EVERY == 0)
+			burst = db_profile_begin();
 		for (unsigned i = 0; i < njobs; i++)
 			cache_save(&jobs[i]);
 		njobs = 0;
@@ -1145,6 +1158,7 @@ static void *watcher_main(void *arg)
 			all_done = false;
 		}
 	}
+	db_profile_end();
 	return NULL;
 }
 
@@ -1185,16 +1199,27 @@ static void line_count(uintptr_t g, int d)
 	count_one(page_counter(g >> 9), d);
 }
 
+static inline size_t shadow_slot(uintptr_t g)
+{
+	return db_hash64(g) & (SHADOW_SLOTS - 1);
+}
+
+static inline uintptr_t shadow_holds(size_t i)
+{
+	return __atomic_load_n(&shadow_granule[i], __ATOMIC_RELAXED);
+}
+
 static struct shadow *shadow_get(uintptr_t a)
 {
 	uintptr_t g = a >> 3;
-	struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+	size_t i = shadow_slot(g);
+	struct shadow *sh = &shadows[i];
 
 	db_spin_lock(&sh->lock);
-	if (sh->granule != g) {		/* lossy: the newest granule wins */
-		line_count(sh->granule, -1);
+	if (shadow_granule[i] != g) {	/* lossy: the newest granule wins */
+		line_count(shadow_granule[i], -1);
 		line_count(g, 1);
-		sh->granule = g;
+		__atomic_store_n(&shadow_granule[i], g, __ATOMIC_RELAXED);
 		sh->flags = is_benign(g << 3, 8) ? SH_BENIGN : 0;
 		sh->tids = 0;
 		sh->w.tid = sh->r[0].tid = sh->r[1].tid = UINT32_MAX;
@@ -1207,14 +1232,15 @@ static struct shadow *shadow_get(uintptr_t a)
 /* Clear the shadow entry of granule g, if it holds g. */
 static void shadow_clear(uintptr_t g)
 {
-	struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+	size_t i = shadow_slot(g);
+	struct shadow *sh = &shadows[i];
 
-	if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g)
+	if (shadow_holds(i) != g)
 		return;
 	db_spin_lock(&sh->lock);
-	if (sh->granule == g) {
+	if (shadow_granule[i] == g) {
 		line_count(g, -1);
-		sh->granule = 0;
+		__atomic_store_n(&shadow_granule[i], 0, __ATOMIC_RELAXED);
 	}
 	db_spin_unlock(&sh->lock);
 }
@@ -1266,7 +1292,7 @@ void db_race_freed(uintptr_t p, size_t n)
 	uintptr_t glo = p >> 3, ghi = (p + n + 7) >> 3;
 	if (n / 4096 > SHADOW_SLOTS / 8) {
 		for (unsigned i = 0; i < SHADOW_SLOTS; i++) {
-			uintptr_t g = __atomic_load_n(&shadows[i].granule, __ATOMIC_RELAXED);
+			uintptr_t g = shadow_holds(i);
 			if (g >= glo && g < ghi)
 				shadow_clear(g);
 		}
@@ -1445,9 +1471,10 @@ static void promote(const struct site *s)
 static bool touched_by_other(const struct db_thread *t, uintptr_t a, uint32_t *flags)
 {
 	uintptr_t g = a >> 3;
-	const struct shadow *sh = &shadows[db_hash64(g) & (SHADOW_SLOTS - 1)];
+	size_t i = shadow_slot(g);
+	const struct shadow *sh = &shadows[i];
 
-	if (__atomic_load_n(&sh->granule, __ATOMIC_RELAXED) != g ||
+	if (shadow_holds(i) != g ||
 	    !(__atomic_load_n(&sh->tids, __ATOMIC_RELAXED) & ~(1u << (t->tid & 31))))
 		return false;
 	*flags = __atomic_load_n(&sh->flags, __ATOMIC_RELAXED);
@@ -1554,7 +1581,7 @@ static void record(struct db_thread *t, struct site *s, struct acc *cur, uintptr
 
 	/* record it (its stack is known now) */
 	db_spin_lock(&sh->lock);
-	if (sh->granule == a >> 3) {
+	if (shadow_granule[sh - shadows] == a >> 3) {
 		if (cur->flags & DB_RACEF_WRITE) {
 			sh->w = *cur;
 		} else {
@@ -1794,12 +1821,19 @@ static void start(void)
 		sites = db_mem_map(sizeof(struct site) * MAX_SITES);
 		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
 		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
+		shadow_granule = db_mem_map(sizeof(*shadow_granule) * SHADOW_SLOTS);
 		shadow_lines = db_mem_map(SHADOW_LINES + SHADOW_PAGES);
 		if (shadow_lines)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
+		/* the tables a program thread touches at random (a site's hash
+		 * slot, a granule's entry): faulted in here at once (the
+		 * shadows by the watcher), not a page at a time later */
+		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
+		db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
+		db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
 	}
-	if (!sites || !site_hash || !shadows || !shadow_lines) {
+	if (!sites || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
 		return;
 	}
@@ -1852,7 +1886,6 @@ static void start(void)
 		return;
 	}
 	atomic_store(&watcher_joinable, 1);
-	db_profile_open();	/* after the watcher: only the program's threads */
 }
 
 /* After db_race_exit: wait (a second at most) until the watcher is gone,
@@ -2034,8 +2067,11 @@ void db_race_atfork_child(void)
 		atomic_store(&pausers[k].tid, 0);
 	if (st == ST_ON || st == ST_STOPPED) {
 		/* the parent's threads' accesses mean nothing here */
-		for (unsigned i = 0; shadows && i < SHADOW_SLOTS; i++)
-			memset(&shadows[i], 0, sizeof(shadows[i]));
+		if (shadow_granule)
+			memset(shadow_granule, 0, sizeof(*shadow_granule) * SHADOW_SLOTS);
+		for (unsigned i = 0; shadows && i < SHADOW_SLOTS; i++)	/* held by a */
+			if (atomic_load_explicit(&shadows[i].lock.v, memory_order_relaxed))
+				atomic_store(&shadows[i].lock.v, 0);	/* thread not here */
 		if (shadow_lines)
 			memset(shadow_lines, 0, SHADOW_LINES + SHADOW_PAGES);
 		atomic_store(&npromoted, 0);
