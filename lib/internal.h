@@ -623,9 +623,10 @@ void db_stack_thread_gone(struct db_thread *t);
  * stack pointer and callee-saved registers (rbx, rbp, r12-r15). */
 bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6]);
 /* profile.c: where the program's threads run (race.c's watcher opens a
- * burst of events for one window in DB_PROFILE_EVERY) */
+ * burst of events for one window: on every thread, one window in
+ * DB_PROFILE_EVERY; on new threads, the next window) */
 #define DB_PROFILE_EVERY 16
-bool db_profile_begin(void);
+bool db_profile_begin(bool all);
 void db_profile_end(void);
 unsigned db_profile_read(uintptr_t *ips, unsigned max);
 void db_profile_atfork_child(void);

@@ -13,10 +13,10 @@
  * exists, even one that only counts (measured in a 2-vCPU VM: zstd -T2
  * 1.10x under `perf stat -e task-clock`; 1.22x with deadbolt's profile on
  * every thread, 1.06x with none).  So the watcher opens the events for one
- * window in PROFILE_EVERY (the first window too, as a hot loop of a short
- * run should be armed soon), on up to PROFILE_THREADS live threads taken
- * in turn, and closes them at the window's end; between bursts the draw
- * reads the history.
+ * window in DB_PROFILE_EVERY, on up to PROFILE_THREADS live threads taken
+ * in turn, and closes them at the window's end; and for the next window
+ * after a thread is created, on the new threads (a hot loop of a short
+ * run should be armed soon).  Between bursts the draw reads the history.
  *
  * perf_event_open may be denied (seccomp, perf_event_paranoid 3): then
  * there is no profile and the draw stays random.  Only the watcher calls
@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -43,7 +44,8 @@ static struct {
 } ev[PROFILE_THREADS];
 static unsigned nev;
 static bool denied;
-static uint32_t last_tid;	/* the burst before ended at this thread */
+static int64_t last_tid = -1;	/* the last burst's last thread (in turn) */
+static int64_t top_tid = -1;	/* the newest thread ever sampled */
 static size_t page;
 
 static uintptr_t history[PROFILE_HISTORY];
@@ -58,28 +60,54 @@ static void close_all(void)
 	nev = 0;
 }
 
-/* The live threads to sample next: up to PROFILE_THREADS, those after the
- * last burst's last one first. */
-static unsigned next_threads(pid_t *tids)
+#define MAX_LIVE	1024	/* live threads looked at for a burst */
+
+struct live {
+	uint32_t tid;
+	pid_t os_tid;
+};
+
+static int by_tid(const void *a, const void *b)
 {
-	unsigned n = 0;
-	uint32_t last = 0;
+	uint32_t x = ((const struct live *)a)->tid, y = ((const struct live *)b)->tid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The threads to sample next, up to PROFILE_THREADS: those never sampled
+ * (created since), then (all) the others in turn. */
+static unsigned next_threads(pid_t *tids, bool all)
+{
+	static struct live live[MAX_LIVE];
+	unsigned nlive = 0, n = 0;
+	bool fresh = false;
 
 	db_threads_lock();
-	for (int pass = 0; pass < 2 && n < PROFILE_THREADS; pass++)
-		for (struct db_thread *t = db_threads_first(); t && n < PROFILE_THREADS; t = t->next) {
-			if (t->os_tid <= 0 || (pass == 0) != (t->tid > last_tid))
-				continue;
-			tids[n++] = t->os_tid;
-			last = t->tid;
+	for (struct db_thread *t = db_threads_first(); t && nlive < MAX_LIVE; t = t->next)
+		if (t->os_tid > 0) {
+			live[nlive++] = (struct live){ t->tid, t->os_tid };
+			fresh |= t->tid > top_tid;
 		}
 	db_threads_unlock();
-	last_tid = last;
+	if (!fresh && !all)
+		return 0;
+	qsort(live, nlive, sizeof(live[0]), by_tid);
+	int64_t top = top_tid;
+	for (unsigned k = 0; k < nlive && n < PROFILE_THREADS; k++)
+		if (live[k].tid > top_tid)
+			tids[n++] = live[k].os_tid, top = live[k].tid;
+	/* in turn: after the last burst's last, then from the first */
+	for (int pass = 0; all && pass < 2; pass++)
+		for (unsigned k = 0; k < nlive && n < PROFILE_THREADS; k++)
+			if (live[k].tid <= top_tid && (pass == 0) == (live[k].tid > last_tid))
+				tids[n++] = live[k].os_tid, last_tid = live[k].tid;
+	top_tid = top;
 	return n;
 }
 
-/* Open the events of a burst.  False: none (denied, or no thread). */
-bool db_profile_begin(void)
+/* Open the events of a burst: on the threads never sampled; all: on the
+ * others in turn too.  False: none (denied, or no thread). */
+bool db_profile_begin(bool all)
 {
 	pid_t tids[PROFILE_THREADS];
 	struct perf_event_attr a;
@@ -95,7 +123,7 @@ bool db_profile_begin(void)
 	a.sample_type = PERF_SAMPLE_IP;
 	a.exclude_kernel = 1;
 	a.exclude_hv = 1;
-	unsigned n = next_threads(tids);
+	unsigned n = next_threads(tids, all);
 	for (unsigned k = 0; k < n; k++) {
 		int fd = (int)syscall(SYS_perf_event_open, &a, tids[k], -1, -1, PERF_FLAG_FD_CLOEXEC);
 		if (fd < 0) {

@@ -1104,7 +1104,7 @@ static void *watcher_main(void *arg)
 	/* quarters to sleep before the next step; traps counted at the last */
 	unsigned quarters = 1;
 	uint64_t traps_seen = atomic_load(&ntraps);
-	bool burst = db_profile_begin();	/* the first window is profiled */
+	bool burst = db_profile_begin(true);
 	for (unsigned step = quarters; !atomic_load(&stopping); step += quarters) {
 		uint64_t us = atomic_load(&window_us) / 4 * quarters;
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
@@ -1148,8 +1148,8 @@ static void *watcher_main(void *arg)
 			}
 		}
 		pthread_mutex_unlock(&arm_lock);
-		if (step % 4 == 0 && step / 4 % DB_PROFILE_EVERY == 0)
-			burst = db_profile_begin();
+		if (step % 4 == 0)
+			burst = db_profile_begin(step / 4 % DB_PROFILE_EVERY == 0);
 		for (unsigned i = 0; i < njobs; i++)
 			cache_save(&jobs[i]);
 		njobs = 0;

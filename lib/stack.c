@@ -28,7 +28,8 @@
 
 #include "internal.h"
 
-#define DB_STACK_SLOTS	(1u << 19)	/* depot hash slots (pointers) */
+#define DB_STACK_SLOTS	(1u << 19)	/* depot hash slots (pointers), at most */
+#define DB_STACK_SLOTS0	(1u << 14)	/* the first table's */
 #define DB_MAX_STACKS	(DB_STACK_SLOTS / 2)	/* unique stacks kept; beyond:
 						 * new stacks get id 0 */
 
@@ -40,15 +41,63 @@ struct stack_node {
 	uintptr_t pc[];
 };
 
-static _Atomic(struct stack_node *) *slots;
+/* The depot's hash table: twice as large as its stacks need, at least;
+ * doubled (a new table, faulted in at once) when it would be fuller.  A
+ * new stack lands in a random slot: a table of the final size from the
+ * start would cost a page fault for nearly every stack (10-14 us in a
+ * VM).  Readers probe without the lock, so a table is never unmapped: a
+ * reader that still holds an old one misses, takes the lock and finds the
+ * new one. */
+struct depot {
+	uint32_t mask;
+	_Atomic(struct stack_node *) s[];
+};
+
+static _Atomic(struct depot *) depot;
 static struct stack_node **by_id;
 static uint64_t nstacks;
 static db_spin_t depot_lock;
 
+static struct depot *depot_new(uint32_t nslots)
+{
+	size_t size = sizeof(struct depot) + nslots * sizeof(((struct depot *)0)->s[0]);
+	struct depot *d = db_mem_map(size);
+
+	if (d) {
+		db_mem_populate(d, size);
+		d->mask = nslots - 1;
+	}
+	return d;
+}
+
+static void depot_insert(struct depot *d, struct stack_node *s)
+{
+	uint32_t i = (uint32_t)s->hash & d->mask;
+
+	while (atomic_load_explicit(&d->s[i], memory_order_relaxed))
+		i = (i + 1) & d->mask;
+	atomic_store_explicit(&d->s[i], s, memory_order_release);
+}
+
+/* One more stack is about to go into d (under depot_lock): the table it
+ * goes into, doubled first if d would be more than half full. */
+static struct depot *depot_room(struct depot *d)
+{
+	if ((nstacks + 1) * 2 <= (uint64_t)d->mask + 1 || d->mask + 1 >= DB_STACK_SLOTS)
+		return d;
+	struct depot *b = depot_new((d->mask + 1) * 2);
+	if (!b)
+		return d;
+	for (uint64_t id = 1; id <= nstacks; id++)
+		depot_insert(b, by_id[id]);
+	atomic_store_explicit(&depot, b, memory_order_release);
+	return b;
+}
+
 void db_stack_init(void)
 {
-	if (!slots)
-		slots = db_mem_map(DB_STACK_SLOTS * sizeof(*slots));
+	if (!atomic_load(&depot))
+		atomic_store(&depot, depot_new(DB_STACK_SLOTS0));
 	if (!by_id)
 		by_id = db_mem_map((DB_MAX_STACKS + 1) * sizeof(*by_id));
 	/* first: libunwind's own set-up (in the call below) makes its pipe */
@@ -120,22 +169,28 @@ static atomic_int depot_full;
  * the loader's); db_stack_note_full() writes it later. */
 static uint64_t put(const uintptr_t *pc, int n, unsigned flags, bool quiet)
 {
-	if (!slots || !by_id || n <= 0)
+	struct depot *d = atomic_load_explicit(&depot, memory_order_acquire);
+	if (!d || !by_id || n <= 0)
 		return 0;
 	uint64_t h = hash_stack(pc, n, flags);
-	uint32_t mask = DB_STACK_SLOTS - 1, i = (uint32_t)h & mask;
+	uint32_t i = (uint32_t)h & d->mask;
 	struct stack_node *s;
 
-	for (;; i = (i + 1) & mask) {
-		s = atomic_load_explicit(&slots[i], memory_order_acquire);
+	for (;; i = (i + 1) & d->mask) {
+		s = atomic_load_explicit(&d->s[i], memory_order_acquire);
 		if (!s)
 			break;
 		if (same(s, h, pc, n, flags))
 			return s->id;
 	}
 	db_spin_lock(&depot_lock);
-	for (;; i = (i + 1) & mask) {	/* continue where the unlocked probe stopped */
-		s = atomic_load_explicit(&slots[i], memory_order_relaxed);
+	struct depot *now = atomic_load_explicit(&depot, memory_order_relaxed);
+	if (now != d) {			/* doubled meanwhile: probe the new one */
+		d = now;
+		i = (uint32_t)h & d->mask;
+	}
+	for (;; i = (i + 1) & d->mask) {	/* continue where the unlocked probe stopped */
+		s = atomic_load_explicit(&d->s[i], memory_order_relaxed);
 		if (!s)
 			break;
 		if (same(s, h, pc, n, flags)) {
@@ -148,12 +203,17 @@ static uint64_t put(const uintptr_t *pc, int n, unsigned flags, bool quiet)
 		s = db_mem_alloc(sizeof(*s) + (size_t)n * sizeof(*pc));
 		if (s) {
 			s->hash = h;
-			s->id = id = ++nstacks;
+			s->id = id = nstacks + 1;
 			s->n = (uint32_t)n;
 			s->flags = flags;
 			memcpy(s->pc, pc, (size_t)n * sizeof(*pc));
+			struct depot *to = depot_room(d);
 			by_id[id] = s;
-			atomic_store_explicit(&slots[i], s, memory_order_release);
+			__atomic_store_n(&nstacks, id, __ATOMIC_RELEASE);
+			if (to == d)	/* the slot the probe ended at */
+				atomic_store_explicit(&d->s[i], s, memory_order_release);
+			else
+				depot_insert(to, s);
 		}
 	}
 	db_spin_unlock(&depot_lock);
