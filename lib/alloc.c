@@ -217,6 +217,7 @@ static bool grow_table(struct shard *s)
 	struct slot *tab = db_mem_alloc((size_t)cap * sizeof(*tab));
 	if (!tab)
 		return false;
+	db_mem_populate(tab, (size_t)cap * sizeof(*tab));	/* rehashed at random */
 	for (uint32_t i = 0; i < old; i++)
 		if (s->tab[i].w0)
 			place(tab, cap - 1, bits, &s->tab[i]);

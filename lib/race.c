@@ -116,6 +116,9 @@
 #define WATCH_RECORDS	4096		/* RACE_WATCH records at exit, at most */
 #define STACK_SLACK	256		/* below the stack pointer: the red zone */
 #define NEIGHBOUR	48		/* code bytes around a promoted site armed with it */
+#define SITE_QUIET	8		/* a site whose last this many catches found no
+					 * race is armed one time in QUIET_ODDS */
+#define QUIET_ODDS	8
 #define HANDLER_STACK	(24 * 1024)	/* stack a caught access needs recorded (unwinding,
 					 * logging); a thread with less left only
 					 * restores the site */
@@ -134,6 +137,8 @@ struct site {
 	uint8_t len, orig, size, flags;
 	int8_t base, index;		/* greg index, -1: none */
 	uint8_t scale;
+	_Atomic uint8_t quiet;		/* its last catches that found no race
+					 * (counted to SITE_QUIET) */
 	_Atomic uint32_t state;
 	_Atomic uint32_t hits;
 	uint64_t armed_ns;
@@ -964,11 +969,25 @@ static void disarm_all(void)
 	narmed = 0;
 }
 
+/* A site whose last SITE_QUIET catches found no race (a hot loop over a
+ * thread's own data, a buffer handed between threads under a lock, an
+ * access dropped as the thread's own stack) would spend most of a
+ * window's traps, each 15-25 us of a program thread's time, on what it
+ * has shown to be ordered: it is armed one time in QUIET_ODDS, and the
+ * window's other sites get the traps.  Caller holds arm_lock. */
+static bool quiet_skip(const struct site *s)
+{
+	return atomic_load_explicit(&s->quiet, memory_order_relaxed) >= SITE_QUIET &&
+	       rand64() % QUIET_ODDS;
+}
+
 static void arm(uint32_t i)
 {
 	struct site *s = &sites[i];
 	uint32_t st = SITE_IDLE;
 
+	if (quiet_skip(s))
+		return;
 	for (unsigned k = 0; k < narmed; k++)
 		if (armed[k] == i)
 			return;
@@ -1009,7 +1028,7 @@ static void rearm_hit(void)
 	for (unsigned k = 0; k < narmed && caught < (uint64_t)db_opt.race_sample; k++) {
 		struct site *s = &sites[armed[k]];
 		uint32_t st = SITE_IDLE;
-		if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
+		if (quiet_skip(s) || !atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
 			continue;
 		s->armed_ns = now_ns();
 		if (!poke(s->pc, 0xcc)) {
@@ -1546,7 +1565,8 @@ static bool should_pause(const struct db_thread *t, const struct acc *cur)
 }
 
 /* Check a prepared access against the location's shadow and record it. */
-static void record(struct db_thread *t, struct site *s, struct acc *cur, uintptr_t sp)
+/* Returns whether a race was found. */
+static bool record(struct db_thread *t, struct site *s, struct acc *cur, uintptr_t sp)
 {
 	uintptr_t a = cur->addr;
 	struct shadow *sh = shadow_get(a);
@@ -1610,6 +1630,7 @@ static void record(struct db_thread *t, struct site *s, struct acc *cur, uintptr
 			atomic_store(&pz->wit, 0);
 		}
 	}
+	return nfound > 0;
 }
 
 /* Pause with the site held; returns the pauser slot (its witness, if
@@ -1634,8 +1655,9 @@ static struct pauser *pause_at(struct db_thread *t, const struct acc *cur)
 	return NULL;
 }
 
-/* After the site is restored: report what was witnessed, free the slot. */
-static void pause_done(struct pauser *pz, const struct acc *cur)
+/* After the site is restored: report what was witnessed, free the slot;
+ * returns whether there was a witness. */
+static bool pause_done(struct pauser *pz, const struct acc *cur)
 {
 	uint32_t w;
 
@@ -1646,6 +1668,7 @@ static void pause_done(struct pauser *pz, const struct acc *cur)
 		report(cur, &pz->wacc, DB_RACE_WITNESSED);
 	atomic_store(&pz->wit, 0);
 	atomic_store_explicit(&pz->tid, 0, memory_order_release);
+	return w == 2;
 }
 
 /* ---- the trap handler ------------------------------------------------------ */
@@ -1747,10 +1770,16 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	atomic_fetch_add(&s->armed_us, now > s->armed_ns ? (now - s->armed_ns) / 1000 : 0);
 	poke(s->pc, s->orig);
 	atomic_store(&s->state, SITE_IDLE);
+	bool raced = false;
 	if (ok) {
-		record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
+		raced = record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
 		if (pz)
-			pause_done(pz, &cur);
+			raced |= pause_done(pz, &cur);
+	}
+	if (entered) {
+		uint8_t n = atomic_load_explicit(&s->quiet, memory_order_relaxed);
+		atomic_store_explicit(&s->quiet, raced ? 0 : n < SITE_QUIET ? n + 1 : n,
+				      memory_order_relaxed);
 	}
 	if (entered)
 		db_level = 0;
