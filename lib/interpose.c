@@ -1779,7 +1779,10 @@ DB_EXPORT void *dlopen(const char *file, int mode)
 		db_log_dlopened(h);
 		db_log_modules_sync(false);
 		db_stack_modules_sync();
-		db_race_modules_changed();
+		if (!db_in_dl)	/* not inside an outer dlopen (a constructor's),
+				 * whose loader lock the sampler's scan needs:
+				 * the outer one's return scans for both */
+			db_race_modules_changed();
 		db_thread_leave(t);
 	}
 	return h;

@@ -981,24 +981,27 @@ static bool quiet_skip(const struct site *s)
 	       rand64() % QUIET_ODDS;
 }
 
-static void arm(uint32_t i)
+/* Arm site i, unless it is armed already, busy, or quiet_skip says no
+ * (then false: the draw may look further). */
+static bool arm(uint32_t i)
 {
 	struct site *s = &sites[i];
 	uint32_t st = SITE_IDLE;
 
 	if (quiet_skip(s))
-		return;
+		return false;
 	for (unsigned k = 0; k < narmed; k++)
 		if (armed[k] == i)
-			return;
+			return true;
 	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
-		return;
+		return true;
 	s->armed_ns = now_ns();
 	if (!poke(s->pc, 0xcc)) {
 		atomic_store(&s->state, SITE_DEAD);
-		return;
+		return true;
 	}
 	armed[narmed++] = i;
+	return true;
 }
 
 /* The site nearest pc (within PROFILE_NEAR bytes, the one after it first:
@@ -1098,8 +1101,10 @@ static void rotate(void)
 	unsigned ns = atomic_load_explicit(&nsync_sites, memory_order_relaxed);
 	for (unsigned k = 0; k < (want >= 8 ? want / 8 : 1) && k < ns && narmed < want; k++)
 		arm(sync_sites[sync_next++ % ns]);
-	for (unsigned tries = 0; n && narmed < want && tries < 4 * want; tries++)
-		arm((uint32_t)(rand64() % n));
+	/* a quiet site drawn is not a try: the draw looks on (so far at most) */
+	for (unsigned tries = 0, draws = 0; n && narmed < want && tries < 4 * want &&
+	     draws < 4 * QUIET_ODDS * want; draws++)
+		tries += arm((uint32_t)(rand64() % n));
 	atomic_fetch_add(&nwindows, 1);
 	/* patching costs a system call a site: keep it under 2% of a window.
 	 * The watcher's own CPU time, not the clock: on a loaded machine it
@@ -1111,12 +1116,62 @@ static void rotate(void)
 	atomic_store(&window_us, len > 8 * w ? 8 * w : len);
 }
 
+/* The watcher's first step: the modules, with their sites from the cache
+ * where it has them, the disassembler only for the others.  Here, not on
+ * the program's thread that started sampling: reading the cache and the
+ * code it names takes 1-2 ms.  A fork waits for it (scanned): the child
+ * cannot walk the modules itself, it keeps its parent's sites.  False: no
+ * sampling after all. */
+static atomic_int scanned;
+
+static void scan_done(void)
+{
+	atomic_store(&scanned, 1);
+	syscall(SYS_futex, &scanned, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+}
+
+static bool first_scan(void)
+{
+	cache_init();
+	pthread_mutex_lock(&arm_lock);
+	bool go = !atomic_load(&stopping);	/* exit came first: nothing to do */
+	if (go)
+		scan_modules();
+	bool todo = go && modules_todo();
+	pthread_mutex_unlock(&arm_lock);
+	if (todo && !capstone_load() && db_log_loader_walkable() && !atomic_load(&nsites)) {
+		pthread_mutex_lock(&arm_lock);
+		if (atomic_load(&state) == ST_ON) {
+			atomic_store(&db_race_active, 0);
+			unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
+				    cap.lib ? "unusable" : "not installed");
+		}
+		pthread_mutex_unlock(&arm_lock);
+		return false;
+	}
+	/* the new module's map and unwind tables now, on this thread, not
+	 * later on some program thread's (maybe small) stack */
+	db_log_modules_sync(false);
+	db_stack_modules_sync();
+	return go;
+}
+
 static void *watcher_main(void *arg)
 {
 	(void)arg;
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
+	/* the tables touched at random (a site's hash slot, a granule's
+	 * entry): faulted in at once, not a page at a time later by the
+	 * program's threads (2 MiB, 0.5 ms) */
+	db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
+	db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
+	db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
 	db_mem_populate(shadows, sizeof(*shadows) * SHADOW_SLOTS);
+	bool go = first_scan();
+	scan_done();
+	if (!go)
+		return NULL;
 	bool all_done = false;
 	struct cache_job jobs[CACHE_JOBS];
 	unsigned njobs = 0;
@@ -1855,12 +1910,6 @@ static void start(void)
 		if (shadow_lines)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
-		/* the tables a program thread touches at random (a site's hash
-		 * slot, a granule's entry): faulted in here at once (the
-		 * shadows by the watcher), not a page at a time later */
-		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
-		db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
-		db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
 	}
 	if (!sites || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
@@ -1875,22 +1924,6 @@ static void start(void)
 			    -e == EACCES ? "EACCES" : -e == ENOENT ? "no /proc" : "error");
 		return;
 	}
-	/* the modules, with their sites from the cache where it has them; the
-	 * disassembler only for the others */
-	cache_init();
-	pthread_mutex_lock(&arm_lock);
-	scan_modules();
-	bool todo = modules_todo();
-	pthread_mutex_unlock(&arm_lock);
-	if (todo && !capstone_load() && db_log_loader_walkable() && !atomic_load(&nsites)) {
-		unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
-			    cap.lib ? "unusable" : "not installed");
-		return;
-	}
-	/* the new module's map and unwind tables now, on this thread, not
-	 * later on some program thread's (maybe small) stack */
-	db_log_modules_sync(false);
-	db_stack_modules_sync();
 	struct sigaction a = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO | SA_RESTART };
 	sigfillset(&a.sa_mask);
 	if (db_real.sigaction(SIGTRAP, &a, &app_trap) != 0) {
@@ -2043,6 +2076,10 @@ void db_race_atfork_prepare(void)
 {
 	if (!db_opt.race)
 		return;
+	/* the watcher's first scan, if it runs (a second at most) */
+	struct timespec ts = { 0, 100 * 1000000 };
+	for (int k = 0; k < 10 && atomic_load(&state) == ST_ON && !atomic_load(&scanned); k++)
+		syscall(SYS_futex, &scanned, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
 	pthread_mutex_lock(&cap_dl_lock);
 	pthread_mutex_lock(&arm_lock);
 }
