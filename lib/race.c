@@ -1163,11 +1163,16 @@ static void *watcher_main(void *arg)
 	prctl(PR_SET_NAME, "deadbolt-race");
 	/* the tables touched at random (a site's hash slot, a granule's
 	 * entry): faulted in at once, not a page at a time later by the
-	 * program's threads (2 MiB, 0.5 ms) */
-	db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
-	db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
-	db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
-	db_mem_populate(shadows, sizeof(*shadows) * SHADOW_SLOTS);
+	 * program's threads (2 MiB, 0.5 ms); not again in a forked child,
+	 * whose copies are mapped (populating would copy them all) */
+	static bool populated;
+	if (!populated) {
+		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
+		db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
+		db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
+		db_mem_populate(shadows, sizeof(*shadows) * SHADOW_SLOTS);
+		populated = true;
+	}
 	bool go = first_scan();
 	scan_done();
 	if (!go)
@@ -1619,8 +1624,8 @@ static bool should_pause(const struct db_thread *t, const struct acc *cur)
 					      now + (uint64_t)db_opt.race_pause_us * 100000);
 }
 
-/* Check a prepared access against the location's shadow and record it. */
-/* Returns whether a race was found. */
+/* Check a prepared access against the location's shadow and record it;
+ * returns whether a race was found. */
 static bool record(struct db_thread *t, struct site *s, struct acc *cur, uintptr_t sp)
 {
 	uintptr_t a = cur->addr;
@@ -1835,9 +1840,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 		uint8_t n = atomic_load_explicit(&s->quiet, memory_order_relaxed);
 		atomic_store_explicit(&s->quiet, raced ? 0 : n < SITE_QUIET ? n + 1 : n,
 				      memory_order_relaxed);
-	}
-	if (entered)
 		db_level = 0;
+	}
 	errno = e;
 }
 
