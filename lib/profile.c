@@ -96,10 +96,12 @@ static unsigned next_threads(pid_t *tids, bool all)
 	for (unsigned k = 0; k < nlive && n < PROFILE_THREADS; k++)
 		if (live[k].tid > top_tid)
 			tids[n++] = live[k].os_tid, top = live[k].tid;
-	/* in turn: after the last burst's last, then from the first */
+	/* in turn: after the last burst's last, then from the first (each
+	 * once: the passes split at the last burst's last, not this one's) */
+	int64_t prev = last_tid;
 	for (int pass = 0; all && pass < 2; pass++)
 		for (unsigned k = 0; k < nlive && n < PROFILE_THREADS; k++)
-			if (live[k].tid <= top_tid && (pass == 0) == (live[k].tid > last_tid))
+			if (live[k].tid <= top_tid && (pass == 0) == (live[k].tid > prev))
 				tids[n++] = live[k].os_tid, last_tid = live[k].tid;
 	top_tid = top;
 	return n;

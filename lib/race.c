@@ -981,26 +981,33 @@ static bool quiet_skip(const struct site *s)
 	       rand64() % QUIET_ODDS;
 }
 
+/* An idle site gets its int3; true if it has it now (a site that cannot
+ * be patched dies). */
+static bool set_armed(struct site *s)
+{
+	uint32_t st = SITE_IDLE;
+
+	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
+		return false;
+	s->armed_ns = now_ns();
+	if (!poke(s->pc, 0xcc)) {
+		atomic_store(&s->state, SITE_DEAD);
+		return false;
+	}
+	return true;
+}
+
 /* Arm site i, unless it is armed already, busy, or quiet_skip says no
  * (then false: the draw may look further). */
 static bool arm(uint32_t i)
 {
-	struct site *s = &sites[i];
-	uint32_t st = SITE_IDLE;
-
-	if (quiet_skip(s))
+	if (quiet_skip(&sites[i]))
 		return false;
 	for (unsigned k = 0; k < narmed; k++)
 		if (armed[k] == i)
 			return true;
-	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
-		return true;
-	s->armed_ns = now_ns();
-	if (!poke(s->pc, 0xcc)) {
-		atomic_store(&s->state, SITE_DEAD);
-		return true;
-	}
-	armed[narmed++] = i;
+	if (set_armed(&sites[i]))
+		armed[narmed++] = i;
 	return true;
 }
 
@@ -1030,15 +1037,8 @@ static void rearm_hit(void)
 
 	for (unsigned k = 0; k < narmed && caught < (uint64_t)db_opt.race_sample; k++) {
 		struct site *s = &sites[armed[k]];
-		uint32_t st = SITE_IDLE;
-		if (quiet_skip(s) || !atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
-			continue;
-		s->armed_ns = now_ns();
-		if (!poke(s->pc, 0xcc)) {
-			atomic_store(&s->state, SITE_DEAD);
-			continue;
-		}
-		caught++;	/* count it as spent: it will likely be hit */
+		if (!quiet_skip(s) && set_armed(s))
+			caught++;	/* count it as spent: it will likely be hit */
 	}
 }
 
@@ -1116,12 +1116,9 @@ static void rotate(void)
 	atomic_store(&window_us, len > 8 * w ? 8 * w : len);
 }
 
-/* The watcher's first step: the modules, with their sites from the cache
- * where it has them, the disassembler only for the others.  Here, not on
- * the program's thread that started sampling: reading the cache and the
- * code it names takes 1-2 ms.  A fork waits for it (scanned): the child
- * cannot walk the modules itself, it keeps its parent's sites.  False: no
- * sampling after all. */
+/* The watcher's first scan is done (or will not be made).  A fork waits
+ * for it: the child cannot walk the modules itself, it keeps its parent's
+ * sites. */
 static atomic_int scanned;
 
 static void scan_done(void)
@@ -1130,6 +1127,10 @@ static void scan_done(void)
 	syscall(SYS_futex, &scanned, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 }
 
+/* The watcher's first step: the modules, with their sites from the cache
+ * where it has them, the disassembler only for the others.  Here, not on
+ * the program's thread that started sampling: reading the cache and the
+ * code it names takes 1-2 ms.  False: no sampling after all. */
 static bool first_scan(void)
 {
 	cache_init();
