@@ -1116,68 +1116,22 @@ static void rotate(void)
 	atomic_store(&window_us, len > 8 * w ? 8 * w : len);
 }
 
-/* The watcher's first scan is done (or will not be made).  A fork waits
- * for it: the child cannot walk the modules itself, it keeps its parent's
- * sites. */
-static atomic_int scanned;
-
-static void scan_done(void)
-{
-	atomic_store(&scanned, 1);
-	syscall(SYS_futex, &scanned, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
-}
-
-/* The watcher's first step: the modules, with their sites from the cache
- * where it has them, the disassembler only for the others.  Here, not on
- * the program's thread that started sampling: reading the cache and the
- * code it names takes 1-2 ms.  False: no sampling after all. */
-static bool first_scan(void)
-{
-	cache_init();
-	pthread_mutex_lock(&arm_lock);
-	bool go = !atomic_load(&stopping);	/* exit came first: nothing to do */
-	if (go)
-		scan_modules();
-	bool todo = go && modules_todo();
-	pthread_mutex_unlock(&arm_lock);
-	if (todo && !capstone_load() && db_log_loader_walkable() && !atomic_load(&nsites)) {
-		pthread_mutex_lock(&arm_lock);
-		if (atomic_load(&state) == ST_ON) {
-			atomic_store(&db_race_active, 0);
-			unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
-				    cap.lib ? "unusable" : "not installed");
-		}
-		pthread_mutex_unlock(&arm_lock);
-		return false;
-	}
-	/* the new module's map and unwind tables now, on this thread, not
-	 * later on some program thread's (maybe small) stack */
-	db_log_modules_sync(false);
-	db_stack_modules_sync();
-	return go;
-}
-
 static void *watcher_main(void *arg)
 {
 	(void)arg;
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
-	/* the tables touched at random (a site's hash slot, a granule's
-	 * entry): faulted in at once, not a page at a time later by the
-	 * program's threads (2 MiB, 0.5 ms); not again in a forked child,
-	 * whose copies are mapped (populating would copy them all) */
+	/* the tables touched at random (a granule's entry and filters):
+	 * faulted in at once, not a page at a time later by the program's
+	 * threads (1.7 MiB, 0.4 ms); not again in a forked child, whose
+	 * copies are mapped (populating would copy them all) */
 	static bool populated;
 	if (!populated) {
-		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
 		db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
 		db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
 		db_mem_populate(shadows, sizeof(*shadows) * SHADOW_SLOTS);
 		populated = true;
 	}
-	bool go = first_scan();
-	scan_done();
-	if (!go)
-		return NULL;
 	bool all_done = false;
 	struct cache_job jobs[CACHE_JOBS];
 	unsigned njobs = 0;
@@ -1915,6 +1869,8 @@ static void start(void)
 		if (shadow_lines)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
+		/* the scan below fills it at random: faulted in at once */
+		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
 	}
 	if (!sites || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
@@ -1929,6 +1885,23 @@ static void start(void)
 			    -e == EACCES ? "EACCES" : -e == ENOENT ? "no /proc" : "error");
 		return;
 	}
+	/* the modules, with their sites from the cache where it has them; the
+	 * disassembler only for the others.  Here, before the thread being
+	 * created runs: sampling a short run from its start */
+	cache_init();
+	pthread_mutex_lock(&arm_lock);
+	scan_modules();
+	bool todo = modules_todo();
+	pthread_mutex_unlock(&arm_lock);
+	if (todo && !capstone_load() && db_log_loader_walkable() && !atomic_load(&nsites)) {
+		unavailable(0, "cannot load the disassembler (libcapstone.so.4): %s",
+			    cap.lib ? "unusable" : "not installed");
+		return;
+	}
+	/* the new module's map and unwind tables now, on this thread, not
+	 * later on some program thread's (maybe small) stack */
+	db_log_modules_sync(false);
+	db_stack_modules_sync();
 	struct sigaction a = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO | SA_RESTART };
 	sigfillset(&a.sa_mask);
 	if (db_real.sigaction(SIGTRAP, &a, &app_trap) != 0) {
@@ -2081,10 +2054,6 @@ void db_race_atfork_prepare(void)
 {
 	if (!db_opt.race)
 		return;
-	/* the watcher's first scan, if it runs (a second at most) */
-	struct timespec ts = { 0, 100 * 1000000 };
-	for (int k = 0; k < 10 && atomic_load(&state) == ST_ON && !atomic_load(&scanned); k++)
-		syscall(SYS_futex, &scanned, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
 	pthread_mutex_lock(&cap_dl_lock);
 	pthread_mutex_lock(&arm_lock);
 }
