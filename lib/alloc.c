@@ -362,6 +362,288 @@ static inline bool odd_addr(uintptr_t a)
 	return (a & 7) || (a >> 47);
 }
 
+/* ---- fresh blocks ----------------------------------------------------------
+ * Most blocks die young, freed by the thread that allocated them a few
+ * allocations later (sqlite3: 99% of its frees are of one of the freeing
+ * thread's last four blocks).  Each thread keeps its newest FRESH_N blocks
+ * out of the table, in a cache of its own that it reads and writes with
+ * plain loads and stores: no lock, no read-modify-write.  A new block takes
+ * the oldest slot, whose block, if still live, moves to the table first; a
+ * free looks from the newest slot down.
+ *
+ * Another thread's free finds a block there too: a free that misses its own
+ * cache and the table looks in every cache, takes the block out of the one
+ * that holds it with a compare-and-swap of its slot to empty (a steal), and
+ * looks in the table again.  A block moving from a cache to the table is
+ * inserted (under its shard's lock, and only if its slot still holds it)
+ * before the slot is emptied, so a look at the table, the caches and the
+ * table again, in that order, cannot miss it; a steal that lands between
+ * the insert and the emptying finds the table's copy on its second look and
+ * takes that too.
+ *
+ * A cache pays only where blocks die young on the thread that made them: a
+ * thread whose cache keeps moving blocks to the table (they live long) or
+ * losing them to other threads (they are handed on) does without it for
+ * FRESH_OFF allocations.
+ *
+ * Caches are never freed: a thread that ends moves its blocks to the table
+ * and leaves its cache to the next new thread, so the registry is safe to
+ * read at any time.  A free a thread makes from a cache is remembered in
+ * its own cache's ring, as the table's are in their shard's (double frees).
+ */
+
+#define FRESH_N		8	/* blocks a thread keeps (a power of 2) */
+#define FRESH_RING	16	/* frees from caches remembered */
+#define FRESH_MAX	4096	/* caches at most; more threads go without */
+#define FRESH_PERIOD	1024	/* allocations between looks at how a cache does */
+#define FRESH_OFF	65536	/* allocations without the cache after a bad period */
+
+struct db_fresh {
+	_Atomic uint64_t w0[FRESH_N];	/* the slot's w0; 0: empty */
+	_Atomic uint64_t w1[FRESH_N];
+	uint32_t top;			/* the slot the next block takes: the oldest */
+	uint32_t allocs, moved;		/* this period: blocks cached, moved out */
+	uint32_t off;			/* allocations left without the cache */
+	atomic_uint stolen;		/* this period: blocks other threads took */
+	uint32_t ring_at;
+	_Atomic uintptr_t ring_addr[FRESH_RING];
+	atomic_uint ring_epoch[FRESH_RING];
+	struct db_fresh *next_free;
+} __attribute__((aligned(64)));
+
+static struct db_fresh *_Atomic fresh_all[FRESH_MAX];
+static atomic_uint nfresh;		/* caches made */
+static struct db_fresh *fresh_free;	/* caches of threads that ended */
+static db_spin_t fresh_lock;		/* nfresh's growth, fresh_free */
+/* a thread that could not have a cache: off for good */
+static struct db_fresh fresh_none = { .off = UINT32_MAX };
+
+static inline uintptr_t w0_addr(uint64_t w0)
+{
+	return (uintptr_t)((w0 & SLOT_ADDR_MASK) << 3);
+}
+
+static DB_NOINLINE struct db_fresh *fresh_new(struct db_thread *t)
+{
+	int e = errno;
+	struct db_fresh *f;
+
+	db_spin_lock(&fresh_lock);
+	if ((f = fresh_free)) {
+		fresh_free = f->next_free;
+	} else {
+		unsigned n = atomic_load_explicit(&nfresh, memory_order_relaxed);
+		if (n < FRESH_MAX && (f = db_mem_alloc(sizeof(*f)))) {
+			atomic_store_explicit(&fresh_all[n], f, memory_order_release);
+			atomic_store_explicit(&nfresh, n + 1, memory_order_release);
+		}
+	}
+	db_spin_unlock(&fresh_lock);
+	errno = e;
+	if (!f)
+		f = &fresh_none;
+	else	/* a cache left by an ended thread is empty; its ring stays */
+		f->allocs = f->moved = f->off = 0;
+	return t->fresh = f;
+}
+
+static inline struct db_fresh *fresh_of(struct db_thread *t)
+{
+	return DB_LIKELY(t->fresh != NULL) ? t->fresh : fresh_new(t);
+}
+
+/* Move slot k's block, whose w0 was v, to the table, unless another
+ * thread's free took it meanwhile; empty the slot.  The cache's own thread
+ * only (or a forked child, for the threads it lost). */
+static DB_NOINLINE void fresh_move(struct db_fresh *f, unsigned k, uint64_t v)
+{
+	uintptr_t a = w0_addr(v);
+	uint64_t h = addr_hash(a);
+	struct shard *s = shard_of(a, h);
+	struct slot e = { v, atomic_load_explicit(&f->w1[k], memory_order_relaxed) };
+	bool ok = true;
+
+	db_spin_lock(&s->lock);
+	if (atomic_load_explicit(&f->w0[k], memory_order_relaxed) == v)
+		ok = insert(s, &e, h);
+	db_spin_unlock(&s->lock);
+	atomic_store_explicit(&f->w0[k], 0, memory_order_release);
+	if (!ok)
+		table_full();
+}
+
+static void fresh_empty(struct db_fresh *f)
+{
+	for (unsigned k = 0; k < FRESH_N; k++) {
+		uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_relaxed);
+		if (v)
+			fresh_move(f, k, v);
+	}
+}
+
+/* A period's end: a cache that moved half its blocks to the table, or
+ * lost more than one in 32 to other threads, is set aside for a while. */
+static DB_NOINLINE void fresh_period(struct db_fresh *f)
+{
+	uint32_t stolen = atomic_exchange_explicit(&f->stolen, 0, memory_order_relaxed);
+
+	if (f->moved > FRESH_PERIOD / 2 || stolen > FRESH_PERIOD / 32) {
+		fresh_empty(f);
+		f->off = FRESH_OFF;
+	}
+	f->allocs = f->moved = 0;
+}
+
+/* Cache block e (the table does not have it); false: the cache is off. */
+static inline bool fresh_add(struct db_fresh *f, const struct slot *e)
+{
+	if (DB_UNLIKELY(f->off)) {
+		if (f->off != UINT32_MAX)
+			f->off--;
+		return false;
+	}
+	unsigned k = f->top++ & (FRESH_N - 1);
+	uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_relaxed);
+	if (v) {
+		fresh_move(f, k, v);
+		f->moved++;
+	}
+	atomic_store_explicit(&f->w1[k], e->w1, memory_order_relaxed);
+	atomic_store_explicit(&f->w0[k], e->w0, memory_order_release);
+	if (DB_UNLIKELY(++f->allocs == FRESH_PERIOD))
+		fresh_period(f);
+	return true;
+}
+
+/* a was freed by f's thread (a block of its cache, or stolen from another's). */
+static inline void fresh_remember(struct db_fresh *f, uintptr_t a)
+{
+	uint32_t r = f->ring_at++ % FRESH_RING;
+
+	/* the address first: a reader that sees the new epoch sees it */
+	atomic_store_explicit(&f->ring_addr[r], a, memory_order_relaxed);
+	atomic_store_explicit(&f->ring_epoch[r],
+			      atomic_load_explicit(&untracked_epoch, memory_order_relaxed),
+			      memory_order_release);
+}
+
+/* Take a's block out of its own thread's cache f (newest first). */
+static inline bool fresh_take(struct db_fresh *f, uintptr_t a, struct slot *out)
+{
+	uint64_t key = (uint64_t)a >> 3;
+
+	for (unsigned i = 1; i <= FRESH_N; i++) {
+		unsigned k = (f->top - i) & (FRESH_N - 1);
+		uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_relaxed);
+		if ((v & SLOT_ADDR_MASK) != key)
+			continue;
+		out->w0 = v;
+		out->w1 = atomic_load_explicit(&f->w1[k], memory_order_relaxed);
+		atomic_store_explicit(&f->w0[k], 0, memory_order_relaxed);
+		fresh_remember(f, a);
+		return true;
+	}
+	return false;
+}
+
+/* Take a's block out of any cache (but skip's), with a compare-and-swap. */
+static DB_NOINLINE bool fresh_steal(const struct db_fresh *skip, uintptr_t a, struct slot *out)
+{
+	uint64_t key = (uint64_t)a >> 3;
+	unsigned n = atomic_load_explicit(&nfresh, memory_order_acquire);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct db_fresh *f = atomic_load_explicit(&fresh_all[i], memory_order_acquire);
+		for (unsigned k = 0; f != skip && k < FRESH_N; k++) {
+			uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_acquire);
+			if ((v & SLOT_ADDR_MASK) != key)
+				continue;
+			/* its owner writes w1 only while w0 is 0: read before
+			 * the swap, it is the w1 of v if the swap succeeds */
+			uint64_t w1 = atomic_load_explicit(&f->w1[k], memory_order_relaxed);
+			if (atomic_compare_exchange_strong(&f->w0[k], &v, 0)) {
+				out->w0 = v;
+				out->w1 = w1;
+				atomic_fetch_add_explicit(&f->stolen, 1, memory_order_relaxed);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Was a freed through a cache while untracked_epoch was ep? */
+static bool fresh_freed(uintptr_t a, uint32_t ep)
+{
+	unsigned n = atomic_load_explicit(&nfresh, memory_order_acquire);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct db_fresh *f = atomic_load_explicit(&fresh_all[i], memory_order_acquire);
+		for (unsigned r = 0; r < FRESH_RING; r++)
+			if (atomic_load_explicit(&f->ring_epoch[r], memory_order_acquire) == ep &&
+			    atomic_load_explicit(&f->ring_addr[r], memory_order_relaxed) == a)
+				return true;
+	}
+	return false;
+}
+
+void db_alloc_thread_gone(struct db_thread *t)
+{
+	struct db_fresh *f = t->fresh;
+
+	if (!f || f == &fresh_none)
+		return;
+	fresh_empty(f);
+	t->fresh = NULL;
+	db_spin_lock(&fresh_lock);
+	f->next_free = fresh_free;
+	fresh_free = f;
+	db_spin_unlock(&fresh_lock);
+}
+
+/* Where table_take remembers a free: nowhere (the freeing thread's cache
+ * does), in the shard's ring if a was in the table, or in any case. */
+enum { RING_NO, RING_FOUND, RING_ANYWAY };
+
+/* Remove a's slot from the table into *out.  False: a is not in it. */
+static bool table_take(uintptr_t a, struct slot *out, int ring)
+{
+	uint64_t h = addr_hash(a);
+	struct shard *s = shard_of(a, h);
+
+	db_spin_lock(&s->lock);
+	bool found = take(s, a, h, out);
+	if (s->ring && (ring == RING_ANYWAY || (found && ring == RING_FOUND)))
+		remember_free(s, a);
+	db_spin_unlock(&s->lock);
+	return found;
+}
+
+/* Take a's block out of wherever it is recorded: t's cache, the table,
+ * another thread's cache (then the table again, for the copy a move in
+ * flight may have left there).  False: it is not recorded. */
+static bool take_any(struct db_thread *t, uintptr_t a, struct slot *out)
+{
+	struct db_fresh *f = t != DB_THREAD_DEAD ? t->fresh : NULL;
+	struct slot dup;
+
+	if (f && !odd_addr(a) && fresh_take(f, a, out))
+		return true;
+	if (table_take(a, out, RING_FOUND))
+		return true;
+	if (!atomic_load_explicit(&nfresh, memory_order_relaxed) || odd_addr(a))
+		return false;
+	if (!fresh_steal(f, a, out))
+		return table_take(a, out, RING_FOUND);
+	/* stolen: remembered in t's cache, whose ring is certain to exist (a
+	 * shard whose blocks all stayed in caches has no table, so no ring) */
+	f = t != DB_THREAD_DEAD ? fresh_of(t) : &fresh_none;
+	if (f != &fresh_none)
+		fresh_remember(f, a);
+	table_take(a, &dup, f != &fresh_none ? RING_NO : RING_ANYWAY);
+	return true;
+}
+
 static void add(struct db_thread *t, uintptr_t a, size_t n, uintptr_t pc, uintptr_t sp)
 {
 	struct slot e;
@@ -370,9 +652,11 @@ static void add(struct db_thread *t, uintptr_t a, size_t n, uintptr_t pc, uintpt
 		db_alloc_untracked();
 		return;
 	}
+	make_slot(t, a, n, pc, sp, &e);
+	if (DB_LIKELY(t != DB_THREAD_DEAD) && fresh_add(fresh_of(t), &e))
+		return;
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
-	make_slot(t, a, n, pc, sp, &e);
 	db_spin_lock(&s->lock);
 	bool ok = insert(s, &e, h);
 	db_spin_unlock(&s->lock);
@@ -420,6 +704,8 @@ static DB_NOINLINE bool bad_free(struct db_thread *t, uintptr_t a)
 		if (r->addr[i] == a && r->epoch[i] == ep)
 			kind = DB_MISUSE_DOUBLE_FREE;
 	db_spin_unlock(&s->lock);
+	if (!kind && fresh_freed(a, ep))
+		kind = DB_MISUSE_DOUBLE_FREE;
 	if (!kind && !maybe_heap(a))
 		kind = DB_MISUSE_FREE_UNKNOWN;
 	if (!kind)
@@ -438,13 +724,7 @@ void db_alloc_free(struct db_thread *t, void *p)
 	/* errno: free() keeps it (glibc's too); only the slow paths touch it,
 	 * and they keep it themselves or here */
 	if (DB_LIKELY(atomic_load_explicit(&tracking, memory_order_relaxed))) {
-		uint64_t h = addr_hash(a);
-		struct shard *s = shard_of(a, h);
-		db_spin_lock(&s->lock);
-		found = take(s, a, h, &old);
-		if (found)
-			remember_free(s, a);
-		db_spin_unlock(&s->lock);
+		found = take_any(t, a, &old);
 		if (!found) {
 			int e = errno;
 			bool bad = bad_free(t, a);
@@ -478,11 +758,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 	if (on) {
 		/* the free is remembered now: p is in the table again if the
 		 * block stays, and the ring is read only for pointers that are not */
-		db_spin_lock(&s->lock);
-		found = take(s, a, h, &old);
-		if (found)
-			remember_free(s, a);
-		db_spin_unlock(&s->lock);
+		found = take_any(t, a, &old);
 		if (!found) {
 			int e = errno;
 			if (bad_free(t, a)) {
@@ -501,7 +777,7 @@ void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uin
 	int e = errno;
 	if (!q && n != 0) {	/* failed: p is still the program's */
 		if (found) {
-		db_spin_lock(&s->lock);
+			db_spin_lock(&s->lock);
 			bool ok = insert(s, &old, h);
 			db_spin_unlock(&s->lock);
 			if (!ok)
@@ -525,6 +801,23 @@ bool db_alloc_block_of(uintptr_t a, uintptr_t *start, size_t *size, uint64_t *st
 {
 	if (!atomic_load_explicit(&tracking, memory_order_relaxed) || odd_addr(a & ~(uintptr_t)15))
 		return false;
+	/* blocks do not overlap: one in a cache that holds a is the one */
+	unsigned nf = atomic_load_explicit(&nfresh, memory_order_acquire);
+	for (unsigned i = 0; i < nf; i++) {
+		struct db_fresh *f = atomic_load_explicit(&fresh_all[i], memory_order_acquire);
+		for (unsigned k = 0; k < FRESH_N; k++) {
+			uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_acquire);
+			struct slot e = { v, atomic_load_explicit(&f->w1[k], memory_order_relaxed) };
+			uintptr_t b = w0_addr(v);
+			if (v && b <= a && a - b < 1024 && a - b < slot_size(&e) &&
+			    atomic_load_explicit(&f->w0[k], memory_order_relaxed) == v) {
+				*start = b;
+				*size = slot_size(&e);
+				*stack = slot_stack(&e);
+				return true;
+			}
+		}
+	}
 	for (uintptr_t b = a & ~(uintptr_t)15; b && b + 1024 > a; b -= 16) {
 		uint64_t h = addr_hash(b);
 		struct shard *s = shard_of(b, h);
@@ -548,18 +841,24 @@ void db_alloc_ignore(const void *p)
 	uintptr_t a = (uintptr_t)p;
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
+	struct slot e;
 
 	if (!p || odd_addr(a))
 		return;
+	bool cached = fresh_steal(NULL, a, &e);	/* to the table, to be marked */
 	db_spin_lock(&s->lock);
+	bool ok = !cached || insert(s, &e, h);
 	struct slot *x = lookup(s, a, h);
 	if (x)
 		x->w1 |= SLOT_IGNORED;
 	db_spin_unlock(&s->lock);
+	if (!ok)
+		table_full();
 }
 
 void db_alloc_atfork_prepare(void)
 {
+	db_spin_lock(&fresh_lock);
 	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
 		db_spin_lock(&shards[i].lock);
 }
@@ -568,12 +867,28 @@ void db_alloc_atfork_parent(void)
 {
 	for (int i = DB_ALLOC_SHARDS - 1; i >= 0; i--)
 		db_spin_unlock(&shards[i].lock);
+	db_spin_unlock(&fresh_lock);
 }
 
+/* The child's only thread is the one that forked: the others' caches go
+ * to the table (their blocks are the parent's generation) and are free. */
 void db_alloc_atfork_child(void)
 {
+	struct db_thread *t = db_self;
+	struct db_fresh *own = t && t != DB_THREAD_DEAD ? t->fresh : NULL;
+	unsigned n = atomic_load_explicit(&nfresh, memory_order_relaxed);
+
 	fork_gen = (fork_gen + 1) & SLOT_GEN_MASK;
 	db_alloc_atfork_parent();
+	fresh_free = NULL;
+	for (unsigned i = 0; i < n; i++) {
+		struct db_fresh *f = atomic_load_explicit(&fresh_all[i], memory_order_relaxed);
+		if (f == own)
+			continue;
+		fresh_empty(f);
+		f->next_free = fresh_free;
+		fresh_free = f;
+	}
 }
 
 /* ---- the leak scan: memory and maps ----------------------------------------- */
@@ -1672,6 +1987,8 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	for (int i = 0; i < DB_ALLOC_SHARDS; i++)
 		total += shards[i].count;
+	unsigned nf = atomic_load_explicit(&nfresh, memory_order_acquire);
+	total += (size_t)nf * FRESH_N;
 	blk = map_mem(total * sizeof(*blk));
 	mk = map_mem(total);
 	work = map_mem(total * sizeof(*work));
@@ -1682,7 +1999,22 @@ static void leak_check(uintptr_t self_sp, const uintptr_t *regs)
 		for (uint32_t k = 0; shards[i].tab && k <= shards[i].mask; k++)
 			if (shards[i].tab[k].w0)
 				blk[nblk++] = shards[i].tab[k];
+	for (unsigned i = 0; i < nf; i++) {
+		struct db_fresh *f = atomic_load_explicit(&fresh_all[i], memory_order_acquire);
+		for (unsigned k = 0; k < FRESH_N; k++) {
+			uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_acquire);
+			if (v)
+				blk[nblk++] = (struct slot){ v, atomic_load_explicit(&f->w1[k],
+										memory_order_relaxed) };
+		}
+	}
 	sort_blocks(blk, nblk, 0);
+	/* a thread stopped while moving a block to the table left it twice */
+	size_t kept = 0;
+	for (size_t i = 0; i < nblk; i++)
+		if (!kept || baddr(i) != slot_addr(&blk[kept - 1]))
+			blk[kept++] = blk[i];
+	nblk = kept;
 	if (!build_index())
 		goto out;
 

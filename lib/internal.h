@@ -341,6 +341,8 @@ struct db_thread {
 	uintptr_t stack_lo, stack_hi;
 	/* stack.c: allocation stacks already seen, by caller pc and sp */
 	struct db_stack_cache *scache;
+	/* alloc.c: the thread's newest blocks, not yet in the table */
+	struct db_fresh *fresh;
 };
 
 /* Per-thread state reached on every shim call, in one TLS block: a shim
@@ -545,6 +547,8 @@ void db_alloc_free(struct db_thread *t, void *p);
 void *db_alloc_realloc(struct db_thread *t, void *p, size_t n, uintptr_t pc, uintptr_t sp);
 /* A block went to someone without being recorded (the guard was up). */
 void db_alloc_untracked(void);
+/* t ends: its newest blocks go to the table (before db_self goes). */
+void db_alloc_thread_gone(struct db_thread *t);
 /* deadbolt_ignore_leak(p): p (a block's start) is never reported. */
 void db_alloc_ignore(const void *p);
 /* The block containing a (starting at most 1 KiB below it): its start,

@@ -400,8 +400,10 @@ struct sc_entry {
 	uint64_t id;
 	uint32_t n;		/* frames; frame 0 is pc itself */
 	uint32_t trunc;		/* the stack goes on beyond n frames (or may) */
-	uint32_t off[SC_FRAMES];	/* frame i's return address: at sp + off[i] */
-	uintptr_t ret[SC_FRAMES];
+	uint32_t ncmp;		/* frames 1..ncmp compared: n - 1 rounded up
+				 * to 4, the rest copies of frame n - 1 */
+	uint32_t off[SC_FRAMES + 3];	/* frame i's return address: at sp + off[i] */
+	uintptr_t ret[SC_FRAMES + 3];
 };
 
 /* Filling an entry costs a read of the live stack; where few entries are
@@ -469,6 +471,13 @@ static bool locate(struct sc_entry *e, const uintptr_t *pc, int n, uintptr_t sp,
 static void sc_keep(struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int n, bool trunc,
 		    uint64_t id)
 {
+	uint32_t ncmp = (uint32_t)(n - 1 + 3) & ~3u;
+
+	for (uint32_t i = (uint32_t)n; i <= ncmp; i++) {	/* none when n is 1 */
+		e->off[i] = e->off[n - 1];
+		e->ret[i] = e->ret[n - 1];
+	}
+	e->ncmp = ncmp;
 	e->pc = cpc;
 	e->sp = csp;
 	e->n = (uint32_t)n;
@@ -538,13 +547,13 @@ static inline bool sc_hit(const struct sc_entry *e, uintptr_t cpc, uintptr_t csp
 	if (!e->id || e->pc != cpc || e->sp != csp || e->n > (uint32_t)depth ||
 	    (e->trunc && e->n != (uint32_t)depth))
 		return false;
-	/* every frame compared, without a branch per frame: a stack that is
-	 * cached is most often the one found */
+	/* every frame compared, four at a time, without a branch per frame:
+	 * a stack that is cached is most often the one found */
 	uintptr_t diff = 0;
-	uint32_t n = e->n;
-#pragma GCC unroll 4
-	for (uint32_t i = 1; i < n; i++)
-		diff |= *(const uintptr_t *)(csp + e->off[i]) ^ e->ret[i];
+#define SC_DIFF(i) (*(const uintptr_t *)(csp + e->off[i]) ^ e->ret[i])
+	for (uint32_t i = 1; i <= e->ncmp; i += 4)
+		diff |= SC_DIFF(i) | SC_DIFF(i + 1) | SC_DIFF(i + 2) | SC_DIFF(i + 3);
+#undef SC_DIFF
 	return !diff;
 }
 

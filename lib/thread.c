@@ -166,6 +166,7 @@ void db_thread_exiting(struct db_thread *t)
 			  UINT32_MAX, taken ? db_stack_put(&taken, 1, 0) : 0, 0);
 	}
 	db_log_write(&r);
+	db_alloc_thread_gone(t);
 	db_clock_thread_exit(t);
 	db_race_thread_gone(t);
 	db_wait_thread_gone(t);
