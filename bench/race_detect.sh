@@ -26,7 +26,7 @@
 #   RACE_RUNS     runs per cell (default 20)
 #   RACE_MS       how long each run races (default 500)
 #   RACE_K        extra globals, one row each (default "0 100 1000")
-#   RACE_SAMPLES  race_sample values, one column each (default "2 8 32 128")
+#   RACE_SAMPLES  race_sample values, one column each (default "2 8 16 32 128")
 #   CC            compiler (default cc)
 # Needs python3 (reads the JSON reports).  Exits 1 if a run failed.
 set -u
@@ -42,7 +42,7 @@ tool=${DEADBOLT:-$root/tools/deadbolt}
 runs=${RACE_RUNS:-20}
 ms=${RACE_MS:-500}
 ks=${RACE_K:-0 100 1000}
-samples=${RACE_SAMPLES:-2 8 32 128}
+samples=${RACE_SAMPLES:-2 8 16 32 128}
 cc=${CC:-cc}
 bin=$root/build/bench
 
