@@ -4,7 +4,10 @@
 # `make bench` runs this after building lib/libdeadbolt.so.  It prints figures,
 # never a speed verdict: every ratio is deadbolt/native of two medians over
 # runs that alternate native and deadbolt (ABBA order, so a warm cache or a
-# drifting clock favours neither side).  It exits 1 only when a run failed
+# drifting clock favours neither side).  The real programs also get a paired
+# ratio: the median, over the rounds, of each round's deadbolt/native (its
+# two runs are adjacent, so a host that turns slower or faster for minutes,
+# as shared VMs do, moves both sides of it).  It exits 1 only when a run failed
 # or a program's output under deadbolt differed from native.
 #
 #   1. bench/lockbench.c: ns per lock operation, case by case
@@ -359,9 +362,9 @@ have sqlite3 sqlite3 &&
 echo
 echo "2. real programs: wall time (s) and peak RSS (MB), via" \
 	"bench/rusage.c; input: $lines generated lines"
-pfmt='%-32s %7s %6s %8s %7s %7s %8s %7s\n'
+pfmt='%-32s %7s %6s %8s %7s %7s %7s %8s %7s\n'
 # shellcheck disable=SC2059
-printf "$pfmt" program native spread deadbolt ratio "rss nat" "rss db" ratio
+printf "$pfmt" program native spread deadbolt ratio paired "rss nat" "rss db" ratio
 col() {	# col ID MODE FIELD: median of one field, seconds or MB
 	awk -v f="$3" '{ print (f == 2 ? $2 / 1024 : $1) }' \
 		"$tmp/p.$1.$2" 2>/dev/null | median
@@ -378,9 +381,17 @@ while read -r id label; do
 			if (NR < 2 || m + 0 <= 0) print "-"
 			else printf "%.0f%%\n", 100 * (v[NR] - v[1]) / m
 		}')
+	# paired: round by round (a failed run leaves its round unpaired:
+	# then none is)
+	pr=-
+	if [ -s "$tmp/p.$id.native" ] &&
+	   [ "$(wc -l <"$tmp/p.$id.native")" = "$(wc -l <"$tmp/p.$id.deadbolt" 2>/dev/null)" ]; then
+		pr=$(ratio "$(paste "$tmp/p.$id.deadbolt" "$tmp/p.$id.native" |
+			awk '$3 > 0 { print $1 / $3 }' | median)" 1)
+	fi
 	# shellcheck disable=SC2059
 	printf "$pfmt" "$label" "$(num 2 "$tn")" "$sp" "$(num 2 "$td")" \
-		"$(ratio "$td" "$tn")" "$(num 0 "$mn")" "$(num 0 "$md")" \
+		"$(ratio "$td" "$tn")" "$pr" "$(num 0 "$mn")" "$(num 0 "$md")" \
 		"$(ratio "$md" "$mn")"
 done <"$tmp/progs"
 
