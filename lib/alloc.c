@@ -606,7 +606,7 @@ void db_alloc_thread_gone(struct db_thread *t)
 enum { RING_NO, RING_FOUND, RING_ANYWAY };
 
 /* Remove a's slot from the table into *out.  False: a is not in it. */
-static bool table_take(uintptr_t a, struct slot *out, int ring)
+static inline bool table_take(uintptr_t a, struct slot *out, int ring)
 {
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
@@ -619,18 +619,12 @@ static bool table_take(uintptr_t a, struct slot *out, int ring)
 	return found;
 }
 
-/* Take a's block out of wherever it is recorded: t's cache, the table,
- * another thread's cache (then the table again, for the copy a move in
- * flight may have left there).  False: it is not recorded. */
-static bool take_any(struct db_thread *t, uintptr_t a, struct slot *out)
+/* take_any's rest: a is in neither t's cache (f) nor the table. */
+static DB_NOINLINE bool take_elsewhere(struct db_thread *t, struct db_fresh *f, uintptr_t a,
+				       struct slot *out)
 {
-	struct db_fresh *f = t != DB_THREAD_DEAD ? t->fresh : NULL;
 	struct slot dup;
 
-	if (f && !odd_addr(a) && fresh_take(f, a, out))
-		return true;
-	if (table_take(a, out, RING_FOUND))
-		return true;
 	if (!atomic_load_explicit(&nfresh, memory_order_relaxed) || odd_addr(a))
 		return false;
 	if (!fresh_steal(f, a, out))
@@ -642,6 +636,19 @@ static bool take_any(struct db_thread *t, uintptr_t a, struct slot *out)
 		fresh_remember(f, a);
 	table_take(a, &dup, f != &fresh_none ? RING_NO : RING_ANYWAY);
 	return true;
+}
+
+/* Take a's block out of wherever it is recorded: t's cache, the table,
+ * another thread's cache (then the table again, for the copy a move in
+ * flight may have left there).  False: it is not recorded. */
+static inline __attribute__((always_inline)) bool take_any(struct db_thread *t, uintptr_t a,
+							      struct slot *out)
+{
+	struct db_fresh *f = t != DB_THREAD_DEAD ? t->fresh : NULL;
+
+	if (f && !f->off && !odd_addr(a) && fresh_take(f, a, out))	/* off: empty */
+		return true;
+	return table_take(a, out, RING_FOUND) || take_elsewhere(t, f, a, out);
 }
 
 static void add(struct db_thread *t, uintptr_t a, size_t n, uintptr_t pc, uintptr_t sp)
