@@ -17,7 +17,7 @@
 
 #include "now_ms.h"
 
-#define CLEAN_MS 400
+#define CLEAN_MS 700	/* both threads must be caught at one location, under load too */
 
 struct account {
 	int lock;		/* 0: free */
