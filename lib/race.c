@@ -477,9 +477,14 @@ static int8_t greg_of(unsigned r)
 	}
 }
 
+static inline uint32_t site_slot(uintptr_t pc)
+{
+	return (uint32_t)(db_hash64(pc) & (SITE_HASH - 1));
+}
+
 static void site_insert(uint32_t i)
 {
-	uint32_t h = (uint32_t)(db_hash64(sites[i].pc) & (SITE_HASH - 1));
+	uint32_t h = site_slot(sites[i].pc);
 
 	while (atomic_load_explicit(&site_hash[h], memory_order_relaxed))
 		h = (h + 1) & (SITE_HASH - 1);
@@ -488,7 +493,7 @@ static void site_insert(uint32_t i)
 
 static struct site *site_at(uintptr_t pc)
 {
-	uint32_t h = (uint32_t)(db_hash64(pc) & (SITE_HASH - 1));
+	uint32_t h = site_slot(pc);
 
 	for (;;) {
 		uint32_t v = atomic_load_explicit(&site_hash[h], memory_order_acquire);
@@ -518,7 +523,8 @@ static void add_site(const struct site *n)
 	s->index = n->index;
 	s->scale = n->scale;
 	s->module = n->module;
-	atomic_store(&s->state, SITE_IDLE);
+	/* published by the release stores below */
+	atomic_store_explicit(&s->state, SITE_IDLE, memory_order_relaxed);
 	site_insert(i);
 	atomic_store_explicit(&nsites, i + 1, memory_order_release);
 	unsigned ns = atomic_load_explicit(&nsync_sites, memory_order_relaxed);
@@ -757,8 +763,7 @@ static bool cache_rec_ok(unsigned k, const struct cache_rec *r)
 	return pc >= modules[k].lo && r->len >= 1 && r->len <= 15 && pc + r->len <= modules[k].hi &&
 	       r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP | SF_SYNC)) &&
 	       r->base >= -1 && r->base <= REG_RIP && r->index >= -1 && r->index <= REG_RIP &&
-	       (r->scale == 0 || r->scale == 1 || r->scale == 2 || r->scale == 4 || r->scale == 8) &&
-	       *(const uint8_t *)pc == r->orig;
+	       (r->scale == 0 || r->scale == 1 || r->scale == 2 || r->scale == 4 || r->scale == 8);
 }
 
 /* Module k's sites from the cache, if it has them.  Caller holds arm_lock. */
@@ -982,7 +987,11 @@ static bool quiet_skip(const struct site *s)
 }
 
 /* An idle site gets its int3; true if it has it now (a site that cannot
- * be patched dies). */
+ * be patched dies, and so does one whose first byte is not the one it was
+ * found with: a site cache's records are checked here, each as it is
+ * first armed, not all as the cache is read, which would fault in every
+ * page of the module's code, most never run: 1-2 ms for zstd's 32,000
+ * sites, where a first touch of a page costs 5-14 us). */
 static bool set_armed(struct site *s)
 {
 	uint32_t st = SITE_IDLE;
@@ -990,7 +999,7 @@ static bool set_armed(struct site *s)
 	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
 		return false;
 	s->armed_ns = now_ns();
-	if (!poke(s->pc, 0xcc)) {
+	if (*(const volatile uint8_t *)s->pc != s->orig || !poke(s->pc, 0xcc)) {
 		atomic_store(&s->state, SITE_DEAD);
 		return false;
 	}
