@@ -418,11 +418,6 @@ static db_spin_t fresh_lock;		/* nfresh's growth, fresh_free */
 /* a thread that could not have a cache: off for good */
 static struct db_fresh fresh_none = { .off = UINT32_MAX };
 
-static inline uintptr_t w0_addr(uint64_t w0)
-{
-	return (uintptr_t)((w0 & SLOT_ADDR_MASK) << 3);
-}
-
 static DB_NOINLINE struct db_fresh *fresh_new(struct db_thread *t)
 {
 	int e = errno;
@@ -457,10 +452,10 @@ static inline struct db_fresh *fresh_of(struct db_thread *t)
  * only (or a forked child, for the threads it lost). */
 static DB_NOINLINE void fresh_move(struct db_fresh *f, unsigned k, uint64_t v)
 {
-	uintptr_t a = w0_addr(v);
+	struct slot e = { v, atomic_load_explicit(&f->w1[k], memory_order_relaxed) };
+	uintptr_t a = slot_addr(&e);
 	uint64_t h = addr_hash(a);
 	struct shard *s = shard_of(a, h);
-	struct slot e = { v, atomic_load_explicit(&f->w1[k], memory_order_relaxed) };
 	bool ok = true;
 
 	db_spin_lock(&s->lock);
@@ -815,7 +810,7 @@ bool db_alloc_block_of(uintptr_t a, uintptr_t *start, size_t *size, uint64_t *st
 		for (unsigned k = 0; k < FRESH_N; k++) {
 			uint64_t v = atomic_load_explicit(&f->w0[k], memory_order_acquire);
 			struct slot e = { v, atomic_load_explicit(&f->w1[k], memory_order_relaxed) };
-			uintptr_t b = w0_addr(v);
+			uintptr_t b = slot_addr(&e);
 			if (v && b <= a && a - b < 1024 && a - b < slot_size(&e) &&
 			    atomic_load_explicit(&f->w0[k], memory_order_relaxed) == v) {
 				*start = b;

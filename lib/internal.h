@@ -93,7 +93,8 @@ void db_mem_atfork_child(void);
 /* Page-aligned zeroed mapping for large fixed tables (never freed). */
 void *db_mem_map(size_t n);
 /* Fault in the pages of [p, p + n) now, in one call (a fault taken one page
- * at a time costs 10-14 us in some VMs, this 0.6 us a page); best effort. */
+ * at a time costs 10-14 us in some VMs, this 0.6 us a page, though a VM
+ * may still charge a few us for each page's first touch); best effort. */
 void db_mem_populate(void *p, size_t n);
 
 /* A spinlock for internal tables: never calls a shim, never sleeps long. */

@@ -400,9 +400,9 @@ struct sc_entry {
 	uint64_t id;
 	uint32_t n;		/* frames; frame 0 is pc itself */
 	uint32_t trunc;		/* the stack goes on beyond n frames (or may) */
-	uint32_t ncmp;		/* frames 1..ncmp compared: n - 1 rounded up
-				 * to 4, the rest copies of frame n - 1 */
-	uint32_t off[SC_FRAMES + 3];	/* frame i's return address: at sp + off[i] */
+	/* frame i's return address: at sp + off[i]; frames 1..sc_ncmp(n) are
+	 * compared, those past n - 1 copies of frame n - 1 */
+	uint32_t off[SC_FRAMES + 3];
 	uintptr_t ret[SC_FRAMES + 3];
 };
 
@@ -466,18 +466,22 @@ static bool locate(struct sc_entry *e, const uintptr_t *pc, int n, uintptr_t sp,
 	return true;
 }
 
+/* The frames of a stack of n compared on a hit: 1..n - 1, rounded up to
+ * four at a time. */
+static inline uint32_t sc_ncmp(uint32_t n)
+{
+	return (n + 2) & ~3u;
+}
+
 /* e holds the stack at (cpc, csp) of n frames, depot id id; its return
  * addresses' places (off, ret) are filled already. */
 static void sc_keep(struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int n, bool trunc,
 		    uint64_t id)
 {
-	uint32_t ncmp = (uint32_t)(n - 1 + 3) & ~3u;
-
-	for (uint32_t i = (uint32_t)n; i <= ncmp; i++) {	/* none when n is 1 */
+	for (uint32_t i = (uint32_t)n; i <= sc_ncmp((uint32_t)n); i++) {	/* none when n is 1 */
 		e->off[i] = e->off[n - 1];
 		e->ret[i] = e->ret[n - 1];
 	}
-	e->ncmp = ncmp;
 	e->pc = cpc;
 	e->sp = csp;
 	e->n = (uint32_t)n;
@@ -551,7 +555,7 @@ static inline bool sc_hit(const struct sc_entry *e, uintptr_t cpc, uintptr_t csp
 	 * a stack that is cached is most often the one found */
 	uintptr_t diff = 0;
 #define SC_DIFF(i) (*(const uintptr_t *)(csp + e->off[i]) ^ e->ret[i])
-	for (uint32_t i = 1; i <= e->ncmp; i += 4)
+	for (uint32_t i = 1, ncmp = sc_ncmp(e->n); i <= ncmp; i += 4)
 		diff |= SC_DIFF(i) | SC_DIFF(i + 1) | SC_DIFF(i + 2) | SC_DIFF(i + 3);
 #undef SC_DIFF
 	return !diff;
