@@ -116,8 +116,11 @@
 #define WATCH_RECORDS	4096		/* RACE_WATCH records at exit, at most */
 #define STACK_SLACK	256		/* below the stack pointer: the red zone */
 #define NEIGHBOUR	48		/* code bytes around a promoted site armed with it */
-#define SITE_QUIET	8		/* a site whose last this many catches found no
-					 * race is armed one time in QUIET_ODDS */
+#define SITE_QUIET	32		/* a site whose last catches found no race, to
+					 * this many points, is armed one time in
+					 * QUIET_ODDS: QUIET_SHARED points a catch once
+					 * two threads were caught at the site, 1 before */
+#define QUIET_SHARED	4
 #define QUIET_ODDS	8
 #define HANDLER_STACK	(24 * 1024)	/* stack a caught access needs recorded (unwinding,
 					 * logging); a thread with less left only
@@ -137,13 +140,15 @@ struct site {
 	uint8_t len, orig, size, flags;
 	int8_t base, index;		/* greg index, -1: none */
 	uint8_t scale;
-	_Atomic uint8_t quiet;		/* its last catches that found no race
-					 * (counted to SITE_QUIET) */
+	_Atomic uint8_t quiet;		/* points of its last catches that found no
+					 * race (counted to SITE_QUIET) */
 	_Atomic uint32_t state;
 	_Atomic uint32_t hits;
 	uint64_t armed_ns;
 	_Atomic uint64_t armed_us;
 	uint16_t module;
+	_Atomic uint32_t caught_by;	/* tid + 1 of the first thread caught here,
+					 * UINT32_MAX once another was; 0: none */
 };
 
 struct acc {			/* one caught access */
@@ -974,12 +979,15 @@ static void disarm_all(void)
 	narmed = 0;
 }
 
-/* A site whose last SITE_QUIET catches found no race (a hot loop over a
- * thread's own data, a buffer handed between threads under a lock, an
- * access dropped as the thread's own stack) would spend most of a
- * window's traps, each 15-25 us of a program thread's time, on what it
- * has shown to be ordered: it is armed one time in QUIET_ODDS, and the
- * window's other sites get the traps.  Caller holds arm_lock. */
+/* A site whose last catches found no race (a hot loop over a thread's own
+ * data, a buffer handed between threads under a lock, an access dropped
+ * as the thread's own stack) would spend most of a window's traps, each
+ * 15-25 us of a program thread's time, on what it has shown to be
+ * ordered: it is armed one time in QUIET_ODDS, and the window's other
+ * sites get the traps.  Until a second thread is caught at a site, its
+ * catches show little (a race needs the other thread caught too: sibling
+ * tasks that one thread happens to run first): they count a quarter, so
+ * such a site goes quiet after 32 catches, not 8.  Caller holds arm_lock. */
 static bool quiet_skip(const struct site *s)
 {
 	return atomic_load_explicit(&s->quiet, memory_order_relaxed) >= SITE_QUIET &&
@@ -1801,8 +1809,14 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 			raced |= pause_done(pz, &cur);
 	}
 	if (entered) {
-		uint8_t n = atomic_load_explicit(&s->quiet, memory_order_relaxed);
-		atomic_store_explicit(&s->quiet, raced ? 0 : n < SITE_QUIET ? n + 1 : n,
+		uint32_t me = t->tid + 1, by = atomic_load_explicit(&s->caught_by,
+								     memory_order_relaxed);
+		if (by != me && by != UINT32_MAX)
+			atomic_store_explicit(&s->caught_by, by ? UINT32_MAX : me,
+					      memory_order_relaxed);
+		unsigned n = atomic_load_explicit(&s->quiet, memory_order_relaxed);
+		n += by && by != me ? QUIET_SHARED : 1;	/* two threads seen here */
+		atomic_store_explicit(&s->quiet, raced ? 0 : n < SITE_QUIET ? n : SITE_QUIET,
 				      memory_order_relaxed);
 		db_level = 0;
 	}
