@@ -231,6 +231,9 @@ static struct {
 	bool gone;
 	bool cached;		/* its sites came from the site cache */
 	uint32_t first_site;	/* its sites are [first_site, the next module's) */
+	_Atomic uint32_t nsorted;	/* its sites from the cache, in pc order at
+					 * first_site: found by binary search, not
+					 * through site_hash; 0: none (hashed) */
 	uint32_t build_id_len;
 	uint8_t build_id[64];
 } modules[MAX_MODULES];
@@ -415,6 +418,7 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	modules[k].gone = false;
 	modules[k].cached = false;
 	modules[k].first_site = UINT32_MAX;
+	atomic_store(&modules[k].nsorted, 0);
 	modules[k].build_id_len = db_build_id(info, modules[k].build_id,
 					      sizeof(modules[k].build_id));
 	/* never deadbolt itself, whatever its file is called */
@@ -450,6 +454,7 @@ static void scan_modules(void)
 		if (x.seen[k] || modules[k].gone)
 			continue;
 		modules[k].gone = true;	/* its sites die; the slot is not reused */
+		atomic_store(&modules[k].nsorted, 0);
 		uint32_t n = atomic_load(&nsites);
 		for (uint32_t i = 0; i < n; i++)
 			if (sites[i].module == k)
@@ -487,8 +492,15 @@ static inline uint32_t site_slot(uintptr_t pc)
 	return (uint32_t)(db_hash64(pc) & (SITE_HASH - 1));
 }
 
+/* Caller holds arm_lock. */
 static void site_insert(uint32_t i)
 {
+	static bool populated;
+
+	if (!populated) {	/* filled at random: faulted in at once, when first needed */
+		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
+		populated = true;
+	}
 	uint32_t h = site_slot(sites[i].pc);
 
 	while (atomic_load_explicit(&site_hash[h], memory_order_relaxed))
@@ -496,8 +508,36 @@ static void site_insert(uint32_t i)
 	atomic_store_explicit(&site_hash[h], i + 1, memory_order_release);
 }
 
+/* Where pc's module keeps its sites in pc order: the first at or after
+ * pc, in [*first, *end); *end 0: pc's sites are in site_hash, if any. */
+static uint32_t sorted_lower(uintptr_t pc, uint32_t *first, uint32_t *end)
+{
+	*first = *end = 0;
+	for (unsigned k = 0; k < nmodules; k++) {
+		uint32_t n = atomic_load_explicit(&modules[k].nsorted, memory_order_acquire);
+		if (!n || pc < modules[k].lo || pc >= modules[k].hi)
+			continue;
+		uint32_t lo = modules[k].first_site, hi = lo + n;
+		*first = lo;
+		*end = hi;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (sites[mid].pc < pc)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo;
+	}
+	return 0;
+}
+
 static struct site *site_at(uintptr_t pc)
 {
+	uint32_t first, end, i = sorted_lower(pc, &first, &end);
+
+	if (end)
+		return i < end && sites[i].pc == pc ? &sites[i] : NULL;
 	uint32_t h = site_slot(pc);
 
 	for (;;) {
@@ -510,8 +550,9 @@ static struct site *site_at(uintptr_t pc)
 	}
 }
 
-/* A new site (its fields but the atomic ones set).  Caller holds arm_lock. */
-static void add_site(const struct site *n)
+/* A new site (its fields but the atomic ones set); hashed: found through
+ * site_hash (else its module's nsorted covers it).  Caller holds arm_lock. */
+static void add_site(const struct site *n, bool hashed)
 {
 	uint32_t i = atomic_load(&nsites);
 
@@ -530,7 +571,8 @@ static void add_site(const struct site *n)
 	s->module = n->module;
 	/* published by the release stores below */
 	atomic_store_explicit(&s->state, SITE_IDLE, memory_order_relaxed);
-	site_insert(i);
+	if (hashed)
+		site_insert(i);
 	atomic_store_explicit(&nsites, i + 1, memory_order_release);
 	unsigned ns = atomic_load_explicit(&nsync_sites, memory_order_relaxed);
 	if ((n->flags & SF_SYNC) && ns < MAX_SYNC_SITES) {
@@ -593,7 +635,7 @@ static void consider(const cs_insn *in, unsigned mod)
 			.flags = flags, .base = base, .index = index,
 			.scale = (uint8_t)op->mem.scale, .module = (uint16_t)mod,
 		};
-		add_site(&s);
+		add_site(&s, true);
 		return;
 	}
 }
@@ -797,8 +839,11 @@ static bool cache_load(unsigned k)
 		   (h->mtime_ns == mtime_ns(&st) && h->ino == (uint64_t)st.st_ino)) &&
 		  h->nsites <= ((size_t)cs.st_size - sizeof(*h)) / sizeof(*r) &&
 		  h->nsites <= MAX_SITES - first;
-	for (uint32_t i = 0; ok && i < h->nsites; i++)
+	bool sorted = true;
+	for (uint32_t i = 0; ok && i < h->nsites; i++) {
 		ok = cache_rec_ok(k, &r[i]);
+		sorted &= i == 0 || r[i].off > r[i - 1].off;
+	}
 	if (ok)
 		db_mem_populate(&sites[first], sizeof(*sites) * h->nsites);
 	for (uint32_t i = 0; ok && i < h->nsites; i++) {
@@ -808,12 +853,15 @@ static bool cache_load(unsigned k)
 			.base = r[i].base, .index = r[i].index, .scale = r[i].scale,
 			.module = (uint16_t)k,
 		};
-		add_site(&s);
+		add_site(&s, !sorted);
 	}
+	uint32_t n = h->nsites;
 	munmap((void *)m, (size_t)cs.st_size);
 	if (ok) {
 		modules[k].first_site = first;
 		modules[k].cached = true;
+		if (sorted)	/* every site added: the table had room for them */
+			atomic_store_explicit(&modules[k].nsorted, n, memory_order_release);
 		modules[k].done = SIZE_MAX;
 	}
 	return ok;
@@ -1032,6 +1080,18 @@ static bool arm(uint32_t i)
  * a sampled IP is the instruction about to run). */
 static void arm_near(uintptr_t pc)
 {
+	uint32_t first, end, i = sorted_lower(pc, &first, &end);
+
+	if (end) {
+		const struct site *a = i < end && sites[i].pc - pc <= PROFILE_NEAR ? &sites[i] : NULL;
+		const struct site *b = i > first && pc - sites[i - 1].pc <= PROFILE_NEAR ?
+				       &sites[i - 1] : NULL;
+		if (a && b && pc - b->pc < a->pc - pc)
+			a = b;
+		if (a || b)
+			arm((uint32_t)((a ? a : b) - sites));
+		return;
+	}
 	for (uintptr_t d = 0; d <= PROFILE_NEAR; d++) {
 		const struct site *x = site_at(pc + d);
 		if (!x && d && pc > d)
@@ -1892,8 +1952,6 @@ static void start(void)
 		if (shadow_lines)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
-		/* the scan below fills it at random: faulted in at once */
-		db_mem_populate(site_hash, sizeof(uint32_t) * SITE_HASH);
 	}
 	if (!sites || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
