@@ -134,19 +134,27 @@ enum { SITE_IDLE, SITE_ARMED, SITE_BUSY, SITE_DEAD };
 #define SF_SYNC		16u	/* compare-exchange or exchange: how locks of the
 				 * program's own take and give their word */
 
-struct site {
+struct site {			/* 32 bytes: tens of thousands are read at start */
 	uintptr_t pc;
-	int64_t disp;
+	int32_t disp;
 	uint8_t len, orig, size, flags;
 	int8_t base, index;		/* greg index, -1: none */
 	uint8_t scale;
 	_Atomic uint8_t quiet;		/* points of its last catches that found no
 					 * race (counted to SITE_QUIET) */
 	_Atomic uint32_t state;
-	_Atomic uint32_t hits;
+	uint16_t module;
+	_Atomic uint8_t used;		/* has been armed: its site_stat counts */
+};
+
+_Static_assert(sizeof(struct site) == 32, "struct site grew");
+
+/* What a site did, apart (site_stats[i] is sites[i]'s): touched only for
+ * the sites armed, so a short run faults in few of its pages. */
+struct site_stat {
 	uint64_t armed_ns;
 	_Atomic uint64_t armed_us;
-	uint16_t module;
+	_Atomic uint32_t hits;
 	_Atomic uint32_t caught_by;	/* tid + 1 of the first thread caught here,
 					 * UINT32_MAX once another was; 0: none */
 };
@@ -198,6 +206,13 @@ static atomic_int paused;		/* > 0: a dlclose is running, arm nothing */
 static pid_t self_pid;
 
 static struct site *sites;
+static struct site_stat *site_stats;
+
+static inline struct site_stat *stat_of(const struct site *s)
+{
+	return &site_stats[s - sites];
+}
+
 static atomic_uint nsites;
 static _Atomic uint32_t *site_hash;	/* index + 1; 0: empty */
 static uint32_t armed[MAX_ARMED];
@@ -605,7 +620,8 @@ static void consider(const cs_insn *in, unsigned mod)
 		const cs_x86_op *op = &x->operands[k];
 		if (op->type != X86_OP_MEM)
 			continue;
-		if (op->mem.segment != X86_REG_INVALID || op->size == 0 || op->size > 16)
+		if (op->mem.segment != X86_REG_INVALID || op->size == 0 || op->size > 16 ||
+		    op->mem.disp != (int32_t)op->mem.disp)
 			return;
 		uint8_t flags = 0;
 		int8_t base = -1, index = -1;
@@ -630,7 +646,7 @@ static void consider(const cs_insn *in, unsigned mod)
 		     in->id == X86_INS_CMPXCHG8B || in->id == X86_INS_CMPXCHG16B))
 			flags |= SF_SYNC;
 		struct site s = {
-			.pc = in->address, .disp = op->mem.disp, .len = (uint8_t)in->size,
+			.pc = in->address, .disp = (int32_t)op->mem.disp, .len = (uint8_t)in->size,
 			.orig = in->bytes[0], .size = op->size > 8 ? 8 : op->size,
 			.flags = flags, .base = base, .index = index,
 			.scale = (uint8_t)op->mem.scale, .module = (uint16_t)mod,
@@ -808,7 +824,7 @@ static bool cache_rec_ok(unsigned k, const struct cache_rec *r)
 	uintptr_t pc = modules[k].bias + r->off;
 
 	return pc >= modules[k].lo && r->len >= 1 && r->len <= 15 && pc + r->len <= modules[k].hi &&
-	       r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP | SF_SYNC)) &&
+	       r->disp == (int32_t)r->disp && r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP | SF_SYNC)) &&
 	       r->base >= -1 && r->base <= REG_RIP && r->index >= -1 && r->index <= REG_RIP &&
 	       (r->scale == 0 || r->scale == 1 || r->scale == 2 || r->scale == 4 || r->scale == 8);
 }
@@ -848,7 +864,7 @@ static bool cache_load(unsigned k)
 		db_mem_populate(&sites[first], sizeof(*sites) * h->nsites);
 	for (uint32_t i = 0; ok && i < h->nsites; i++) {
 		struct site s = {
-			.pc = modules[k].bias + r[i].off, .disp = r[i].disp, .len = r[i].len,
+			.pc = modules[k].bias + r[i].off, .disp = (int32_t)r[i].disp, .len = r[i].len,
 			.orig = r[i].orig, .size = r[i].size, .flags = r[i].flags,
 			.base = r[i].base, .index = r[i].index, .scale = r[i].scale,
 			.module = (uint16_t)k,
@@ -1020,7 +1036,7 @@ static void disarm_all(void)
 		uint32_t st = SITE_ARMED;
 		if (atomic_compare_exchange_strong(&s->state, &st, SITE_IDLE)) {
 			poke(s->pc, s->orig);
-			atomic_fetch_add(&s->armed_us, (now - s->armed_ns) / 1000);
+			atomic_fetch_add(&stat_of(s)->armed_us, (now - stat_of(s)->armed_ns) / 1000);
 		}
 		/* SITE_BUSY: its thread restores it */
 	}
@@ -1054,7 +1070,8 @@ static bool set_armed(struct site *s)
 
 	if (!atomic_compare_exchange_strong(&s->state, &st, SITE_ARMED))
 		return false;
-	s->armed_ns = now_ns();
+	stat_of(s)->armed_ns = now_ns();
+	atomic_store_explicit(&s->used, 1, memory_order_relaxed);
 	if (*(const volatile uint8_t *)s->pc != s->orig || !poke(s->pc, 0xcc)) {
 		atomic_store(&s->state, SITE_DEAD);
 		return false;
@@ -1841,7 +1858,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 		return;
 	}
 	atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->hits, 1, memory_order_relaxed);
+	struct site_stat *ss = stat_of(s);
+	atomic_fetch_add_explicit(&ss->hits, 1, memory_order_relaxed);
 	struct db_thread *t = db_self;
 	/* While the site is held (busy, its int3 in place) nothing here takes
 	 * a lock: a thread that reaches it waits for it, and may be one that
@@ -1859,7 +1877,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 		atomic_fetch_add_explicit(&ndropped, 1, memory_order_relaxed);
 	}
 	uint64_t now = now_ns();
-	atomic_fetch_add(&s->armed_us, now > s->armed_ns ? (now - s->armed_ns) / 1000 : 0);
+	atomic_fetch_add(&ss->armed_us, now > ss->armed_ns ? (now - ss->armed_ns) / 1000 : 0);
 	poke(s->pc, s->orig);
 	atomic_store(&s->state, SITE_IDLE);
 	bool raced = false;
@@ -1869,10 +1887,10 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 			raced |= pause_done(pz, &cur);
 	}
 	if (entered) {
-		uint32_t me = t->tid + 1, by = atomic_load_explicit(&s->caught_by,
+		uint32_t me = t->tid + 1, by = atomic_load_explicit(&ss->caught_by,
 								     memory_order_relaxed);
 		if (by != me && by != UINT32_MAX)
-			atomic_store_explicit(&s->caught_by, by ? UINT32_MAX : me,
+			atomic_store_explicit(&ss->caught_by, by ? UINT32_MAX : me,
 					      memory_order_relaxed);
 		unsigned n = atomic_load_explicit(&s->quiet, memory_order_relaxed);
 		n += by && by != me ? QUIET_SHARED : 1;	/* two threads seen here */
@@ -1945,6 +1963,7 @@ static void start(void)
 	}
 	if (!sites) {
 		sites = db_mem_map(sizeof(struct site) * MAX_SITES);
+		site_stats = db_mem_map(sizeof(struct site_stat) * MAX_SITES);
 		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
 		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
 		shadow_granule = db_mem_map(sizeof(*shadow_granule) * SHADOW_SLOTS);
@@ -1953,7 +1972,7 @@ static void start(void)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
 	}
-	if (!sites || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
+	if (!sites || !site_stats || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
 		return;
 	}
@@ -2100,8 +2119,11 @@ void db_race_exit(void)
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		const struct site *s = &sites[i];
-		uint64_t us = atomic_load(&s->armed_us);
-		if (!us && !atomic_load(&s->hits))
+		if (!atomic_load_explicit(&s->used, memory_order_relaxed))
+			continue;
+		struct site_stat *ss = stat_of(s);
+		uint64_t us = atomic_load(&ss->armed_us);
+		if (!us && !atomic_load(&ss->hits))
 			continue;
 		sum.watched++;
 		sum.watched_us += us;
@@ -2110,7 +2132,7 @@ void db_race_exit(void)
 		struct db_rec_race_watch wr = {
 			.h = { DB_REC_RACE_WATCH, sizeof(wr) },
 			.addr = s->pc, .size = s->len, .loc = DB_RACE_LOC_CODE, .watched_us = us,
-			.traps = atomic_load(&s->hits),
+			.traps = atomic_load(&ss->hits),
 		};
 		db_log_write(&wr);
 		sum.watch_records++;
