@@ -914,7 +914,8 @@ static void unmap_mem(void *p, size_t n)
 
 enum { MF_R = 1, MF_W = 2, MF_SHARED = 4, MF_ANON = 8, MF_NORES = 16,
        MF_SPECIAL = 32, MF_HEAP = 64, MF_STACK = 128,
-       MF_DONE = 256 };	/* a thread's stack, scanned from its sp */
+       MF_DONE = 256,	/* a thread's stack, scanned from its sp */
+       MF_X = 512 };
 
 struct map {
 	uintptr_t lo, hi;
@@ -956,6 +957,7 @@ static void smaps_line(const char *l, size_t len)
 		if (s + 4 <= end) {
 			m->flags |= s[0] == 'r' ? MF_R : 0;
 			m->flags |= s[1] == 'w' ? MF_W : 0;
+			m->flags |= s[2] == 'x' ? MF_X : 0;
 			m->flags |= s[3] == 's' ? MF_SHARED : 0;
 		}
 		/* skip perms, offset, dev; then inode and the path */
@@ -1891,6 +1893,8 @@ static void scan_maps(uintptr_t own_lo, uintptr_t own_hi)
 			continue;
 		if (!(f & MF_W) && !(f & MF_ANON))
 			continue;	/* code, read-only data of files */
+		if ((f & MF_X) && !(f & MF_ANON) && db_race_code_written(m->lo, m->hi))
+			continue;	/* code made writable to be sampled */
 		uintptr_t pd = (f & MF_ANON) ? stack_tcb(m) : 0;
 		int tid = 1;
 		if (pd && tid_offset && peek(pd + tid_offset, &tid, sizeof(tid)) && tid <= 0) {

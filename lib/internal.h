@@ -193,6 +193,7 @@ struct db_real_fns {
 	void *(*dlopen)(const char *, int);
 	int (*dlclose)(void *);
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	int (*mprotect)(void *, size_t, int);
 	sighandler_t (*signal)(int, sighandler_t);
 	int (*sigprocmask)(int, const sigset_t *, sigset_t *);
 	int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
@@ -515,6 +516,8 @@ void db_race_atfork_child(void);
 void db_race_init(void);
 /* The signal calls, virtualised for SIGTRAP while watching. */
 bool db_race_sigaction(int sig, const struct sigaction *act, struct sigaction *old, int *ret);
+int db_race_mprotect(void *p, size_t n, int prot);
+bool db_race_code_written(uintptr_t lo, uintptr_t hi);
 const sigset_t *db_race_mask(int how, const sigset_t *set, sigset_t *copy);
 /* fd is being closed or replaced: forget it if it is a watchpoint. */
 void db_race_fd_closing(int fd);

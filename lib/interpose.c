@@ -99,6 +99,7 @@ bool db_interpose_resolve(void)
 	RESOLVE(dlopen);
 	RESOLVE(dlclose);
 	RESOLVE(sigaction);
+	RESOLVE(mprotect);
 	RESOLVE(signal);
 	RESOLVE(sigprocmask);
 	RESOLVE(pthread_sigmask);
@@ -1358,6 +1359,13 @@ DB_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
 		act = &copy;
 	}
 	return REAL(sigaction)(sig, act, old);
+}
+
+/* Code whose sampled bytes deadbolt writes with stores stays writable
+ * (race.c) */
+DB_EXPORT int mprotect(void *p, size_t n, int prot)
+{
+	return REAL(mprotect)(p, n, db_opt.race ? db_race_mprotect(p, n, prot) : prot);
 }
 
 DB_EXPORT sighandler_t signal(int sig, sighandler_t h)

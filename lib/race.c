@@ -246,6 +246,8 @@ static struct {
 	bool gone;
 	bool cached;		/* its sites came from the site cache */
 	uint32_t first_site;	/* its sites are [first_site, the next module's) */
+	uintptr_t xlo, xhi;	/* its code's pages (one executable segment; else 0) */
+	_Atomic uint8_t wx;	/* WX_*: how its code bytes are written */
 	_Atomic uint32_t nsorted;	/* its sites from the cache, in pc order at
 					 * first_site: found by binary search, not
 					 * through site_hash; 0: none (hashed) */
@@ -285,6 +287,14 @@ static uint64_t rand64(void)
 	return rng;
 }
 
+/* A module's code bytes are written through /proc/self/mem (a system
+ * call and a page walk: 2-4 us here, once per trap and twice per armed
+ * site) until its code pages are made writable as well (once, at its first
+ * arming): then with a store.  A system that refuses writable code (an
+ * SELinux execmod rule, PaX) keeps /proc/self/mem.  The program's own
+ * mprotect of that code keeps it writable (db_race_mprotect). */
+enum { WX_UNTRIED, WX_ON, WX_OFF };
+
 static bool poke(uintptr_t pc, uint8_t b)
 {
 	for (int k = 0; k < 3; k++) {	/* the descriptor may have moved meanwhile */
@@ -293,6 +303,56 @@ static bool poke(uintptr_t pc, uint8_t b)
 		if (errno != EBADF)
 			return false;
 	}
+	return false;
+}
+
+static bool poke_site(const struct site *s, uint8_t b)
+{
+	if (atomic_load_explicit(&modules[s->module].wx, memory_order_acquire) == WX_ON) {
+		*(volatile uint8_t *)s->pc = b;
+		return true;
+	}
+	return poke(s->pc, b);
+}
+
+/* Make module k's code writable, if it can be.  Caller holds arm_lock. */
+static void code_writable(unsigned k)
+{
+	if (atomic_load(&modules[k].wx) != WX_UNTRIED)
+		return;
+	bool ok = modules[k].xhi > modules[k].xlo &&
+		  db_real.mprotect((void *)modules[k].xlo, modules[k].xhi - modules[k].xlo,
+				   PROT_READ | PROT_WRITE | PROT_EXEC) == 0;
+	atomic_store_explicit(&modules[k].wx, ok ? WX_ON : WX_OFF, memory_order_release);
+}
+
+/* The program changes the protection of [p, p + n): code of a module whose
+ * bytes are written with stores stays writable (prot gets PROT_WRITE),
+ * unless it is no longer to run: then the module goes back to
+ * /proc/self/mem first. */
+int db_race_mprotect(void *p, size_t n, int prot)
+{
+	uintptr_t lo = (uintptr_t)p, hi = lo + n;
+
+	for (unsigned k = 0; k < nmodules; k++) {
+		if (atomic_load_explicit(&modules[k].wx, memory_order_acquire) != WX_ON ||
+		    hi <= modules[k].xlo || lo >= modules[k].xhi)
+			continue;
+		if (prot & PROT_EXEC)
+			prot |= PROT_WRITE;
+		else
+			atomic_store(&modules[k].wx, WX_OFF);
+	}
+	return prot;
+}
+
+/* Is [lo, hi) code that was made writable to be sampled? */
+bool db_race_code_written(uintptr_t lo, uintptr_t hi)
+{
+	for (unsigned k = 0; k < nmodules; k++)
+		if (atomic_load_explicit(&modules[k].wx, memory_order_acquire) != WX_UNTRIED &&
+		    lo >= modules[k].xlo && hi <= modules[k].xhi)
+			return true;
 	return false;
 }
 
@@ -394,6 +454,8 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	/* The data: the writable segments but their RELRO part, read-only
 	 * once relocated.  GNU ld puts both in one segment, RELRO first; lld
 	 * and mold (Rust's default linker) give each a segment of its own. */
+	uintptr_t xlo = 0, xhi = 0;
+	int nx = 0;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
 		if (p->p_type != PT_LOAD)
@@ -401,6 +463,10 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 		uintptr_t a = info->dlpi_addr + p->p_vaddr, e = a + p->p_memsz;
 		lo = a < lo ? a : lo;
 		hi = e > hi ? e : hi;
+		if ((p->p_flags & PF_X) && nx++ == 0) {
+			xlo = a & ~(uintptr_t)4095;
+			xhi = (e + 4095) & ~(uintptr_t)4095;
+		}
 		if (!(p->p_flags & PF_W))
 			continue;
 		if (a >= rlo && a < rhi)
@@ -433,6 +499,9 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	modules[k].gone = false;
 	modules[k].cached = false;
 	modules[k].first_site = UINT32_MAX;
+	modules[k].xlo = nx == 1 ? xlo : 0;
+	modules[k].xhi = nx == 1 ? xhi : 0;
+	atomic_store(&modules[k].wx, WX_UNTRIED);
 	atomic_store(&modules[k].nsorted, 0);
 	modules[k].build_id_len = db_build_id(info, modules[k].build_id,
 					      sizeof(modules[k].build_id));
@@ -1035,7 +1104,7 @@ static void disarm_all(void)
 		struct site *s = &sites[armed[k]];
 		uint32_t st = SITE_ARMED;
 		if (atomic_compare_exchange_strong(&s->state, &st, SITE_IDLE)) {
-			poke(s->pc, s->orig);
+			poke_site(s, s->orig);
 			atomic_fetch_add(&stat_of(s)->armed_us, (now - stat_of(s)->armed_ns) / 1000);
 		}
 		/* SITE_BUSY: its thread restores it */
@@ -1072,7 +1141,8 @@ static bool set_armed(struct site *s)
 		return false;
 	stat_of(s)->armed_ns = now_ns();
 	atomic_store_explicit(&s->used, 1, memory_order_relaxed);
-	if (*(const volatile uint8_t *)s->pc != s->orig || !poke(s->pc, 0xcc)) {
+	code_writable(s->module);
+	if (*(const volatile uint8_t *)s->pc != s->orig || !poke_site(s, 0xcc)) {
 		atomic_store(&s->state, SITE_DEAD);
 		return false;
 	}
@@ -1853,7 +1923,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 		wait_idle(s);
 		/* a restore that failed would trap here for ever: make sure */
 		if (atomic_load(&s->state) != SITE_ARMED)
-			poke(s->pc, s->orig);
+			poke_site(s, s->orig);
 		errno = e;
 		return;
 	}
@@ -1878,7 +1948,7 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	}
 	uint64_t now = now_ns();
 	atomic_fetch_add(&ss->armed_us, now > ss->armed_ns ? (now - ss->armed_ns) / 1000 : 0);
-	poke(s->pc, s->orig);
+	poke_site(s, s->orig);
 	atomic_store(&s->state, SITE_IDLE);
 	bool raced = false;
 	if (ok) {
@@ -2188,13 +2258,13 @@ void db_race_atfork_child(void)
 		if (open_mem() == 0) {
 			for (unsigned k = 0; k < narmed; k++) {
 				struct site *s = &sites[armed[k]];
-				poke(s->pc, s->orig);
+				poke_site(s, s->orig);
 				atomic_store(&s->state, SITE_IDLE);
 			}
 			uint32_t n = atomic_load(&nsites);
 			for (uint32_t i = 0; i < n; i++)	/* caught mid-trap at fork */
 				if (atomic_load(&sites[i].state) == SITE_BUSY) {
-					poke(sites[i].pc, sites[i].orig);
+					poke_site(&sites[i], sites[i].orig);
 					atomic_store(&sites[i].state, SITE_IDLE);
 				}
 		}

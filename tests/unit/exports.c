@@ -15,7 +15,7 @@ static const char *const allowed[] = {
 	"deadbolt_ignore_leak", "deadbolt_benign_race", "deadbolt_happens_before",
 	"deadbolt_happens_after",
 	"sem_clockwait", "sem_post", "sem_timedwait", "sem_trywait", "sem_wait",
-	"pthread_barrier_wait", "sigaction", "signal", "sigprocmask", "pthread_sigmask",
+	"pthread_barrier_wait", "sigaction", "signal", "mprotect", "sigprocmask", "pthread_sigmask",
 	"accept", "accept4", "close", "creat", "dup", "dup2", "dup3", "epoll_create1",
 	"eventfd", "fclose", "fopen", "fopen64", "memfd_create", "open", "open64", "openat",
 	"openat64", "pipe", "pipe2", "socket", "socketpair",
