@@ -343,6 +343,8 @@ struct db_thread {
 	uintptr_t stack_lo, stack_hi;
 	/* stack.c: allocation stacks already seen, by caller pc and sp */
 	struct db_stack_cache *scache;
+	/* cfi.c: frame shapes by pc */
+	struct db_shapes *shapes;
 	/* alloc.c: the thread's newest blocks, not yet in the table */
 	struct db_fresh *fresh;
 };
@@ -623,10 +625,25 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated);
  * most depth frames: unwound, or found in t's cache of stacks seen before
  * (0: none, the depot is full). */
 uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t pc, uintptr_t sp, int depth);
-/* The stack of an access a trap caught at ip, sp (from its handler). */
-uint64_t db_stack_trap_id(struct db_thread *t, uintptr_t ip, uintptr_t sp, int depth);
+/* The stack of an access a trap caught at ip (the instruction + 1), with
+ * the interrupted registers sp and bp (from its handler). */
+uint64_t db_stack_trap_id(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t bp,
+			  int depth);
 /* t ends: its cache goes. */
 void db_stack_thread_gone(struct db_thread *t);
+/* The search table of the .eh_frame_hdr of the code holding pc: n pairs
+ * (start pc, FDE), each relative to hdr.  Reads no lock. */
+bool db_stack_fde_table(uintptr_t pc, uintptr_t *hdr, const int32_t **table, uint64_t *n);
+
+/* ---- cfi.c --------------------------------------------------------------- */
+/* The stack from the instruction ip (stack pointer sp, rbp bp) of thread t,
+ * on t's own stack: pcs[0] = ip, then return addresses; 0: a frame this
+ * unwinder does not follow (use libunwind).  *truncated: max was reached. */
+int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t bp,
+		     uintptr_t *pcs, int max, bool *truncated);
+/* A module went: the shapes cached for its pcs are stale. */
+void db_cfi_modules_changed(void);
+void db_cfi_thread_gone(struct db_thread *t);
 /* The caller of the function starting at fn on this thread's stack: its
  * stack pointer and callee-saved registers (rbx, rbp, r12-r15). */
 bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6]);

@@ -99,6 +99,8 @@
 #define MAX_SITES	(1u << 16)	/* instructions known (more: not sampled) */
 #define SITE_HASH	(1u << 17)	/* pc -> site */
 #define SHADOW_SLOTS	(1u << 12)	/* granules with accesses recorded (lossy) */
+#define SHADOW_POOL	(2 * SHADOW_SLOTS)	/* entries: one per slot, and spares
+						 * for slots two threads fill at once */
 #define SHADOW_LINES_BITS 16	/* filter: shadow entries per 64-byte line (folded) */
 #define SHADOW_PAGES_BITS DB_RACE_PAGES_BITS	/* its first level: per 4 KiB page (folded) */
 #define SHADOW_LINES	(1u << SHADOW_LINES_BITS)
@@ -227,10 +229,15 @@ static atomic_uint npromoted;
 static uint32_t promo_next;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
+/* Slot i (of a granule's hash) has its entry, shadows[shadow_entry[i] - 1],
+ * from its first use on: entries are handed out in that order, so a run
+ * that catches a few hundred locations touches a few dozen pages of the
+ * 1.6 MiB, not one page per location (a first touch costs 5-10 us here).
+ * The slot's granule (address >> 3; 0: free) is apart, written under the
+ * entry's lock: a free, a fork and a look from a trap read 32 KiB. */
 static struct shadow *shadows;
-/* shadows[i]'s granule (address >> 3; 0: free), written under its lock:
- * apart, so that a free, a fork and a look from a trap read 32 KiB, not
- * the 1.6 MiB of entries (whose untouched pages each cost a fault) */
+static _Atomic uint32_t *shadow_entry;
+static atomic_uint shadows_used;
 static uintptr_t *shadow_granule;
 static _Atomic uint8_t *shadow_lines;	/* SHADOW_LINES, then SHADOW_PAGES */
 _Atomic(_Atomic uint8_t *) db_race_pages;	/* shadow_lines + SHADOW_LINES */
@@ -1285,15 +1292,16 @@ static void *watcher_main(void *arg)
 	(void)arg;
 	db_level = 1;		/* never enters the shims: not the program's thread */
 	prctl(PR_SET_NAME, "deadbolt-race");
-	/* the tables touched at random (a granule's entry and filters):
-	 * faulted in at once, not a page at a time later by the program's
-	 * threads (1.7 MiB, 0.4 ms); not again in a forked child, whose
+	/* the tables touched at random (slots' granules and entries, the
+	 * filters): faulted in at once, not a page at a time later by the
+	 * program's threads (150 KiB); the entries themselves are used in
+	 * order (shadow_entry); not again in a forked child, whose
 	 * copies are mapped (populating would copy them all) */
 	static bool populated;
 	if (!populated) {
 		db_mem_populate(shadow_granule, sizeof(*shadow_granule) * SHADOW_SLOTS);
 		db_mem_populate(shadow_lines, SHADOW_LINES + SHADOW_PAGES);
-		db_mem_populate(shadows, sizeof(*shadows) * SHADOW_SLOTS);
+		db_mem_populate(shadow_entry, sizeof(*shadow_entry) * SHADOW_SLOTS);
 		populated = true;
 	}
 	bool all_done = false;
@@ -1407,12 +1415,31 @@ static inline uintptr_t shadow_holds(size_t i)
 	return __atomic_load_n(&shadow_granule[i], __ATOMIC_RELAXED);
 }
 
+/* Slot i's entry; made if it has none and make is set (NULL: none, or the
+ * pool is spent). */
+static struct shadow *slot_shadow(size_t i, bool make)
+{
+	uint32_t e = atomic_load_explicit(&shadow_entry[i], memory_order_acquire);
+
+	if (e || !make || atomic_load_explicit(&shadows_used, memory_order_relaxed) >= SHADOW_POOL)
+		return e ? &shadows[e - 1] : NULL;
+	uint32_t n = atomic_fetch_add(&shadows_used, 1);
+	if (n >= SHADOW_POOL)
+		return NULL;
+	/* untouched memory: its lock is free, its granule is none */
+	if (atomic_compare_exchange_strong(&shadow_entry[i], &e, n + 1))
+		return &shadows[n];
+	return &shadows[e - 1];	/* another thread gave it one first */
+}
+
 static struct shadow *shadow_get(uintptr_t a)
 {
 	uintptr_t g = a >> 3;
 	size_t i = shadow_slot(g);
-	struct shadow *sh = &shadows[i];
+	struct shadow *sh = slot_shadow(i, true);
 
+	if (!sh)
+		return NULL;
 	db_spin_lock(&sh->lock);
 	if (shadow_granule[i] != g) {	/* lossy: the newest granule wins */
 		line_count(shadow_granule[i], -1);
@@ -1431,9 +1458,9 @@ static struct shadow *shadow_get(uintptr_t a)
 static void shadow_clear(uintptr_t g)
 {
 	size_t i = shadow_slot(g);
-	struct shadow *sh = &shadows[i];
+	struct shadow *sh;
 
-	if (shadow_holds(i) != g)
+	if (shadow_holds(i) != g || !(sh = slot_shadow(i, false)))
 		return;
 	db_spin_lock(&sh->lock);
 	if (shadow_granule[i] == g) {
@@ -1670,9 +1697,9 @@ static bool touched_by_other(const struct db_thread *t, uintptr_t a, uint32_t *f
 {
 	uintptr_t g = a >> 3;
 	size_t i = shadow_slot(g);
-	const struct shadow *sh = &shadows[i];
+	const struct shadow *sh;
 
-	if (shadow_holds(i) != g ||
+	if (shadow_holds(i) != g || !(sh = slot_shadow(i, false)) ||
 	    !(__atomic_load_n(&sh->tids, __ATOMIC_RELAXED) & ~(1u << (t->tid & 31))))
 		return false;
 	*flags = __atomic_load_n(&sh->flags, __ATOMIC_RELAXED);
@@ -1745,10 +1772,13 @@ static bool should_pause(const struct db_thread *t, const struct acc *cur)
 
 /* Check a prepared access against the location's shadow and record it;
  * returns whether a race was found. */
-static bool record(struct db_thread *t, struct site *s, struct acc *cur, uintptr_t sp)
+static bool record(struct db_thread *t, struct site *s, struct acc *cur, uintptr_t sp,
+		   uintptr_t bp)
 {
 	uintptr_t a = cur->addr;
 	struct shadow *sh = shadow_get(a);
+	if (!sh)
+		return false;
 	struct acc found[3];
 	int nfound = 0;
 	uint32_t bit = 1u << (t->tid & 31);
@@ -1774,13 +1804,13 @@ static bool record(struct db_thread *t, struct site *s, struct acc *cur, uintptr
 		log_atomic(cur, sync_now);
 	if (!need_stack && atomic_load(&nraces) < 64)
 		need_stack = true;	/* the first accesses: stacks for what may come */
-	cur->stack = need_stack ? db_stack_trap_id(t, cur->pc, sp, (int)db_opt.stack_depth) : 0;
+	cur->stack = need_stack ? db_stack_trap_id(t, cur->pc, sp, bp, (int)db_opt.stack_depth) : 0;
 	if (shared)
 		promote(s);
 
 	/* record it (its stack is known now) */
 	db_spin_lock(&sh->lock);
-	if (shadow_granule[sh - shadows] == a >> 3) {
+	if (shadow_granule[shadow_slot(a >> 3)] == a >> 3) {
 		if (cur->flags & DB_RACEF_WRITE) {
 			sh->w = *cur;
 		} else {
@@ -1917,7 +1947,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 			db_level = 1;
 			atomic_fetch_add_explicit(&ntraps, 1, memory_order_relaxed);
 			if (prepare(t, s, uc, &cur))
-				record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
+				record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP],
+				       (uintptr_t)uc->uc_mcontext.gregs[REG_RBP]);
 			db_level = 0;
 		}
 		wait_idle(s);
@@ -1952,7 +1983,8 @@ static void on_trap(int sig, siginfo_t *si, void *ucv)
 	atomic_store(&s->state, SITE_IDLE);
 	bool raced = false;
 	if (ok) {
-		raced = record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
+		raced = record(t, s, &cur, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP],
+				       (uintptr_t)uc->uc_mcontext.gregs[REG_RBP]);
 		if (pz)
 			raced |= pause_done(pz, &cur);
 	}
@@ -2035,14 +2067,15 @@ static void start(void)
 		sites = db_mem_map(sizeof(struct site) * MAX_SITES);
 		site_stats = db_mem_map(sizeof(struct site_stat) * MAX_SITES);
 		site_hash = db_mem_map(sizeof(uint32_t) * SITE_HASH);
-		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_SLOTS);
+		shadows = db_mem_map(sizeof(struct shadow) * SHADOW_POOL);
+		shadow_entry = db_mem_map(sizeof(*shadow_entry) * SHADOW_SLOTS);
 		shadow_granule = db_mem_map(sizeof(*shadow_granule) * SHADOW_SLOTS);
 		shadow_lines = db_mem_map(SHADOW_LINES + SHADOW_PAGES);
 		if (shadow_lines)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
 	}
-	if (!sites || !site_stats || !site_hash || !shadows || !shadow_granule || !shadow_lines) {
+	if (!sites || !site_stats || !site_hash || !shadows || !shadow_entry || !shadow_granule || !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
 		return;
 	}
@@ -2282,7 +2315,8 @@ void db_race_atfork_child(void)
 		/* the parent's threads' accesses mean nothing here */
 		if (shadow_granule)
 			memset(shadow_granule, 0, sizeof(*shadow_granule) * SHADOW_SLOTS);
-		for (unsigned i = 0; shadows && i < SHADOW_SLOTS; i++)	/* held by a */
+		unsigned used = atomic_load(&shadows_used);
+		for (unsigned i = 0; shadows && i < used && i < SHADOW_POOL; i++)	/* held by a */
 			if (atomic_load_explicit(&shadows[i].lock.v, memory_order_relaxed))
 				atomic_store(&shadows[i].lock.v, 0);	/* thread not here */
 		if (shadow_lines)

@@ -104,12 +104,6 @@ void db_stack_init(void)
 	db_unwind_mem_init((const void *)unw_backtrace);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	db_stack_modules_sync();
-	/* unw_backtrace's one-time set-up (its per-thread cache key, lazily
-	 * bound symbols: _dl_runtime_resolve saves every vector register) here
-	 * at start-up, not on the first allocation of a thread whose stack is
-	 * small */
-	uintptr_t pc[8];
-	unw_backtrace((void **)pc, 8);
 }
 
 void db_stack_capture(struct db_frames *f, int depth)
@@ -335,7 +329,21 @@ bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
 
 /* ---- allocation stacks ----------------------------------------------------- */
 
-/* pc has room for depth + DB_STACK_OWN_FRAMES: unw_backtrace fills it, our
+/* This thread's stack from here, by cfi.c (0: it could not). */
+static DB_NOINLINE int cfi_here(uintptr_t *pc, int max, bool *truncated)
+{
+	struct db_thread *t = db_self;
+	uintptr_t ip, sp, bp;
+
+	if (t <= DB_THREAD_DEAD)
+		return 0;
+	__asm__ volatile("leaq 0(%%rip), %0\n\tmovq %%rsp, %1\n\tmovq %%rbp, %2"
+			 : "=r"(ip), "=r"(sp), "=r"(bp));
+	return db_cfi_backtrace(t, ip, sp, bp, pc, max, truncated);
+}
+
+/* pc has room for depth + DB_STACK_OWN_FRAMES: cfi.c fills it (or, for a
+ * frame it does not follow, unw_backtrace), our
  * own frames are squeezed out in place (one buffer: this runs on the
  * program's stack, which may be small). */
 int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
@@ -348,7 +356,12 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
 	want = depth + DB_STACK_OWN_FRAMES;
-	n = unw_backtrace((void **)pc, want);
+	bool cut;
+	n = cfi_here(pc, want, &cut);
+	if (n <= 0) {
+		n = unw_backtrace((void **)pc, want);
+		cut = n == want;	/* libunwind stopped at our limit: maybe deeper */
+	}
 	for (int i = 0; i < n; i++) {
 		uintptr_t ip = pc[i];
 		if (db_log_own_pc(ip))	/* the shim, alloc.c, us; a trampoline */
@@ -359,7 +372,7 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 		}
 		pc[k++] = ip;
 	}
-	if (n == want)	/* libunwind stopped at our limit: maybe deeper */
+	if (cut)
 		*truncated = true;
 	return k;
 }
@@ -589,11 +602,30 @@ uint64_t db_stack_alloc_id(struct db_thread *t, uintptr_t cpc, uintptr_t csp, in
  * (ip, sp): a site caught again from the same caller costs a compare per
  * frame instead of an unwind through the signal frame (6-8 us). */
 static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry *e, uintptr_t ip,
-					   uintptr_t sp, int depth)
+					   uintptr_t sp, uintptr_t bp, int depth)
 {
 	uintptr_t pc[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
 	bool trunc;
-	int n = db_stack_capture_fast(pc, depth + 8, &trunc), k = 0;
+	/* from the interrupted instruction's registers, the handler's frames
+	 * and the signal frame never walked */
+	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, depth + 2, &trunc), k = 0;
+
+	if (n > 0) {
+		pc[0] = ip;
+		for (int i = k = 1; i < n; i++)	/* main_wrapper, a thread's trampoline */
+			if (!db_log_own_pc(pc[i]))
+				pc[k++] = pc[i];
+		if (k > depth) {
+			k = depth;
+			trunc = true;
+		}
+		n = k;
+		uint64_t id = db_stack_put_quiet(pc, n, trunc ? DB_STACKF_TRUNCATED : 0);
+		if (e)
+			sc_fill(t, e, pc, n, ip, sp, trunc, id);
+		return id;
+	}
+	n = db_stack_capture_fast(pc, depth + 8, &trunc);
 
 	while (k < n && pc[k] != ip && pc[k] != ip - 1)
 		k++;
@@ -613,7 +645,8 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 	return id;
 }
 
-uint64_t db_stack_trap_id(struct db_thread *t, uintptr_t ip, uintptr_t sp, int depth)
+uint64_t db_stack_trap_id(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t bp,
+			  int depth)
 {
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
@@ -621,7 +654,7 @@ uint64_t db_stack_trap_id(struct db_thread *t, uintptr_t ip, uintptr_t sp, int d
 	struct sc_entry *e = sc ? sc_slot(sc, ip, sp) : NULL;
 	if (e && sc_hit(e, ip, sp, depth))
 		return e->id;
-	return trap_id_unwind(t, e, ip, sp, depth);
+	return trap_id_unwind(t, e, ip, sp, bp, depth);
 }
 
 /* A full unwind f (db_stack_capture) of the stack at (cpc, csp) into e:
@@ -698,6 +731,7 @@ void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, ui
 
 void db_stack_thread_gone(struct db_thread *t)
 {
+	db_cfi_thread_gone(t);
 	db_mem_free(t->scache, sizeof(*t->scache));
 	t->scache = NULL;
 }
@@ -803,7 +837,7 @@ void db_stack_modules_sync(void)
 			}
 		if (!still) {
 			_U_dyn_cancel(&r->di);
-			r->live = false;
+			__atomic_store_n(&r->live, false, __ATOMIC_RELEASE);
 			gone = true;
 		}
 	}
@@ -828,11 +862,26 @@ void db_stack_modules_sync(void)
 		r->di.u.rti.table_len = s->nfde * 8 / sizeof(unw_word_t);
 		_U_dyn_register(&r->di);
 		r->next = regs;
-		regs = r;
+		__atomic_store_n(&regs, r, __ATOMIC_RELEASE);	/* read without the lock */
 	}
 	db_spin_unlock(&mod_lock);
-	if (gone)	/* a module went: frame shapes cached for its pcs are stale */
+	if (gone) {	/* a module went: frame shapes cached for its pcs are stale */
 		unw_flush_cache(unw_local_addr_space, 0, 0);
+		db_cfi_modules_changed();
+	}
+}
+
+bool db_stack_fde_table(uintptr_t pc, uintptr_t *hdr, const int32_t **table, uint64_t *n)
+{
+	for (struct unw_reg *r = __atomic_load_n(&regs, __ATOMIC_ACQUIRE); r; r = r->next)
+		if (__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) && pc >= r->di.start_ip &&
+		    pc < r->di.end_ip) {
+			*hdr = (uintptr_t)r->di.u.rti.segbase;
+			*table = (const int32_t *)(uintptr_t)r->di.u.rti.table_data;
+			*n = r->di.u.rti.table_len * sizeof(unw_word_t) / 8;
+			return true;
+		}
+	return false;
 }
 
 /* The stack of an acquisition made earlier by this same thread at pc, with
