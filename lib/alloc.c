@@ -925,33 +925,18 @@ struct map {
 static struct map *maps;
 static size_t nmaps;
 
-static bool hexdig(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-static uintptr_t parse_hex(const char **s)
-{
-	uintptr_t v = 0;
-
-	while (hexdig(**s)) {
-		char c = *(*s)++;
-		v = v * 16 + (uintptr_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-	}
-	return v;
-}
-
 /* One line of /proc/self/smaps (without its newline). */
-static void smaps_line(const char *l, size_t len)
+static bool smaps_line(const char *l, size_t len, void *arg)
 {
-	if (len && hexdig(l[0])) {	/* "lo-hi perms offset dev inode path" */
+	(void)arg;
+	if (len && db_hexdig(l[0])) {	/* "lo-hi perms offset dev inode path" */
 		if (nmaps == DB_MAX_MAPS)
-			return;
+			return false;
 		struct map *m = &maps[nmaps++];
 		const char *s = l, *end = l + len;
-		m->lo = parse_hex(&s);
+		m->lo = db_parse_hex(&s);
 		s++;
-		m->hi = parse_hex(&s);
+		m->hi = db_parse_hex(&s);
 		s++;
 		m->flags = 0;
 		if (s + 4 <= end) {
@@ -989,36 +974,13 @@ static void smaps_line(const char *l, size_t len)
 			    (i + 2 == len || l[i + 2] == ' '))
 				maps[nmaps - 1].flags |= MF_NORES;
 	}
+	return true;
 }
 
 static void read_maps(void)
 {
-	char buf[16384];
-	size_t have = 0;
-	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
-
 	nmaps = 0;
-	if (fd < 0)
-		return;
-	for (;;) {
-		ssize_t k = read(fd, buf + have, sizeof(buf) - have);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		have += (size_t)k;
-		size_t at = 0;
-		for (size_t i = 0; i < have; i++)
-			if (buf[i] == '\n') {
-				smaps_line(buf + at, i - at);
-				at = i + 1;
-			}
-		if (at == 0 && have == sizeof(buf))	/* a line longer than buf */
-			at = have;
-		memmove(buf, buf + at, have - at);
-		have -= at;
-	}
-	close(fd);
+	db_read_lines("/proc/self/smaps", smaps_line, NULL);
 }
 
 static struct map *map_of(uintptr_t a)

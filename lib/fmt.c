@@ -3,6 +3,7 @@
  * Never stdio (it locks and allocates), never stdout.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,6 +124,54 @@ size_t db_fmt(char *buf, size_t n, const char *fmt, ...)
 	size_t r = db_vfmt(buf, n, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+bool db_hexdig(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+uintptr_t db_parse_hex(const char **s)
+{
+	uintptr_t v = 0;
+
+	while (db_hexdig(**s)) {
+		char c = *(*s)++;
+		v = v * 16 + (uintptr_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return v;
+}
+
+bool db_read_lines(const char *path, bool (*fn)(const char *line, size_t len, void *arg),
+		   void *arg)
+{
+	char buf[8192];
+	size_t have = 0;
+	bool more = true;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while (more) {
+		ssize_t k = read(fd, buf + have, sizeof(buf) - have);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		have += (size_t)k;
+		size_t at = 0;
+		for (size_t i = 0; i < have && more; i++)
+			if (buf[i] == '\n') {
+				more = fn(buf + at, i - at, arg);
+				at = i + 1;
+			}
+		if (at == 0 && have == sizeof(buf))	/* a line longer than buf */
+			at = have;
+		memmove(buf, buf + at, have - at);
+		have -= at;
+	}
+	close(fd);
+	return true;
 }
 
 static void write_all(int fd, const char *s, size_t len)

@@ -74,6 +74,13 @@ size_t db_options_format(const struct db_options *o, char *buf, size_t n);
 size_t db_vfmt(char *buf, size_t n, const char *fmt, va_list ap);
 size_t db_fmt(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Lowercase hex, as /proc writes it: a digit?  The number at *s (moved on). */
+bool db_hexdig(char c);
+uintptr_t db_parse_hex(const char **s);
+/* Each line of the file at path, without its newline, to fn until it
+ * returns false (a line longer than 8 KiB is skipped); false: no file. */
+bool db_read_lines(const char *path, bool (*fn)(const char *line, size_t len, void *arg),
+		   void *arg);
 /* "deadbolt: " + message + "\n" on stderr; at most DB_MAX_WARNINGS lines. */
 void db_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same line on stderr (if verbosity >= 1) and a NOTE record in the log. */

@@ -1857,7 +1857,14 @@ static struct pauser *pause_at(struct db_thread *t, const struct acc *cur)
 		atomic_store_explicit(&pz->tid, t->tid + 1, memory_order_release);
 		long us = db_opt.race_pause_us;
 		struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+		uint64_t t0 = now_ns();
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		/* a sleep that ran long (no CPU free to wake on) counts as long
+		 * as it was: the 1% holds for the time really spent */
+		uint64_t end = now_ns(), next = end + (end - t0) * 99,
+			 cur = atomic_load(&next_pause_ns);
+		while (cur < next && !atomic_compare_exchange_weak(&next_pause_ns, &cur, next))
 			;
 		return pz;
 	}

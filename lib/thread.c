@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <threads.h>
 #include <unistd.h>
 
@@ -116,12 +117,56 @@ static void link_thread(struct db_thread *t)
 }
 
 /* The thread's own stack, from the top down to its guard page or limit. */
+/* The main thread's stack, as pthread_getattr_np gives it (the mapping
+ * that holds the stack pointer, down by the stack's rlimit, not below the
+ * mapping before it), from /proc/self/maps read here: glibc reads it with
+ * stdio and sscanf, 0.3-0.5 ms a process.  false: not found. */
+struct stack_find {
+	uintptr_t sp, prev_hi, lo, hi;
+};
+
+static bool stack_line(const char *l, size_t len, void *arg)
+{
+	struct stack_find *f = arg;
+	const char *s = l;
+	uintptr_t lo = db_parse_hex(&s), hi = 0;
+
+	if (s < l + len && *s == '-') {
+		s++;
+		hi = db_parse_hex(&s);
+	}
+	if (f->sp >= lo && f->sp < hi) {
+		f->lo = f->prev_hi;
+		f->hi = hi;
+		return false;
+	}
+	f->prev_hi = hi;
+	return true;
+}
+
+static bool main_stack_bounds(struct db_thread *t)
+{
+	struct stack_find f = { .sp = (uintptr_t)__builtin_frame_address(0) };
+	struct rlimit rl;
+
+	if (!db_read_lines("/proc/self/maps", stack_line, &f) || !f.hi ||
+	    getrlimit(RLIMIT_STACK, &rl) != 0)
+		return false;
+	if (rl.rlim_cur != RLIM_INFINITY && f.hi - f.lo > rl.rlim_cur)
+		f.lo = (f.hi - rl.rlim_cur) & ~(uintptr_t)4095;
+	t->stack_lo = f.lo;
+	t->stack_hi = f.hi;
+	return true;
+}
+
 static void stack_bounds(struct db_thread *t)
 {
 	pthread_attr_t a;
 	void *lo;
 	size_t n;
 
+	if (gettid() == getpid() && main_stack_bounds(t))
+		return;
 	if (pthread_getattr_np(pthread_self(), &a) != 0)
 		return;
 	if (pthread_attr_getstack(&a, &lo, &n) == 0) {
