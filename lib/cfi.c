@@ -496,7 +496,7 @@ static bool in_stack(const struct db_thread *t, uintptr_t a, uintptr_t sp)
 }
 
 int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t bp,
-		     uintptr_t *pcs, int max, bool *truncated)
+		     uintptr_t *pcs, uintptr_t *sps, int max, bool *truncated)
 {
 	*truncated = false;
 	if (max <= 0 || !t->stack_hi || sp < t->stack_lo || sp >= t->stack_hi)
@@ -519,6 +519,8 @@ int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t 
 			*truncated = true;
 			return n;
 		}
+		if (sps)
+			sps[n] = sp;
 		pcs[n++] = ip;
 		const struct shape *sh = lookup(c, look);
 		if (sh->kind == SHAPE_END)

@@ -644,10 +644,11 @@ bool db_stack_fde_table(uintptr_t pc, uintptr_t *hdr, const int32_t **table, uin
 
 /* ---- cfi.c --------------------------------------------------------------- */
 /* The stack from the instruction ip (stack pointer sp, rbp bp) of thread t,
- * on t's own stack: pcs[0] = ip, then return addresses; 0: a frame this
- * unwinder does not follow (use libunwind).  *truncated: max was reached. */
+ * on t's own stack: pcs[0] = ip, then return addresses, and (sps not NULL)
+ * the stack pointer in each frame; 0: a frame this unwinder does not
+ * follow (use libunwind).  *truncated: max was reached. */
 int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t bp,
-		     uintptr_t *pcs, int max, bool *truncated);
+		     uintptr_t *pcs, uintptr_t *sps, int max, bool *truncated);
 /* A module went: the shapes cached for its pcs are stale. */
 void db_cfi_modules_changed(void);
 void db_cfi_thread_gone(struct db_thread *t);

@@ -1,20 +1,23 @@
-/* stack.c - call stacks: capture with libunwind, and the stack depot that
- * turns a stack into a small id (one copy per unique stack).
+/* stack.c - call stacks: capture (cfi.c, else libunwind), and the stack
+ * depot that turns a stack into a small id (one copy per unique stack).
  *
- * Two captures.  db_stack_capture() walks unw_step and records SPs too: for
- * slow paths (a new lock-order edge, a new thread).  db_stack_capture_fast()
- * is for every allocation: unw_backtrace(), whose per-thread cache of frame
- * shapes (UNW_CACHE_PER_THREAD) makes a known pc a few loads.  A pc it has
- * not seen needs its FDE, which libunwind finds with dl_iterate_phdr (the
- * loader's lock, plus two sigprocmask calls); to keep the allocation path
- * away from the loader, every module's .eh_frame_hdr search table is
- * registered with libunwind as dynamic unwind info (_U_dyn_register),
- * which libunwind consults first: registered modules are found without
- * dl_iterate_phdr.  Registration follows dlopen/dlclose (mod_lock); a
- * cancelled registration stays allocated, as an unwinder may be reading it.
- * While the thread is inside dlopen/dlclose (db_in_dl, set by the shims),
- * allocations get no stack at all: the loader's own allocations, made with
- * its lock held, never reach libunwind.
+ * Captures.  Every stack is first walked by cfi.c, which reads frame shapes
+ * from the modules' .eh_frame through their .eh_frame_hdr search tables.
+ * A frame it does not follow (a signal frame, a CFA expression, code
+ * without unwind tables) sends the capture to libunwind, which is set up
+ * at that first use: db_stack_capture() walks unw_step and records SPs too
+ * (slow paths: a new lock-order edge, a new thread);
+ * db_stack_capture_fast() (allocations) uses unw_backtrace(), whose
+ * per-thread cache of frame shapes (UNW_CACHE_PER_THREAD) makes a known pc
+ * a few loads.  To keep the allocation path away from the loader (whose
+ * dl_iterate_phdr takes its lock, plus two sigprocmask calls a search),
+ * every module's search table is registered with libunwind as dynamic
+ * unwind info (_U_dyn_register), which libunwind consults first, and which
+ * cfi.c reads (db_stack_fde_table).  Registration follows dlopen/dlclose
+ * (mod_lock); a cancelled registration stays allocated, as an unwinder may
+ * be reading it.  While the thread is inside dlopen/dlclose (db_in_dl, set
+ * by the shims), allocations get no stack at all: the loader's own
+ * allocations, made with its lock held, never reach an unwinder.
  *
  * The depot is an open-addressing table of node pointers: lookups read it
  * without a lock (acquire loads; nodes are immutable once published and
@@ -24,6 +27,7 @@
 #include <errno.h>
 #include <libunwind.h>
 #include <link.h>
+#include <sched.h>
 #include <string.h>
 
 #include "internal.h"
@@ -94,16 +98,48 @@ static struct depot *depot_room(struct depot *d)
 	return b;
 }
 
+/* libunwind is set up at its first use (0.3-0.5 ms): most processes'
+ * stacks all come from cfi.c.  0: not yet, 1: being set up, 2: ready. */
+static atomic_int unw_state;
+
+static void unw_ready(void)
+{
+	int z = 0;
+
+	if (DB_LIKELY(atomic_load_explicit(&unw_state, memory_order_acquire) == 2))
+		return;
+	if (atomic_compare_exchange_strong(&unw_state, &z, 1)) {
+		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+		atomic_store_explicit(&unw_state, 2, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(&unw_state, memory_order_acquire) != 2)
+		sched_yield();
+}
+
 void db_stack_init(void)
 {
 	if (!atomic_load(&depot))
 		atomic_store(&depot, depot_new(DB_STACK_SLOTS0));
 	if (!by_id)
 		by_id = db_mem_map((DB_MAX_STACKS + 1) * sizeof(*by_id));
-	/* first: libunwind's own set-up (in the call below) makes its pipe */
+	/* before any call into libunwind: its own set-up makes its pipe */
 	db_unwind_mem_init((const void *)unw_backtrace);
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	db_stack_modules_sync();
+}
+
+/* This thread's stack from here, by cfi.c (0: it could not); sp may be
+ * NULL. */
+static DB_NOINLINE int cfi_here(uintptr_t *pc, uintptr_t *sp, int max, bool *truncated)
+{
+	struct db_thread *t = db_self;
+	uintptr_t ip, rsp, bp;
+
+	if (t <= DB_THREAD_DEAD)
+		return 0;
+	__asm__ volatile("leaq 0(%%rip), %0\n\tmovq %%rsp, %1\n\tmovq %%rbp, %2"
+			 : "=r"(ip), "=r"(rsp), "=r"(bp));
+	return db_cfi_backtrace(t, ip, rsp, bp, pc, sp, max, truncated);
 }
 
 void db_stack_capture(struct db_frames *f, int depth)
@@ -117,6 +153,25 @@ void db_stack_capture(struct db_frames *f, int depth)
 		depth = DB_MAX_FRAMES;
 	/* a dlopen since the last look: log the new modules before their pcs */
 	db_log_modules_sync(false);
+	uintptr_t pc[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES], sp[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES];
+	bool trunc;
+	int n = cfi_here(pc, sp, depth + DB_STACK_OWN_FRAMES, &trunc);
+	if (n > 0) {
+		for (int i = 0; i < n; i++) {
+			if (db_log_own_pc(pc[i]))	/* deadbolt's own frames: the shim, us */
+				continue;
+			if (f->n == depth) {
+				f->truncated = 1;
+				return;
+			}
+			f->pc[f->n] = pc[i];
+			f->sp[f->n] = sp[i];
+			f->n++;
+		}
+		f->truncated = trunc;
+		return;
+	}
+	unw_ready();
 	if (unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0)
 		return;
 	while (unw_step(&c) > 0) {
@@ -279,6 +334,10 @@ void db_stack_atfork_parent(void)
 
 void db_stack_atfork_child(void)
 {
+	int setting_up = 1;
+
+	/* a thread that was setting libunwind up is not in the child */
+	atomic_compare_exchange_strong(&unw_state, &setting_up, 0);
 	db_unwind_mem_atfork_release();
 	db_spin_unlock(&depot_lock);
 	db_spin_unlock(&mod_lock);
@@ -296,6 +355,7 @@ bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6])
 	unw_context_t uc;
 	unw_cursor_t c;
 
+	unw_ready();
 	if (!fn || unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0)
 		return false;
 	for (int depth = 0; depth < 16 && unw_step(&c) > 0; depth++) {
@@ -319,6 +379,7 @@ bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
 {
 	unw_proc_info_t pi;
 
+	unw_ready();
 	if (unw_get_proc_info_by_ip(unw_local_addr_space, ip, &pi, NULL) != 0 ||
 	    pi.start_ip > ip || pi.end_ip <= ip)
 		return false;
@@ -329,18 +390,6 @@ bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
 
 /* ---- allocation stacks ----------------------------------------------------- */
 
-/* This thread's stack from here, by cfi.c (0: it could not). */
-static DB_NOINLINE int cfi_here(uintptr_t *pc, int max, bool *truncated)
-{
-	struct db_thread *t = db_self;
-	uintptr_t ip, sp, bp;
-
-	if (t <= DB_THREAD_DEAD)
-		return 0;
-	__asm__ volatile("leaq 0(%%rip), %0\n\tmovq %%rsp, %1\n\tmovq %%rbp, %2"
-			 : "=r"(ip), "=r"(sp), "=r"(bp));
-	return db_cfi_backtrace(t, ip, sp, bp, pc, max, truncated);
-}
 
 /* pc has room for depth + DB_STACK_OWN_FRAMES: cfi.c fills it (or, for a
  * frame it does not follow, unw_backtrace), our
@@ -357,8 +406,9 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 		depth = DB_MAX_FRAMES;
 	want = depth + DB_STACK_OWN_FRAMES;
 	bool cut;
-	n = cfi_here(pc, want, &cut);
+	n = cfi_here(pc, NULL, want, &cut);
 	if (n <= 0) {
+		unw_ready();
 		n = unw_backtrace((void **)pc, want);
 		cut = n == want;	/* libunwind stopped at our limit: maybe deeper */
 	}
@@ -608,7 +658,7 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 	bool trunc;
 	/* from the interrupted instruction's registers, the handler's frames
 	 * and the signal frame never walked */
-	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, depth + 2, &trunc), k = 0;
+	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, NULL, depth + 2, &trunc), k = 0;
 
 	if (n > 0) {
 		pc[0] = ip;
@@ -866,7 +916,8 @@ void db_stack_modules_sync(void)
 	}
 	db_spin_unlock(&mod_lock);
 	if (gone) {	/* a module went: frame shapes cached for its pcs are stale */
-		unw_flush_cache(unw_local_addr_space, 0, 0);
+		if (atomic_load(&unw_state) == 2)
+			unw_flush_cache(unw_local_addr_space, 0, 0);
 		db_cfi_modules_changed();
 	}
 }
