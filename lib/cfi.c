@@ -455,7 +455,8 @@ static void shape_of(uintptr_t pc, struct shape *sh)
 		sh->kind = SHAPE_END;
 		return;
 	}
-	if (r.ra_off != (int16_t)r.ra_off || (r.bp_saved && (r.bp_off == 0 ||
+	/* a call's return address is at CFA - 8 (stack.c's slots count on it) */
+	if (r.ra_off != -8 || (r.bp_saved && (r.bp_off == 0 ||
 							     r.bp_off != (int16_t)r.bp_off)))
 		return;
 	sh->cfa_off = (int32_t)r.cfa_off;

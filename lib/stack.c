@@ -395,19 +395,26 @@ bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
  * frame it does not follow, unw_backtrace), our
  * own frames are squeezed out in place (one buffer: this runs on the
  * program's stack, which may be small). */
-int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
+/* The same, and (slot not NULL, the stack walked by cfi.c) where each
+ * frame's return address lies: frame i's pc was read from slot[i] (i >= 1);
+ * *slotted false when libunwind walked it instead. */
+static int capture_fast_at(uintptr_t *pc, uintptr_t *slot, bool *slotted, int depth,
+			   bool *truncated)
 {
 	int want, n, k = 0;
 
 	*truncated = false;
+	*slotted = false;
 	if (depth <= 0 || db_in_dl)
 		return 0;
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
 	want = depth + DB_STACK_OWN_FRAMES;
 	bool cut;
-	n = cfi_here(pc, NULL, want, &cut);
-	if (n <= 0) {
+	n = cfi_here(pc, slot, want, &cut);	/* each frame's sp, made slots below */
+	if (n > 0) {
+		*slotted = slot != NULL;
+	} else {
 		unw_ready();
 		n = unw_backtrace((void **)pc, want);
 		cut = n == want;	/* libunwind stopped at our limit: maybe deeper */
@@ -420,11 +427,20 @@ int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 			*truncated = true;
 			break;
 		}
+		if (*slotted)	/* x86-64: a call's return address is at CFA - 8 */
+			slot[k] = slot[i] - sizeof(uintptr_t);
 		pc[k++] = ip;
 	}
 	if (cut)
 		*truncated = true;
 	return k;
+}
+
+int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
+{
+	bool slotted;
+
+	return capture_fast_at(pc, NULL, &slotted, depth, truncated);
 }
 
 /* ---- stacks seen before -----------------------------------------------------
@@ -483,12 +499,12 @@ struct db_stack_cache {
 
 /* The unwinder and the depot may make system calls: errno is kept (the
  * program's malloc calls see it unchanged, as with glibc). */
-static uint64_t unwind_alloc(int depth, uintptr_t *pc, int *n)
+static uint64_t unwind_alloc(int depth, uintptr_t *pc, uintptr_t *slot, bool *slotted, int *n)
 {
 	int e = errno;
 	bool trunc;
 
-	*n = db_stack_capture_fast(pc, depth, &trunc);
+	*n = capture_fast_at(pc, slot, slotted, depth, &trunc);
 	uint64_t id = db_stack_put_quiet(pc, *n, trunc ? DB_STACKF_TRUNCATED : 0);
 	errno = e;
 	return id;
@@ -554,11 +570,31 @@ static void sc_keep(struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int n, boo
 
 /* e, the entry for (cpc, csp), takes the stack id of the n frames pc
  * (pc[0] == cpc) when where their return addresses lie is certain. */
-static void sc_fill(struct db_thread *t, struct sc_entry *e, const uintptr_t *pc, int n,
-		    uintptr_t cpc, uintptr_t csp, bool trunc, uint64_t id)
+/* The same, each place known (slot[i], from cfi.c): certain as it is. */
+static bool place(struct sc_entry *e, const uintptr_t *pc, const uintptr_t *slot, int n,
+		  uintptr_t sp, uintptr_t top)
+{
+	uintptr_t last = sp - sizeof(uintptr_t);
+
+	for (int i = 1; i < n; i++) {
+		if (slot[i] <= last || slot[i] + sizeof(uintptr_t) > top ||
+		    slot[i] - sp > SC_MAX_LIVE || *(const uintptr_t *)slot[i] != pc[i])
+			return false;
+		e->off[i] = (uint32_t)(slot[i] - sp);
+		e->ret[i] = pc[i];
+		last = slot[i];
+	}
+	return true;
+}
+
+/* slot: where frames 1..n - 1's return addresses lie (NULL: looked for). */
+static void sc_fill(struct db_thread *t, struct sc_entry *e, const uintptr_t *pc,
+		    const uintptr_t *slot, int n, uintptr_t cpc, uintptr_t csp, bool trunc,
+		    uint64_t id)
 {
 	e->id = 0;
-	if (id && n > 0 && n <= SC_FRAMES && pc[0] == cpc && locate(e, pc, n, csp, t->stack_hi))
+	if (id && n > 0 && n <= SC_FRAMES && pc[0] == cpc &&
+	    (slot ? place(e, pc, slot, n, csp, t->stack_hi) : locate(e, pc, n, csp, t->stack_hi)))
 		sc_keep(e, cpc, csp, n, trunc, id);
 }
 
@@ -569,10 +605,10 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 					    struct sc_entry *e, uintptr_t cpc, uintptr_t csp,
 					    int depth)
 {
-	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];	/* small: the program's
-							 * stack may be */
-	int n;
-	uint64_t id = unwind_alloc(depth, pc, &n);
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES], slot[depth + DB_STACK_OWN_FRAMES];
+	int n;			/* small: the program's stack may be */
+	bool slotted;
+	uint64_t id = unwind_alloc(depth, pc, slot, &slotted, &n);
 
 	if (!e)
 		return id;
@@ -581,7 +617,7 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 		return id;
 	}
 	/* n == depth may be truncated: only a request as deep uses it */
-	sc_fill(t, e, pc, n, cpc, csp, n == depth, id);
+	sc_fill(t, e, pc, slotted ? slot : NULL, n, cpc, csp, n == depth, id);
 	return id;
 }
 
@@ -655,16 +691,19 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 					   uintptr_t sp, uintptr_t bp, int depth)
 {
 	uintptr_t pc[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
+	uintptr_t slot[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
 	bool trunc;
 	/* from the interrupted instruction's registers, the handler's frames
 	 * and the signal frame never walked */
-	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, NULL, depth + 2, &trunc), k = 0;
+	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, slot, depth + 2, &trunc), k = 0;
 
 	if (n > 0) {
 		pc[0] = ip;
 		for (int i = k = 1; i < n; i++)	/* main_wrapper, a thread's trampoline */
-			if (!db_log_own_pc(pc[i]))
+			if (!db_log_own_pc(pc[i])) {
+				slot[k] = slot[i] - sizeof(uintptr_t);	/* CFA - 8 */
 				pc[k++] = pc[i];
+			}
 		if (k > depth) {
 			k = depth;
 			trunc = true;
@@ -672,7 +711,7 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 		n = k;
 		uint64_t id = db_stack_put_quiet(pc, n, trunc ? DB_STACKF_TRUNCATED : 0);
 		if (e)
-			sc_fill(t, e, pc, n, ip, sp, trunc, id);
+			sc_fill(t, e, pc, slot, n, ip, sp, trunc, id);
 		return id;
 	}
 	n = db_stack_capture_fast(pc, depth + 8, &trunc);
@@ -691,7 +730,7 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 	}
 	uint64_t id = db_stack_put_quiet(pc + k, n - k, trunc ? DB_STACKF_TRUNCATED : 0);
 	if (e)
-		sc_fill(t, e, pc + k, n - k, ip, sp, trunc, id);
+		sc_fill(t, e, pc + k, NULL, n - k, ip, sp, trunc, id);
 	return id;
 }
 
@@ -759,13 +798,14 @@ void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, ui
 	/* unw_backtrace's per-thread cache of frame shapes is larger than
 	 * the one unw_step uses (128 frames, two sigprocmask calls a miss):
 	 * the pcs from it, the sps from where their return addresses lie */
-	uintptr_t pc[depth + DB_STACK_OWN_FRAMES];
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES], slot[depth + DB_STACK_OWN_FRAMES];
 	struct sc_entry tmp;
 	struct sc_entry *at = e ? e : &tmp;
-	bool trunc;
-	int n = db_stack_capture_fast(pc, depth, &trunc);
+	bool trunc, slotted;
+	int n = capture_fast_at(pc, slot, &slotted, depth, &trunc);
 	if (n > 0 && n <= SC_FRAMES && pc[0] == cpc && csp >= t->stack_lo && csp < t->stack_hi &&
-	    !(csp & 7) && locate(at, pc, n, csp, t->stack_hi)) {
+	    !(csp & 7) && (slotted ? place(at, pc, slot, n, csp, t->stack_hi) :
+			   locate(at, pc, n, csp, t->stack_hi))) {
 		sc_frames(f, at, cpc, csp, n, trunc);
 		if (e)
 			sc_keep(e, cpc, csp, n, trunc,

@@ -307,15 +307,6 @@ static void atfork_child(void)
 
 /* ---- start-up ------------------------------------------------------------ */
 
-/* Start libunwind (and unwind once) now, not on some thread's first
- * allocation; its pipe goes high (unwmem.c). */
-static void init_unwinder(void)
-{
-	struct db_frames f;
-
-	db_stack_init();
-	db_stack_capture(&f, 4);
-}
 
 void db_init(void)
 {
@@ -337,7 +328,7 @@ void db_init(void)
 		db_level--;
 		return;
 	}
-	init_unwinder();
+	db_stack_init();
 	db_alloc_init();
 	db_lockgraph_init();
 	db_clock_init();
