@@ -134,12 +134,20 @@ static bool read_enc(const uint8_t **p, const uint8_t *end, uint8_t enc, uintptr
 	return true;
 }
 
+#define NREGS	17		/* DWARF 0-15, and 16: the return address */
+
 struct rules {
 	int64_t cfa_off;
 	int cfa_reg;
-	int64_t bp_off, ra_off;		/* 0: not saved (bp), undefined (ra) */
-	bool bp_saved, ra_saved, bad;
+	int64_t off[NREGS];	/* register r saved at CFA + off[r] ... */
+	uint32_t saved;		/* ... if bit r is set here */
+	uint32_t lost;		/* kept elsewhere (another register, an
+				 * expression): not followed */
+	bool bad;		/* a rule for rsp, rbp or the return address
+				 * this does not follow */
 };
+
+#define BIT(r)	(1u << (r))
 
 struct cie {
 	uint64_t code_align;
@@ -299,19 +307,17 @@ static void run(const uint8_t *p, const uint8_t *end, const struct cie *ci, uint
 		case 0x07:		/* undefined */
 		case 0x08:		/* same_value */
 			reg = uleb(&p, end);
-			if (reg == R_RBP)
-				r->bp_saved = false;
-			else if (reg == R_RA && op == 0x07)
-				r->ra_saved = false;
-			else if (reg == R_RA || reg == R_RSP)
+			if (reg == R_RSP || (reg == R_RA && op == 0x08))
 				goto bad;
+			if (reg < NREGS) {
+				r->saved &= ~BIT(reg);
+				r->lost &= ~BIT(reg);
+			}
 			continue;
 		case 0x09:		/* register */
 			reg = uleb(&p, end);
 			(void)uleb(&p, end);
-			if (reg == R_RBP || reg == R_RA || reg == R_RSP)
-				goto bad;
-			continue;
+			goto lost;
 		case 0x0a:		/* remember_state */
 			if (nsaved == 4)
 				goto bad;
@@ -343,23 +349,19 @@ static void run(const uint8_t *p, const uint8_t *end, const struct cie *ci, uint
 		case 0x16: {		/* val_expression */
 			reg = uleb(&p, end);
 			uint64_t n = uleb(&p, end);
-			if (reg == R_RBP || reg == R_RA || reg == R_RSP || n > (uint64_t)(end - p))
+			if (n > (uint64_t)(end - p))
 				goto bad;
 			p += n;
-			continue;
+			goto lost;
 		}
 		case 0x14:		/* val_offset */
 			reg = uleb(&p, end);
 			(void)uleb(&p, end);
-			if (reg == R_RBP || reg == R_RA || reg == R_RSP)
-				goto bad;
-			continue;
+			goto lost;
 		case 0x15:
 			reg = uleb(&p, end);
 			(void)sleb(&p, end);
-			if (reg == R_RBP || reg == R_RA || reg == R_RSP)
-				goto bad;
-			continue;
+			goto lost;
 		case 0x2e:		/* GNU_args_size */
 			(void)uleb(&p, end);
 			continue;
@@ -374,25 +376,29 @@ advance:
 		*loc += delta * ci->code_align;
 		continue;
 offset:
-		if (reg == R_RBP) {
-			r->bp_saved = true;
-			r->bp_off = off;
-		} else if (reg == R_RA) {
-			r->ra_saved = true;
-			r->ra_off = off;
-		} else if (reg == R_RSP) {
+		if (reg == R_RSP)
 			goto bad;
+		if (reg < NREGS) {
+			r->saved |= BIT(reg);
+			r->lost &= ~BIT(reg);
+			r->off[reg] = off;
 		}
 		continue;
 restore:
 		if (!init)
 			goto bad;
-		if (reg == R_RBP) {
-			r->bp_saved = init->bp_saved;
-			r->bp_off = init->bp_off;
-		} else if (reg == R_RA) {
-			r->ra_saved = init->ra_saved;
-			r->ra_off = init->ra_off;
+		if (reg < NREGS) {
+			r->saved = (r->saved & ~BIT(reg)) | (init->saved & BIT(reg));
+			r->lost = (r->lost & ~BIT(reg)) | (init->lost & BIT(reg));
+			r->off[reg] = init->off[reg];
+		}
+		continue;
+lost:
+		if (reg == R_RBP || reg == R_RA || reg == R_RSP)
+			goto bad;
+		if (reg < NREGS) {
+			r->saved &= ~BIT(reg);
+			r->lost |= BIT(reg);
 		}
 		continue;
 bad:
@@ -401,17 +407,16 @@ bad:
 	}
 }
 
-/* The shape at pc (looked up as is: callers pass a return address - 1). */
-static void shape_of(uintptr_t pc, struct shape *sh)
+/* The rules of the row holding pc, and the start of its function; false
+ * when pc has no FDE this reads, or its rules are not followed. */
+static bool frame_rules(uintptr_t pc, struct rules *r, uintptr_t *start)
 {
 	uintptr_t hdr;
 	const int32_t *tab;
 	uint64_t n;
 
-	sh->pc = pc;
-	sh->kind = SHAPE_BAD;
 	if (!db_stack_fde_table(pc, &hdr, &tab, &n) || n == 0)
-		return;
+		return false;
 	/* the last entry whose start is at or below pc */
 	uint64_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -422,47 +427,62 @@ static void shape_of(uintptr_t pc, struct shape *sh)
 			hi = mid;
 	}
 	if (lo == 0)
-		return;
+		return false;
 	const uint8_t *fde = (const uint8_t *)(hdr + (intptr_t)tab[2 * (lo - 1) + 1]);
 	uint32_t len, cie_off;
 	memcpy(&len, fde, 4);
 	if (len == 0 || len == 0xffffffffu)
-		return;
+		return false;
 	const uint8_t *p = fde + 4, *end = p + len;
 	memcpy(&cie_off, p, 4);
 	struct cie ci;
 	if (!parse_cie(p - cie_off, &ci) || ci.signal || ci.ra_reg != R_RA)
-		return;
+		return false;
 	p += 4;
 	uintptr_t begin, range;
 	if (!read_enc(&p, end, ci.fde_enc, &begin) ||
 	    !read_enc(&p, end, ci.fde_enc & 0x0f, &range) || pc < begin || pc - begin >= range)
-		return;
+		return false;
 	if (ci.z) {
 		uint64_t al = uleb(&p, end);
 		if (al > (uint64_t)(end - p))
-			return;
+			return false;
 		p += al;
 	}
-	struct rules r = { .cfa_reg = -1 }, init;
+	struct rules init;
+	memset(r, 0, sizeof(*r));
+	r->cfa_reg = -1;
 	uintptr_t loc = begin;
-	run(ci.ins, ci.end, &ci, &loc, pc, &r, NULL, true);
-	init = r;
-	run(p, end, &ci, &loc, pc, &r, &init, false);
-	if (r.bad || (r.cfa_reg != R_RSP && r.cfa_reg != R_RBP) || r.cfa_off != (int32_t)r.cfa_off)
+	run(ci.ins, ci.end, &ci, &loc, pc, r, NULL, true);
+	init = *r;
+	run(p, end, &ci, &loc, pc, r, &init, false);
+	*start = begin;
+	return !r->bad && (r->cfa_reg == R_RSP || r->cfa_reg == R_RBP) &&
+	       r->cfa_off == (int32_t)r->cfa_off;
+}
+
+/* The shape at pc (looked up as is: callers pass a return address - 1). */
+static void shape_of(uintptr_t pc, struct shape *sh)
+{
+	struct rules r;
+	uintptr_t start;
+
+	sh->pc = pc;
+	sh->kind = SHAPE_BAD;
+	if (!frame_rules(pc, &r, &start))
 		return;
-	if (!r.ra_saved) {
+	if (!(r.saved & BIT(R_RA))) {
 		sh->kind = SHAPE_END;
 		return;
 	}
 	/* a call's return address is at CFA - 8 (stack.c's slots count on it) */
-	if (r.ra_off != -8 || (r.bp_saved && (r.bp_off == 0 ||
-							     r.bp_off != (int16_t)r.bp_off)))
+	bool bp = r.saved & BIT(R_RBP);
+	if (r.off[R_RA] != -8 || (bp && (r.off[R_RBP] == 0 || r.off[R_RBP] != (int16_t)r.off[R_RBP])))
 		return;
 	sh->cfa_off = (int32_t)r.cfa_off;
 	sh->cfa_bp = r.cfa_reg == R_RBP;
-	sh->ra_off = (int16_t)r.ra_off;
-	sh->bp_off = r.bp_saved ? (int16_t)r.bp_off : 0;
+	sh->ra_off = -8;
+	sh->bp_off = bp ? (int16_t)r.off[R_RBP] : 0;
 	sh->kind = SHAPE_OK;
 }
 
@@ -544,6 +564,57 @@ int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t 
 			return n;
 		look = ip - 1;		/* inside the call, not after it */
 	}
+}
+
+bool db_cfi_caller_of(struct db_thread *t, uintptr_t fn, uintptr_t *sp_out, uintptr_t regs[6])
+{
+	/* DWARF numbers of rbx, rbp, r12-r15; rsp is 7 */
+	static const int callee[6] = { 3, R_RBP, 12, 13, 14, 15 };
+	uintptr_t reg[NREGS] = { 0 }, now[8];
+
+	if (!fn || !t->stack_hi)
+		return false;
+	__asm__ volatile("leaq 0(%%rip), %%rax\n\tmovq %%rax, 0(%0)\n\t"
+			 "movq %%rsp, 8(%0)\n\tmovq %%rbx, 16(%0)\n\tmovq %%rbp, 24(%0)\n\t"
+			 "movq %%r12, 32(%0)\n\tmovq %%r13, 40(%0)\n\tmovq %%r14, 48(%0)\n\t"
+			 "movq %%r15, 56(%0)"
+			 : : "r"(now) : "rax", "memory");
+	uintptr_t ip = now[0], look = now[0];
+	reg[R_RSP] = now[1];
+	for (int i = 0; i < 6; i++)
+		reg[callee[i]] = now[2 + i];
+	for (int depth = 0; depth < 24; depth++) {
+		struct rules r;
+		uintptr_t start, sp = reg[R_RSP];
+		if (!frame_rules(look, &r, &start) || !(r.saved & BIT(R_RA)) || r.off[R_RA] != -8)
+			return false;
+		uintptr_t cfa = reg[r.cfa_reg] + (intptr_t)r.cfa_off;
+		if (cfa <= sp || !in_stack(t, cfa - 8, sp))
+			return false;
+		for (int i = 0; i < 6; i++) {
+			int c = callee[i];
+			if (r.lost & BIT(c))
+				return false;
+			if (!(r.saved & BIT(c)))
+				continue;
+			uintptr_t at = cfa + (intptr_t)r.off[c];
+			if (!in_stack(t, at, sp))
+				return false;
+			reg[c] = *(const uintptr_t *)at;
+		}
+		ip = *(const uintptr_t *)(cfa - 8);
+		reg[R_RSP] = cfa;
+		if (start == fn) {
+			*sp_out = cfa;
+			for (int i = 0; i < 6; i++)
+				regs[i] = reg[callee[i]];
+			return true;
+		}
+		if (!ip)
+			return false;
+		look = ip - 1;
+	}
+	return false;
 }
 
 void db_cfi_thread_gone(struct db_thread *t)

@@ -649,6 +649,9 @@ bool db_stack_fde_table(uintptr_t pc, uintptr_t *hdr, const int32_t **table, uin
  * follow (use libunwind).  *truncated: max was reached. */
 int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t bp,
 		     uintptr_t *pcs, uintptr_t *sps, int max, bool *truncated);
+/* The frame that called the function starting at fn, as
+ * db_stack_caller_of gives it; false: not found, or not followed. */
+bool db_cfi_caller_of(struct db_thread *t, uintptr_t fn, uintptr_t *sp, uintptr_t regs[6]);
 /* A module went: the shapes cached for its pcs are stale. */
 void db_cfi_modules_changed(void);
 void db_cfi_thread_gone(struct db_thread *t);

@@ -354,7 +354,10 @@ bool db_stack_caller_of(uintptr_t fn, uintptr_t *sp, uintptr_t regs[6])
 				      UNW_X86_64_R13, UNW_X86_64_R14, UNW_X86_64_R15 };
 	unw_context_t uc;
 	unw_cursor_t c;
+	struct db_thread *t = db_self;
 
+	if (t > DB_THREAD_DEAD && db_cfi_caller_of(t, fn, sp, regs))
+		return true;
 	unw_ready();
 	if (!fn || unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0)
 		return false;
