@@ -605,8 +605,10 @@ static uint32_t sorted_lower(uintptr_t pc, uint32_t *first, uint32_t *end)
 {
 	*first = *end = 0;
 	for (unsigned k = 0; k < nmodules; k++) {
+		if (pc < modules[k].lo || pc >= modules[k].hi)
+			continue;
 		uint32_t n = atomic_load_explicit(&modules[k].nsorted, memory_order_acquire);
-		if (!n || pc < modules[k].lo || pc >= modules[k].hi)
+		if (!n)
 			continue;
 		uint32_t lo = modules[k].first_site, hi = lo + n;
 		*first = lo;
@@ -1174,6 +1176,12 @@ static bool arm(uint32_t i)
  * a sampled IP is the instruction about to run). */
 static void arm_near(uintptr_t pc)
 {
+	unsigned k = 0;
+
+	while (k < nmodules && (pc < modules[k].lo || pc >= modules[k].hi || modules[k].gone))
+		k++;
+	if (k == nmodules || !modules[k].sample)
+		return;		/* no sites there (a system library, deadbolt) */
 	uint32_t first, end, i = sorted_lower(pc, &first, &end);
 
 	if (end) {
