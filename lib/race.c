@@ -1221,6 +1221,32 @@ static void rearm_hit(void)
 	}
 }
 
+/* One burst of the profile in profile_every windows: DB_PROFILE_EVERY while
+ * it finds the threads running sampled code, up to 16 times rarer while it
+ * finds them elsewhere (a compressor in its system library): a burst costs
+ * the threads it watches 10-15% of their time for a window, and IPs
+ * outside every sampled module arm nothing.  profile_judge: a burst ended
+ * before this rotation, whose IPs say which.  Watcher only. */
+static unsigned profile_every = DB_PROFILE_EVERY;
+static bool profile_judge;
+
+static void judge_profile(const uintptr_t *ips, unsigned nip)
+{
+	unsigned in = 0;
+
+	for (unsigned i = 0; i < nip; i++)
+		for (unsigned k = 0; k < nmodules; k++)
+			if (ips[i] >= modules[k].lo && ips[i] < modules[k].hi) {
+				in += modules[k].sample && !modules[k].gone;
+				break;
+			}
+	if (nip && in * 16 < nip)
+		profile_every = profile_every < 16 * DB_PROFILE_EVERY ? 2 * profile_every :
+									profile_every;
+	else
+		profile_every = DB_PROFILE_EVERY;
+}
+
 /* The watcher: a new set of sites every window.  Caller holds arm_lock. */
 static uint64_t cpu_ns(void)
 {
@@ -1273,6 +1299,10 @@ static void rotate(void)
 	 * instructions is armed soon */
 	uintptr_t ips[PROFILE_IPS];
 	unsigned nip = db_profile_read(ips, PROFILE_IPS), quota = narmed + (want >= 4 ? want / 4 : 1);
+	if (profile_judge) {
+		judge_profile(ips, nip);
+		profile_judge = false;
+	}
 	for (unsigned k = 0; nip && k < 2 * want && narmed < want && narmed < quota; k++)
 		arm_near(ips[rand64() % nip]);
 	/* an eighth to compare-exchanges and exchanges, in turn: the words of
@@ -1346,6 +1376,7 @@ static void *watcher_main(void *arg)
 		if (step % 4 == 0 && burst) {	/* its IPs, for this rotation */
 			db_profile_end();
 			burst = false;
+			profile_judge = true;
 		}
 		pthread_mutex_lock(&arm_lock);
 		if (!atomic_load(&stopping) && atomic_load(&state) == ST_ON &&
@@ -1363,7 +1394,7 @@ static void *watcher_main(void *arg)
 		}
 		pthread_mutex_unlock(&arm_lock);
 		if (step % 4 == 0)
-			burst = db_profile_begin(step / 4 % DB_PROFILE_EVERY == 0);
+			burst = db_profile_begin(step / 4 % profile_every == 0);
 		for (unsigned i = 0; i < njobs; i++)
 			cache_save(&jobs[i]);
 		njobs = 0;
