@@ -525,7 +525,7 @@ void db_race_atfork_child(void);
 void db_race_init(void);
 /* The signal calls, virtualised for SIGTRAP while watching. */
 bool db_race_sigaction(int sig, const struct sigaction *act, struct sigaction *old, int *ret);
-int db_race_mprotect(void *p, size_t n, int prot);
+int db_race_mprotect(int (*real)(void *, size_t, int), void *p, size_t n, int prot);
 bool db_race_code_written(uintptr_t lo, uintptr_t hi);
 const sigset_t *db_race_mask(int how, const sigset_t *set, sigset_t *copy);
 /* fd is being closed or replaced: forget it if it is a watchpoint. */

@@ -1365,7 +1365,9 @@ DB_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
  * (race.c) */
 DB_EXPORT int mprotect(void *p, size_t n, int prot)
 {
-	return REAL(mprotect)(p, n, db_opt.race ? db_race_mprotect(p, n, prot) : prot);
+	int (*real)(void *, size_t, int) = REAL(mprotect);
+
+	return db_opt.race ? db_race_mprotect(real, p, n, prot) : real(p, n, prot);
 }
 
 DB_EXPORT sighandler_t signal(int sig, sighandler_t h)

@@ -313,12 +313,24 @@ static bool poke(uintptr_t pc, uint8_t b)
 	return false;
 }
 
+/* A module's state and its code's protection change together, under
+ * wx_lock (its holder: wx_held, so that a signal handler's mprotect on
+ * that thread does not wait for itself).  A store is made between two
+ * counts of wx_inflight: whoever takes the store away from a module waits
+ * for the stores that may have seen it allowed. */
+static db_spin_t wx_lock;
+static _Atomic int wx_inflight;
+static __thread bool wx_held;
+
 static bool poke_site(const struct site *s, uint8_t b)
 {
-	if (atomic_load_explicit(&modules[s->module].wx, memory_order_acquire) == WX_ON) {
+	atomic_fetch_add(&wx_inflight, 1);
+	if (atomic_load(&modules[s->module].wx) == WX_ON) {
 		*(volatile uint8_t *)s->pc = b;
+		atomic_fetch_sub(&wx_inflight, 1);
 		return true;
 	}
+	atomic_fetch_sub(&wx_inflight, 1);
 	return poke(s->pc, b);
 }
 
@@ -327,30 +339,46 @@ static void code_writable(unsigned k)
 {
 	if (atomic_load(&modules[k].wx) != WX_UNTRIED)
 		return;
-	bool ok = modules[k].xhi > modules[k].xlo &&
-		  db_real.mprotect((void *)modules[k].xlo, modules[k].xhi - modules[k].xlo,
-				   PROT_READ | PROT_WRITE | PROT_EXEC) == 0;
-	atomic_store_explicit(&modules[k].wx, ok ? WX_ON : WX_OFF, memory_order_release);
+	db_spin_lock(&wx_lock);
+	wx_held = true;
+	if (atomic_load(&modules[k].wx) == WX_UNTRIED) {
+		bool ok = modules[k].xhi > modules[k].xlo &&
+			  db_real.mprotect((void *)modules[k].xlo, modules[k].xhi - modules[k].xlo,
+					   PROT_READ | PROT_WRITE | PROT_EXEC) == 0;
+		atomic_store(&modules[k].wx, ok ? WX_ON : WX_OFF);
+	}
+	wx_held = false;
+	db_spin_unlock(&wx_lock);
 }
 
-/* The program changes the protection of [p, p + n): code of a module whose
- * bytes are written with stores stays writable (prot gets PROT_WRITE),
- * unless it is no longer to run: then the module goes back to
- * /proc/self/mem first. */
-int db_race_mprotect(void *p, size_t n, int prot)
+/* The program changes the protection of [p, p + n) (real: libc's
+ * mprotect): code of a module whose bytes are written with stores stays
+ * writable (prot gets PROT_WRITE), unless it is no longer to run: then the
+ * module goes back to /proc/self/mem first. */
+int db_race_mprotect(int (*real)(void *, size_t, int), void *p, size_t n, int prot)
 {
 	uintptr_t lo = (uintptr_t)p, hi = lo + n;
 
+	if (wx_held)		/* a signal handler, on a thread inside */
+		return real(p, n, prot);
+	db_spin_lock(&wx_lock);
+	wx_held = true;
 	for (unsigned k = 0; k < nmodules; k++) {
-		if (atomic_load_explicit(&modules[k].wx, memory_order_acquire) != WX_ON ||
-		    hi <= modules[k].xlo || lo >= modules[k].xhi)
+		if (atomic_load(&modules[k].wx) != WX_ON || hi <= modules[k].xlo ||
+		    lo >= modules[k].xhi)
 			continue;
-		if (prot & PROT_EXEC)
+		if (prot & PROT_EXEC) {
 			prot |= PROT_WRITE;
-		else
+		} else {
 			atomic_store(&modules[k].wx, WX_OFF);
+			while (atomic_load(&wx_inflight))
+				__builtin_ia32_pause();
+		}
 	}
-	return prot;
+	int r = real(p, n, prot);
+	wx_held = false;
+	db_spin_unlock(&wx_lock);
+	return r;
 }
 
 /* Is [lo, hi) code that was made writable to be sampled? */
@@ -2322,6 +2350,11 @@ void db_race_atfork_child(void)
 {
 	if (!db_opt.race)
 		return;
+	/* a thread of the parent that was changing code protection, or
+	 * writing a breakpoint, is not in the child */
+	if (!wx_held)
+		db_spin_unlock(&wx_lock);
+	atomic_store(&wx_inflight, 0);
 	db_profile_atfork_child();
 	/* only this thread's stack now */
 	for (unsigned k = 0; k < MAX_STACKS; k++)
