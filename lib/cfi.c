@@ -7,7 +7,7 @@
  * a stack a trap catches is unwound through the handler and the signal
  * frame (6-7 us).  Almost every frame has one of a few shapes: the CFA (the
  * caller's stack pointer) is rsp or rbp plus an offset, the return address
- * is at a fixed offset from the CFA, rbp is saved at one or not at all.
+ * is just below it, rbp is saved at a fixed offset from it or not at all.
  * A pc's shape is read from its FDE (found through the module's
  * .eh_frame_hdr search table, which stack.c keeps for libunwind) by running
  * its CFA program up to the pc, and cached in a per-thread table of 8 KiB.
@@ -15,6 +15,8 @@
  * frame that leaves the thread's stack) ends the walk with "unknown": the
  * caller unwinds with libunwind instead.  The outermost frame (_start, a
  * thread's start: the return address undefined) ends it normally.
+ * db_cfi_caller_of, the leak scan's one walk at exit, follows the rules of
+ * every callee-saved register, uncached.
  */
 #include <string.h>
 
@@ -27,9 +29,10 @@ enum { SHAPE_NONE, SHAPE_OK, SHAPE_END, SHAPE_BAD };
 
 struct shape {
 	uintptr_t pc;		/* the address looked up (a return address - 1) */
-	int32_t cfa_off;	/* CFA = (cfa_bp ? rbp : rsp) + cfa_off */
-	int16_t ra_off, bp_off;	/* where they are saved, from the CFA; bp_off 0:
-				 * rbp is the caller's */
+	int32_t cfa_off;	/* CFA = (cfa_bp ? rbp : rsp) + cfa_off; the
+				 * return address at CFA - 8 */
+	int16_t bp_off;		/* rbp saved at CFA + bp_off; 0: rbp is the
+				 * caller's */
 	uint8_t cfa_bp, kind;
 };
 
@@ -481,7 +484,6 @@ static void shape_of(uintptr_t pc, struct shape *sh)
 		return;
 	sh->cfa_off = (int32_t)r.cfa_off;
 	sh->cfa_bp = r.cfa_reg == R_RBP;
-	sh->ra_off = -8;
 	sh->bp_off = bp ? (int16_t)r.off[R_RBP] : 0;
 	sh->kind = SHAPE_OK;
 }
@@ -549,7 +551,7 @@ int db_cfi_backtrace(struct db_thread *t, uintptr_t ip, uintptr_t sp, uintptr_t 
 		if (sh->kind != SHAPE_OK)
 			return 0;
 		uintptr_t cfa = (sh->cfa_bp ? bp : sp) + (intptr_t)sh->cfa_off;
-		uintptr_t ra_at = cfa + (intptr_t)sh->ra_off;
+		uintptr_t ra_at = cfa - sizeof(uintptr_t);
 		if (cfa <= sp || !in_stack(t, ra_at, sp) || cfa > t->stack_hi)
 			return 0;
 		if (sh->bp_off) {
