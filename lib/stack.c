@@ -393,14 +393,11 @@ bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
 
 /* ---- allocation stacks ----------------------------------------------------- */
 
-
-/* pc has room for depth + DB_STACK_OWN_FRAMES: cfi.c fills it (or, for a
- * frame it does not follow, unw_backtrace), our
+/* pc (and slot, unless NULL) has room for depth + DB_STACK_OWN_FRAMES:
+ * cfi.c fills it (or, for a frame it does not follow, unw_backtrace), our
  * own frames are squeezed out in place (one buffer: this runs on the
- * program's stack, which may be small). */
-/* The same, and (slot not NULL, the stack walked by cfi.c) where each
- * frame's return address lies: frame i's pc was read from slot[i] (i >= 1);
- * *slotted false when libunwind walked it instead. */
+ * program's stack, which may be small).  *slotted: cfi.c walked it and
+ * slot[i] is where frame i's pc (a return address, i >= 1) was read. */
 static int capture_fast_at(uintptr_t *pc, uintptr_t *slot, bool *slotted, int depth,
 			   bool *truncated)
 {
