@@ -142,6 +142,27 @@ static DB_NOINLINE int cfi_here(uintptr_t *pc, uintptr_t *sp, int max, bool *tru
 	return db_cfi_backtrace(t, ip, rsp, bp, pc, sp, max, truncated);
 }
 
+/* pc[from..n) without deadbolt's own frames (the shims, alloc.c, us, a
+ * thread's trampoline, main_wrapper), squeezed in place with sp (unless
+ * NULL), and at most max frames in all (*cut set if more); the new n. */
+static int drop_own(uintptr_t *pc, uintptr_t *sp, int from, int n, int max, bool *cut)
+{
+	int k = from;
+
+	for (int i = from; i < n; i++) {
+		if (db_log_own_pc(pc[i]))
+			continue;
+		if (k == max) {
+			*cut = true;
+			break;
+		}
+		if (sp)
+			sp[k] = sp[i];
+		pc[k++] = pc[i];
+	}
+	return k;
+}
+
 void db_stack_capture(struct db_frames *f, int depth)
 {
 	unw_context_t uc;
@@ -157,17 +178,10 @@ void db_stack_capture(struct db_frames *f, int depth)
 	bool trunc;
 	int n = cfi_here(pc, sp, depth + DB_STACK_OWN_FRAMES, &trunc);
 	if (n > 0) {
-		for (int i = 0; i < n; i++) {
-			if (db_log_own_pc(pc[i]))	/* deadbolt's own frames: the shim, us */
-				continue;
-			if (f->n == depth) {
-				f->truncated = 1;
-				return;
-			}
-			f->pc[f->n] = pc[i];
-			f->sp[f->n] = sp[i];
-			f->n++;
-		}
+		n = drop_own(pc, sp, 0, n, depth, &trunc);
+		memcpy(f->pc, pc, (size_t)n * sizeof(*pc));
+		memcpy(f->sp, sp, (size_t)n * sizeof(*sp));
+		f->n = n;
 		f->truncated = trunc;
 		return;
 	}
@@ -393,54 +407,43 @@ bool db_stack_function_of(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
 
 /* ---- allocation stacks ----------------------------------------------------- */
 
-/* pc (and slot, unless NULL) has room for depth + DB_STACK_OWN_FRAMES:
+/* pc (and sp, unless NULL) has room for depth + DB_STACK_OWN_FRAMES:
  * cfi.c fills it (or, for a frame it does not follow, unw_backtrace), our
  * own frames are squeezed out in place (one buffer: this runs on the
- * program's stack, which may be small).  *slotted: cfi.c walked it and
- * slot[i] is where frame i's pc (a return address, i >= 1) was read. */
-static int capture_fast_at(uintptr_t *pc, uintptr_t *slot, bool *slotted, int depth,
+ * program's stack, which may be small).  *with_sp: cfi.c walked it, and
+ * sp[i] is frame i's stack pointer (its return address just below). */
+static int capture_fast_at(uintptr_t *pc, uintptr_t *sp, bool *with_sp, int depth,
 			   bool *truncated)
 {
-	int want, n, k = 0;
+	int want, n;
 
 	*truncated = false;
-	*slotted = false;
+	*with_sp = false;
 	if (depth <= 0 || db_in_dl)
 		return 0;
 	if (depth > DB_MAX_FRAMES)
 		depth = DB_MAX_FRAMES;
 	want = depth + DB_STACK_OWN_FRAMES;
 	bool cut;
-	n = cfi_here(pc, slot, want, &cut);	/* each frame's sp, made slots below */
+	n = cfi_here(pc, sp, want, &cut);
 	if (n > 0) {
-		*slotted = slot != NULL;
+		*with_sp = sp != NULL;
 	} else {
 		unw_ready();
 		n = unw_backtrace((void **)pc, want);
 		cut = n == want;	/* libunwind stopped at our limit: maybe deeper */
 	}
-	for (int i = 0; i < n; i++) {
-		uintptr_t ip = pc[i];
-		if (db_log_own_pc(ip))	/* the shim, alloc.c, us; a trampoline */
-			continue;
-		if (k == depth) {
-			*truncated = true;
-			break;
-		}
-		if (*slotted)	/* x86-64: a call's return address is at CFA - 8 */
-			slot[k] = slot[i] - sizeof(uintptr_t);
-		pc[k++] = ip;
-	}
+	n = drop_own(pc, *with_sp ? sp : NULL, 0, n, depth, truncated);
 	if (cut)
 		*truncated = true;
-	return k;
+	return n;
 }
 
 int db_stack_capture_fast(uintptr_t *pc, int depth, bool *truncated)
 {
-	bool slotted;
+	bool with_sp;
 
-	return capture_fast_at(pc, NULL, &slotted, depth, truncated);
+	return capture_fast_at(pc, NULL, &with_sp, depth, truncated);
 }
 
 /* ---- stacks seen before -----------------------------------------------------
@@ -499,12 +502,12 @@ struct db_stack_cache {
 
 /* The unwinder and the depot may make system calls: errno is kept (the
  * program's malloc calls see it unchanged, as with glibc). */
-static uint64_t unwind_alloc(int depth, uintptr_t *pc, uintptr_t *slot, bool *slotted, int *n)
+static uint64_t unwind_alloc(int depth, uintptr_t *pc, uintptr_t *sp, bool *with_sp, int *n)
 {
 	int e = errno;
 	bool trunc;
 
-	*n = capture_fast_at(pc, slot, slotted, depth, &trunc);
+	*n = capture_fast_at(pc, sp, with_sp, depth, &trunc);
 	uint64_t id = db_stack_put_quiet(pc, *n, trunc ? DB_STACKF_TRUNCATED : 0);
 	errno = e;
 	return id;
@@ -570,31 +573,35 @@ static void sc_keep(struct sc_entry *e, uintptr_t cpc, uintptr_t csp, int n, boo
 
 /* e, the entry for (cpc, csp), takes the stack id of the n frames pc
  * (pc[0] == cpc) when where their return addresses lie is certain. */
-/* The same, each place known (slot[i], from cfi.c): certain as it is. */
-static bool place(struct sc_entry *e, const uintptr_t *pc, const uintptr_t *slot, int n,
+/* The same, each place known: frame i's stack pointer fsp[i] (from
+ * cfi.c), its return address just below (x86-64: at CFA - 8).  Certain as
+ * it is. */
+static bool place(struct sc_entry *e, const uintptr_t *pc, const uintptr_t *fsp, int n,
 		  uintptr_t sp, uintptr_t top)
 {
 	uintptr_t last = sp - sizeof(uintptr_t);
 
 	for (int i = 1; i < n; i++) {
-		if (slot[i] <= last || slot[i] + sizeof(uintptr_t) > top ||
-		    slot[i] - sp > SC_MAX_LIVE || *(const uintptr_t *)slot[i] != pc[i])
+		uintptr_t at = fsp[i] - sizeof(uintptr_t);
+		if (at <= last || at + sizeof(uintptr_t) > top || at - sp > SC_MAX_LIVE ||
+		    *(const uintptr_t *)at != pc[i])
 			return false;
-		e->off[i] = (uint32_t)(slot[i] - sp);
+		e->off[i] = (uint32_t)(at - sp);
 		e->ret[i] = pc[i];
-		last = slot[i];
+		last = at;
 	}
 	return true;
 }
 
-/* slot: where frames 1..n - 1's return addresses lie (NULL: looked for). */
+/* fsp: each frame's stack pointer, whose return address lies just below
+ * (NULL: the places are looked for). */
 static void sc_fill(struct db_thread *t, struct sc_entry *e, const uintptr_t *pc,
-		    const uintptr_t *slot, int n, uintptr_t cpc, uintptr_t csp, bool trunc,
+		    const uintptr_t *fsp, int n, uintptr_t cpc, uintptr_t csp, bool trunc,
 		    uint64_t id)
 {
 	e->id = 0;
 	if (id && n > 0 && n <= SC_FRAMES && pc[0] == cpc &&
-	    (slot ? place(e, pc, slot, n, csp, t->stack_hi) : locate(e, pc, n, csp, t->stack_hi)))
+	    (fsp ? place(e, pc, fsp, n, csp, t->stack_hi) : locate(e, pc, n, csp, t->stack_hi)))
 		sc_keep(e, cpc, csp, n, trunc, id);
 }
 
@@ -605,10 +612,10 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 					    struct sc_entry *e, uintptr_t cpc, uintptr_t csp,
 					    int depth)
 {
-	uintptr_t pc[depth + DB_STACK_OWN_FRAMES], slot[depth + DB_STACK_OWN_FRAMES];
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES], sp[depth + DB_STACK_OWN_FRAMES];
 	int n;			/* small: the program's stack may be */
-	bool slotted;
-	uint64_t id = unwind_alloc(depth, pc, slot, &slotted, &n);
+	bool with_sp;
+	uint64_t id = unwind_alloc(depth, pc, sp, &with_sp, &n);
 
 	if (!e)
 		return id;
@@ -617,7 +624,7 @@ static DB_NOINLINE uint64_t alloc_id_unwind(struct db_thread *t, struct db_stack
 		return id;
 	}
 	/* n == depth may be truncated: only a request as deep uses it */
-	sc_fill(t, e, pc, slotted ? slot : NULL, n, cpc, csp, n == depth, id);
+	sc_fill(t, e, pc, with_sp ? sp : NULL, n, cpc, csp, n == depth, id);
 	return id;
 }
 
@@ -691,27 +698,18 @@ static DB_NOINLINE uint64_t trap_id_unwind(struct db_thread *t, struct sc_entry 
 					   uintptr_t sp, uintptr_t bp, int depth)
 {
 	uintptr_t pc[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
-	uintptr_t slot[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
+	uintptr_t fsp[DB_MAX_FRAMES + DB_STACK_OWN_FRAMES + 8];
 	bool trunc;
 	/* from the interrupted instruction's registers, the handler's frames
 	 * and the signal frame never walked */
-	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, slot, depth + 2, &trunc), k = 0;
+	int n = db_cfi_backtrace(t, ip - 1, sp, bp, pc, fsp, depth + 2, &trunc), k = 0;
 
 	if (n > 0) {
 		pc[0] = ip;
-		for (int i = k = 1; i < n; i++)	/* main_wrapper, a thread's trampoline */
-			if (!db_log_own_pc(pc[i])) {
-				slot[k] = slot[i] - sizeof(uintptr_t);	/* CFA - 8 */
-				pc[k++] = pc[i];
-			}
-		if (k > depth) {
-			k = depth;
-			trunc = true;
-		}
-		n = k;
+		n = drop_own(pc, fsp, 1, n, depth, &trunc);
 		uint64_t id = db_stack_put_quiet(pc, n, trunc ? DB_STACKF_TRUNCATED : 0);
 		if (e)
-			sc_fill(t, e, pc, slot, n, ip, sp, trunc, id);
+			sc_fill(t, e, pc, fsp, n, ip, sp, trunc, id);
 		return id;
 	}
 	n = db_stack_capture_fast(pc, depth + 8, &trunc);
@@ -795,16 +793,16 @@ void db_stack_capture_at(struct db_thread *t, struct db_frames *f, int depth, ui
 		sc_frames(f, e, cpc, csp, (int)e->n, e->trunc);
 		return;
 	}
-	/* unw_backtrace's per-thread cache of frame shapes is larger than
-	 * the one unw_step uses (128 frames, two sigprocmask calls a miss):
-	 * the pcs from it, the sps from where their return addresses lie */
-	uintptr_t pc[depth + DB_STACK_OWN_FRAMES], slot[depth + DB_STACK_OWN_FRAMES];
+	/* the pcs of the allocation path's capture (its frame shapes are
+	 * cached; unw_step's cache holds 128, two sigprocmask calls a miss),
+	 * the sps from where their return addresses lie */
+	uintptr_t pc[depth + DB_STACK_OWN_FRAMES], fsp[depth + DB_STACK_OWN_FRAMES];
 	struct sc_entry tmp;
 	struct sc_entry *at = e ? e : &tmp;
-	bool trunc, slotted;
-	int n = capture_fast_at(pc, slot, &slotted, depth, &trunc);
+	bool trunc, with_sp;
+	int n = capture_fast_at(pc, fsp, &with_sp, depth, &trunc);
 	if (n > 0 && n <= SC_FRAMES && pc[0] == cpc && csp >= t->stack_lo && csp < t->stack_hi &&
-	    !(csp & 7) && (slotted ? place(at, pc, slot, n, csp, t->stack_hi) :
+	    !(csp & 7) && (with_sp ? place(at, pc, fsp, n, csp, t->stack_hi) :
 			   locate(at, pc, n, csp, t->stack_hi))) {
 		sc_frames(f, at, cpc, csp, n, trunc);
 		if (e)
