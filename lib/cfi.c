@@ -81,43 +81,40 @@ static int64_t sleb(const uint8_t **p, const uint8_t *end)
 	return v;
 }
 
+/* An unsigned little-endian value of n bytes (1, 2, 4 or 8) at *p. */
+static bool fixed(const uint8_t **p, const uint8_t *end, unsigned n, uint64_t *v)
+{
+	if ((size_t)(end - *p) < n)
+		return false;
+	*v = 0;
+	memcpy(v, *p, n);	/* little-endian: the low bytes */
+	*p += n;
+	return true;
+}
+
 /* A pointer of encoding enc at *p (absolute or pc-relative); false: an
  * encoding this does not read. */
 static bool read_enc(const uint8_t **p, const uint8_t *end, uint8_t enc, uintptr_t *out)
 {
 	const uint8_t *at = *p;
 	uint64_t v;
-	int64_t s;
 
 	switch (enc & 0x0f) {
-	case 0x00: case 0x04: case 0x0c:
-		if (end - at < 8)
+	case 0x00: case 0x04: case 0x0c:	/* absptr, udata8, sdata8 */
+		if (!fixed(p, end, 8, &v))
 			return false;
-		memcpy(&v, at, 8);
-		*p += 8;
 		break;
-	case 0x03:
-		if (end - at < 4)
+	case 0x03: case 0x0b:			/* udata4, sdata4 */
+		if (!fixed(p, end, 4, &v))
 			return false;
-		v = (uint64_t)at[0] | (uint64_t)at[1] << 8 | (uint64_t)at[2] << 16 |
-		    (uint64_t)at[3] << 24;
-		*p += 4;
+		if (enc & 0x08)
+			v = (uint64_t)(int64_t)(int32_t)v;
 		break;
-	case 0x0b: {
-		int32_t w;
-		if (end - at < 4)
-			return false;
-		memcpy(&w, at, 4);
-		v = (uint64_t)(int64_t)w;
-		*p += 4;
-		break;
-	}
 	case 0x01:
 		v = uleb(p, end);
 		break;
 	case 0x09:
-		s = sleb(p, end);
-		v = (uint64_t)s;
+		v = (uint64_t)sleb(p, end);
 		break;
 	default:
 		return false;
@@ -268,33 +265,18 @@ static void run(const uint8_t *p, const uint8_t *end, const struct cie *ci, uint
 			continue;
 		case 0x01: {		/* set_loc */
 			uintptr_t to;
-			if (!read_enc(&p, end, ci->fde_enc, &to)) {
-				r->bad = true;
-				return;
-			}
+			if (!read_enc(&p, end, ci->fde_enc, &to))
+				goto bad;
 			if (to > target)
 				return;
 			*loc = to;
 			continue;
 		}
-		case 0x02:
-			if (p + 1 > end)
-				goto bad;
-			delta = p[0];
-			p += 1;
-			goto advance;
+		case 0x02:		/* advance_loc1, 2, 4 */
 		case 0x03:
-			if (p + 2 > end)
-				goto bad;
-			delta = (uint64_t)p[0] | (uint64_t)p[1] << 8;
-			p += 2;
-			goto advance;
 		case 0x04:
-			if (p + 4 > end)
+			if (!fixed(&p, end, op == 0x02 ? 1 : op == 0x03 ? 2 : 4, &delta))
 				goto bad;
-			delta = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-				(uint64_t)p[3] << 24;
-			p += 4;
 			goto advance;
 		case 0x05:		/* offset_extended */
 			reg = uleb(&p, end);
