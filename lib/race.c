@@ -16,8 +16,9 @@
  * Windows.  A thread of deadbolt's own (the watcher: created before any
  * program thread of the process, it never enters the shims) arms
  * race_sample sites every window (race_window_ms): it writes an int3 over
- * each site's first byte through /proc/self/mem, and restores the sites
- * not hit at the window's end.  Up to half the sites are promoted ones
+ * each site's first byte (a store into the module's code, made writable,
+ * or through /proc/self/mem: see poke_site), and restores the sites not
+ * hit at the window's end.  Up to half the sites are promoted ones
  * (they caught a location another thread touched) with their neighbours
  * (the store of `x++` follows its load), a quarter (from race_sample 16)
  * a draw of the sites that caught an access in the last window, a quarter
@@ -26,8 +27,9 @@
  * program's own locks are learnt early: the tool withholds an unordered
  * race inside an object holding one, and one made by code that has one:
  * that lock, not followed, may order it), the rest drawn at random.  A
- * site is one-shot: the first thread to reach it traps, the site is restored, and the thread runs on; a quarter window
- * later the sites that caught an access are armed again, while the window
+ * site is one-shot: the first thread to reach it traps, the site is
+ * restored, and the thread runs on; a quarter window later the sites that
+ * caught an access are armed again, while the window
  * has caught fewer than race_sample accesses (and until a quarter catches
  * nothing: then the watcher sleeps on to the next window).  So a window
  * costs about race_sample traps at most, wherever they are.
@@ -66,7 +68,8 @@
  * Shadow entries of a freed block are cleared (alloc.c calls
  * db_race_freed), so a reused address never pairs two different objects.
  * fork: the child inherits the int3 bytes; it restores every armed site
- * through its own /proc/self/mem, and starts again at its next
+ * (in its own copy of the code, through its own /proc/self/mem where the
+ * code is not writable), and starts again at its next
  * pthread_create.  dlclose: every site is restored before a module goes,
  * and the gone module's sites die.
  *
@@ -627,35 +630,37 @@ static void site_insert(uint32_t i)
 	atomic_store_explicit(&site_hash[h], i + 1, memory_order_release);
 }
 
-/* Where pc's module keeps its sites in pc order: the first at or after
- * pc, in [*first, *end); *end 0: pc's sites are in site_hash, if any. */
-static uint32_t sorted_lower(uintptr_t pc, uint32_t *first, uint32_t *end)
+/* The module mapped where pc is (and not gone); -1: none. */
+static int module_at(uintptr_t pc)
 {
-	*first = *end = 0;
-	for (unsigned k = 0; k < nmodules; k++) {
-		if (pc < modules[k].lo || pc >= modules[k].hi)
-			continue;
-		uint32_t n = atomic_load_explicit(&modules[k].nsorted, memory_order_acquire);
-		if (!n)
-			continue;
-		uint32_t lo = modules[k].first_site, hi = lo + n;
-		*first = lo;
-		*end = hi;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			if (sites[mid].pc < pc)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return lo;
+	for (unsigned k = 0; k < nmodules; k++)
+		if (pc >= modules[k].lo && pc < modules[k].hi && !modules[k].gone)
+			return (int)k;
+	return -1;
+}
+
+/* Where module k (-1: none) keeps its sites in pc order: the first at or
+ * after pc, in [*first, *end); *end 0: its sites are in site_hash, if any. */
+static uint32_t sorted_lower(int k, uintptr_t pc, uint32_t *first, uint32_t *end)
+{
+	uint32_t n = k < 0 ? 0 : atomic_load_explicit(&modules[k].nsorted, memory_order_acquire);
+	uint32_t lo = n ? modules[k].first_site : 0, hi = lo + n;
+
+	*first = lo;
+	*end = hi;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (sites[mid].pc < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return 0;
+	return lo;
 }
 
 static struct site *site_at(uintptr_t pc)
 {
-	uint32_t first, end, i = sorted_lower(pc, &first, &end);
+	uint32_t first, end, i = sorted_lower(module_at(pc), pc, &first, &end);
 
 	if (end)
 		return i < end && sites[i].pc == pc ? &sites[i] : NULL;
@@ -930,7 +935,8 @@ static bool cache_rec_ok(unsigned k, const struct cache_rec *r)
 	uintptr_t pc = modules[k].bias + r->off;
 
 	return pc >= modules[k].lo && r->len >= 1 && r->len <= 15 && pc + r->len <= modules[k].hi &&
-	       r->disp == (int32_t)r->disp && r->size >= 1 && r->size <= 8 && !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP | SF_SYNC)) &&
+	       r->disp == (int32_t)r->disp && r->size >= 1 && r->size <= 8 &&
+	       !(r->flags & ~(SF_WRITE | SF_ATOMIC | SF_RIP | SF_SYNC)) &&
 	       r->base >= -1 && r->base <= REG_RIP && r->index >= -1 && r->index <= REG_RIP &&
 	       (r->scale == 0 || r->scale == 1 || r->scale == 2 || r->scale == 4 || r->scale == 8);
 }
@@ -1141,8 +1147,9 @@ static void disarm_all(void)
 		struct site *s = &sites[armed[k]];
 		uint32_t st = SITE_ARMED;
 		if (atomic_compare_exchange_strong(&s->state, &st, SITE_IDLE)) {
+			struct site_stat *ss = stat_of(s);
 			poke_site(s, s->orig);
-			atomic_fetch_add(&stat_of(s)->armed_us, (now - stat_of(s)->armed_ns) / 1000);
+			atomic_fetch_add(&ss->armed_us, (now - ss->armed_ns) / 1000);
 		}
 		/* SITE_BUSY: its thread restores it */
 	}
@@ -1204,13 +1211,11 @@ static bool arm(uint32_t i)
  * a sampled IP is the instruction about to run). */
 static void arm_near(uintptr_t pc)
 {
-	unsigned k = 0;
+	int k = module_at(pc);
 
-	while (k < nmodules && (pc < modules[k].lo || pc >= modules[k].hi || modules[k].gone))
-		k++;
-	if (k == nmodules || !modules[k].sample)
+	if (k < 0 || !modules[k].sample)
 		return;		/* no sites there (a system library, deadbolt) */
-	uint32_t first, end, i = sorted_lower(pc, &first, &end);
+	uint32_t first, end, i = sorted_lower(k, pc, &first, &end);
 
 	if (end) {
 		const struct site *a = i < end && sites[i].pc - pc <= PROFILE_NEAR ? &sites[i] : NULL;
@@ -1262,12 +1267,10 @@ static void judge_profile(const uintptr_t *ips, unsigned nip)
 {
 	unsigned in = 0;
 
-	for (unsigned i = 0; i < nip; i++)
-		for (unsigned k = 0; k < nmodules; k++)
-			if (ips[i] >= modules[k].lo && ips[i] < modules[k].hi) {
-				in += modules[k].sample && !modules[k].gone;
-				break;
-			}
+	for (unsigned i = 0; i < nip; i++) {
+		int k = module_at(ips[i]);
+		in += k >= 0 && modules[k].sample;
+	}
 	if (nip && in * 16 < nip)
 		profile_every = profile_every < 16 * DB_PROFILE_EVERY ? 2 * profile_every :
 									profile_every;
@@ -2149,7 +2152,8 @@ static void start(void)
 			atomic_store_explicit(&db_race_pages, shadow_lines + SHADOW_LINES,
 					      memory_order_release);
 	}
-	if (!sites || !site_stats || !site_hash || !shadows || !shadow_entry || !shadow_granule || !shadow_lines) {
+	if (!sites || !site_stats || !site_hash || !shadows || !shadow_entry || !shadow_granule ||
+	    !shadow_lines) {
 		unavailable(ENOMEM, "no memory for the sampler's tables");
 		return;
 	}
